@@ -1,11 +1,223 @@
 import { z } from 'zod';
 
-/**
+/*
  * The one configuration model of Switchboard. The conf-file parser maps into it, the CLI flags
  * override it, the admin API accepts it and the web forms validate with it.
  * Names are camelCase versions of nats-server's option names; durations are milliseconds,
- * sizes are bytes.
+ * sizes are bytes. Blocks mirror the conf file's structure (users live where the file puts them)
+ * so that the writer can render the model back to an equivalent conf file.
  */
+
+// ---------------------------------------------------------------------------------------------
+// Permissions
+
+/** `allow` / `deny` subject lists (`publish: "a.>"` is shorthand for `publish: { allow: ["a.>"] }`). */
+export const SubjectPermissionSchema = z.object({
+  allow: z.array(z.string()).optional(),
+  deny: z.array(z.string()).optional(),
+});
+export type SubjectPermission = z.output<typeof SubjectPermissionSchema>;
+
+/** `allow_responses`: `true` means `{ maxMsgs: 1, expires: 2 min }` (nats-server defaults). */
+export const ResponsePermissionSchema = z.object({
+  maxMsgs: z.number().int().default(1),
+  /** Milliseconds. */
+  expires: z.number().int().min(0).default(2 * 60 * 1000),
+});
+export type ResponsePermission = z.output<typeof ResponsePermissionSchema>;
+
+export const PermissionsSchema = z.object({
+  publish: SubjectPermissionSchema.optional(),
+  subscribe: SubjectPermissionSchema.optional(),
+  allowResponses: ResponsePermissionSchema.optional(),
+});
+export type Permissions = z.output<typeof PermissionsSchema>;
+
+/** Route permissions (`cluster { permissions { import, export } }`). */
+export const RoutePermissionsSchema = z.object({
+  import: SubjectPermissionSchema.optional(),
+  export: SubjectPermissionSchema.optional(),
+});
+export type RoutePermissions = z.output<typeof RoutePermissionsSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Users, authorization
+
+export const ConnectionTypeSchema = z.enum(['STANDARD', 'WEBSOCKET', 'LEAFNODE', 'MQTT']);
+
+/** A user entry: either `user` (+ `password`, plain or bcrypt `$2a$…`) or `nkey` (public user key). */
+export const UserSchema = z.object({
+  user: z.string().optional(),
+  password: z.string().optional(),
+  nkey: z.string().optional(),
+  permissions: PermissionsSchema.optional(),
+  /**
+   * The account the user belongs to. Not a conf-file key: users inside `accounts { A { users } }`
+   * belong to A. Filled in by `listUsers()`; the writer moves such users into that account's block.
+   */
+  account: z.string().optional(),
+  allowedConnectionTypes: z.array(ConnectionTypeSchema).optional(),
+});
+export type User = z.output<typeof UserSchema>;
+
+/** The top-level `authorization` block. Its `timeout` is the top-level `authTimeout`. */
+export const AuthorizationSchema = z.object({
+  user: z.string().optional(),
+  password: z.string().optional(),
+  token: z.string().optional(),
+  users: z.array(UserSchema).optional(),
+  defaultPermissions: PermissionsSchema.optional(),
+});
+export type Authorization = z.output<typeof AuthorizationSchema>;
+
+/** `authorization` inside `cluster` / `gateway`: a single user only. */
+export const SimpleAuthorizationSchema = z.object({
+  user: z.string().optional(),
+  password: z.string().optional(),
+  /** Seconds (float). */
+  timeout: z.number().positive().optional(),
+});
+export type SimpleAuthorization = z.output<typeof SimpleAuthorizationSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+
+export const ResponseTypeSchema = z.enum(['singleton', 'stream', 'chunked']);
+
+export const ServiceLatencySchema = z.object({
+  subject: z.string(),
+  /** 1..100 percent, or 'headers'. */
+  sampling: z.union([z.number().int().min(1).max(100), z.literal('headers')]).default(100),
+});
+
+/** One entry of an account's `exports`: exactly one of `stream` / `service` (a subject). */
+export const ExportSchema = z
+  .object({
+    stream: z.string().optional(),
+    service: z.string().optional(),
+    /** Accounts allowed to import; absent = public. */
+    accounts: z.array(z.string()).optional(),
+    responseType: ResponseTypeSchema.optional(),
+    /** Milliseconds. */
+    responseThreshold: z.number().int().positive().optional(),
+    accountTokenPosition: z.number().int().min(0).optional(),
+    latency: ServiceLatencySchema.optional(),
+  })
+  .refine((e) => (e.stream === undefined) !== (e.service === undefined), {
+    message: 'an export needs exactly one of stream or service',
+  });
+export type Export = z.output<typeof ExportSchema>;
+
+export const ImportSourceSchema = z.object({ account: z.string(), subject: z.string() });
+
+/** One entry of an account's `imports`: exactly one of `stream` / `service`. */
+export const ImportSchema = z
+  .object({
+    stream: ImportSourceSchema.optional(),
+    service: ImportSourceSchema.optional(),
+    prefix: z.string().optional(),
+    to: z.string().optional(),
+    share: z.boolean().optional(),
+  })
+  .refine((i) => (i.stream === undefined) !== (i.service === undefined), {
+    message: 'an import needs exactly one of stream or service',
+  });
+export type Import = z.output<typeof ImportSchema>;
+
+export const AccountLimitsSchema = z.object({
+  maxConnections: z.number().int().optional(),
+  maxSubscriptions: z.number().int().optional(),
+  maxPayload: z.number().int().optional(),
+  maxLeafnodes: z.number().int().optional(),
+});
+export type AccountLimits = z.output<typeof AccountLimitsSchema>;
+
+/** A weighted mapping destination. */
+export const MapDestSchema = z.object({
+  destination: z.string(),
+  weight: z.number().int().min(0).max(100),
+  cluster: z.string().optional(),
+});
+export type MapDest = z.output<typeof MapDestSchema>;
+
+/** `mappings { "src": "dest" }` or `mappings { "src": [ { destination, weight } ] }`. */
+export const MappingsSchema = z.record(z.string(), z.union([z.string(), z.array(MapDestSchema)]));
+export type Mappings = z.output<typeof MappingsSchema>;
+
+export const AccountSchema = z.object({
+  /** Public account nkey (A…). */
+  nkey: z.string().optional(),
+  users: z.array(UserSchema).optional(),
+  exports: z.array(ExportSchema).optional(),
+  imports: z.array(ImportSchema).optional(),
+  limits: AccountLimitsSchema.optional(),
+  defaultPermissions: PermissionsSchema.optional(),
+  mappings: MappingsSchema.optional(),
+});
+export type Account = z.output<typeof AccountSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// TLS, cluster, gateway
+
+export const TlsSchema = z.object({
+  certFile: z.string().optional(),
+  keyFile: z.string().optional(),
+  caFile: z.string().optional(),
+  verify: z.boolean().optional(),
+  verifyAndMap: z.boolean().optional(),
+  /** Routes/gateways only. */
+  verifyCertAndCheckKnownUrls: z.boolean().optional(),
+  insecure: z.boolean().optional(),
+  /** Handshake timeout, seconds (float). */
+  timeout: z.number().min(0).optional(),
+  cipherSuites: z.array(z.string()).min(1).optional(),
+  curvePreferences: z.array(z.string()).min(1).optional(),
+  /** Hex sha256 of the DER SubjectPublicKeyInfo. */
+  pinnedCerts: z.array(z.string().regex(/^[A-Fa-f0-9]{64}$/)).optional(),
+  connectionRateLimit: z.number().int().min(0).optional(),
+});
+export type TlsOptions = z.output<typeof TlsSchema>;
+
+export const ClusterSchema = z.object({
+  name: z.string().optional(),
+  host: z.string().optional(),
+  /** Route port; -1 random. */
+  port: z.number().int().min(-1).max(65535).optional(),
+  advertise: z.string().optional(),
+  noAdvertise: z.boolean().optional(),
+  connectRetries: z.number().int().min(0).optional(),
+  /** Route URLs to solicit (`nats-route://host:port`). */
+  routes: z.array(z.string()).optional(),
+  authorization: SimpleAuthorizationSchema.optional(),
+  tls: TlsSchema.optional(),
+  permissions: RoutePermissionsSchema.optional(),
+});
+export type ClusterOptions = z.output<typeof ClusterSchema>;
+
+/** A remote gateway: `{ name, url }` or `{ name, urls: [...] }` (normalised to `urls`). */
+export const GatewaySchema = z.object({
+  name: z.string(),
+  urls: z.array(z.string()).default([]),
+  tls: TlsSchema.optional(),
+});
+export type RemoteGateway = z.output<typeof GatewaySchema>;
+
+export const GatewayOptionsSchema = z.object({
+  name: z.string().optional(),
+  host: z.string().optional(),
+  port: z.number().int().min(-1).max(65535).optional(),
+  advertise: z.string().optional(),
+  connectRetries: z.number().int().min(0).optional(),
+  rejectUnknown: z.boolean().optional(),
+  authorization: SimpleAuthorizationSchema.optional(),
+  tls: TlsSchema.optional(),
+  gateways: z.array(GatewaySchema).optional(),
+});
+export type GatewayOptions = z.output<typeof GatewayOptionsSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The whole model
+
 export const CoreOptionsSchema = z.object({
   /** Client listen host (`listen`/`host`/`net`, `-a`). */
   host: z.string().default('0.0.0.0'),
@@ -43,7 +255,38 @@ export const CoreOptionsSchema = z.object({
   maxTracedMsgLen: z.number().int().min(0).default(0),
 });
 
-export const OptionsSchema = CoreOptionsSchema;
+export const OptionsSchema = CoreOptionsSchema.extend({
+  // auth and accounts
+  authorization: AuthorizationSchema.optional(),
+  accounts: z.record(z.string(), AccountSchema).optional(),
+  noAuthUser: z.string().optional(),
+  systemAccount: z.string().optional(),
+  noSystemAccount: z.boolean().default(false),
+  /** Mappings of the global account (`$G`). */
+  mappings: MappingsSchema.optional(),
+  // transport
+  tls: TlsSchema.optional(),
+  cluster: ClusterSchema.optional(),
+  gateway: GatewayOptionsSchema.optional(),
+  // monitoring and logging
+  /** HTTPS monitoring port; 0 = off, -1 = random. */
+  httpsPort: z.number().int().min(-1).max(65535).default(0),
+  httpBasePath: z.string().optional(),
+  syslog: z.boolean().default(false),
+  remoteSyslog: z.string().optional(),
+  /** Bytes; 0 = no rotation. */
+  logSizeLimit: z.number().int().min(0).default(0),
+  profPort: z.number().int().min(0).max(65535).default(0),
+  connectErrorReports: z.number().int().min(0).default(3600),
+  reconnectErrorReports: z.number().int().min(0).default(1),
+  serverTags: z.array(z.string()).optional(),
+  /**
+   * Conf blocks Switchboard accepts but does not implement (leafnodes, jetstream, websocket,
+   * mqtt…), kept as plain values (conf key → value) so that writing the model back does not lose
+   * them.
+   */
+  passthrough: z.record(z.string(), z.unknown()).optional(),
+});
 
 /** Fully resolved options (defaults applied). */
 export type Options = z.output<typeof OptionsSchema>;
@@ -52,4 +295,14 @@ export type OptionsInput = z.input<typeof OptionsSchema>;
 
 export function resolveOptions(input: OptionsInput = {}): Options {
   return OptionsSchema.parse(input);
+}
+
+/** Every configured user, with `account` set for users defined inside an account block. */
+export function listUsers(options: Pick<Options, 'authorization' | 'accounts'>): User[] {
+  const out: User[] = [];
+  for (const u of options.authorization?.users ?? []) out.push({ ...u });
+  for (const [name, acc] of Object.entries(options.accounts ?? {})) {
+    for (const u of acc.users ?? []) out.push({ ...u, account: name });
+  }
+  return out;
 }
