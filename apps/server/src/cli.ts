@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import { Server, Logger, SWITCHBOARD_VERSION, VERSION } from '@switchboard/broker';
+import type { OptionsInput } from '@switchboard/shared';
+import { parseFlags, FlagError, USAGE, type Flags } from './flags.js';
+import { listenURLs, writePortsFile, writePidFile, removeQuietly, sendSignal } from './process-files.js';
+
+function fail(msg: string): never {
+  process.stderr.write(`switchboard: ${msg}\n`);
+  process.exit(1);
+}
+
+/** Options from the command line (they override the config file, as nats-server's do). */
+function optionsFromFlags(f: Flags): OptionsInput {
+  const o: Record<string, unknown> = {};
+  const set = (k: keyof OptionsInput, v: unknown) => {
+    if (v !== undefined) o[k] = v;
+  };
+  set('host', f.host);
+  set('port', f.port);
+  set('serverName', f.serverName);
+  set('httpPort', f.httpPort);
+  set('portsFileDir', f.portsFileDir);
+  set('pidFile', f.pidFile);
+  set('logFile', f.logFile);
+  set('debug', f.debug);
+  set('trace', f.trace);
+  set('traceVerbose', f.traceVerbose);
+  set('logtime', f.logtime);
+  set('clientAdvertise', f.clientAdvertise);
+  set('maxTracedMsgLen', f.maxTracedMsgLen);
+  return o as OptionsInput;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  let flags: Flags;
+  try {
+    flags = parseFlags(argv);
+  } catch (e) {
+    if (e instanceof FlagError) {
+      process.stderr.write(`${e.message}\n${USAGE}`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (flags.version) {
+    process.stdout.write(`switchboard: v${SWITCHBOARD_VERSION} (nats-server v${VERSION} protocol)\n`);
+    return;
+  }
+  if (flags.signal !== undefined) {
+    try {
+      process.stdout.write(`${sendSignal(flags.signal)}\n`);
+    } catch (e) {
+      fail((e as Error).message);
+    }
+    return;
+  }
+  if (flags.checkConfig) {
+    if (!flags.config) fail('must specify [-c, --config] option to check configuration file syntax');
+    fail('configuration files are not supported yet');
+  }
+  if (flags.config) fail(`configuration files are not supported yet (-c ${flags.config})`);
+
+  const options = optionsFromFlags(flags);
+  const logger = new Logger({ debug: flags.debug, trace: flags.trace, logtime: flags.logtime, logFile: flags.logFile });
+  for (const u of flags.unsupported) logger.warn(`Option -${u} is not supported by Switchboard yet and is ignored`);
+  const server = new Server(options, { logger });
+  await server.start();
+
+  const opts = server.opts;
+  if (opts.pidFile) writePidFile(opts.pidFile);
+  let portsFile: string | undefined;
+  if (opts.portsFileDir) {
+    portsFile = writePortsFile(opts.portsFileDir, { nats: listenURLs('nats', opts.host, server.port) });
+  }
+
+  let stopping = false;
+  const stop = async (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.debug(`Trapped "${sig}" signal`);
+    await server.shutdown();
+    removeQuietly(opts.pidFile);
+    removeQuietly(portsFile);
+    logger.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('interrupt'));
+  process.on('SIGTERM', () => void stop('terminated'));
+  process.on('SIGUSR1', () => logger.reopen());
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`switchboard: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

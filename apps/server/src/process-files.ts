@@ -1,0 +1,84 @@
+import { writeFileSync, unlinkSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { networkInterfaces } from 'node:os';
+
+/** Client URLs as nats-server lists them: every interface address when bound to 0.0.0.0. */
+export function listenURLs(scheme: string, host: string, port: number): string[] {
+  if (host !== '0.0.0.0' && host !== '::' && host !== '') return [`${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`];
+  const urls: string[] = [];
+  for (const addrs of Object.values(networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === 'IPv4') urls.push(`${scheme}://${a.address}:${port}`);
+  }
+  return urls;
+}
+
+/** The ports file nats-server writes: `<command base name>_<pid>.ports` in `dir`. */
+export function portsFilePath(dir: string): string {
+  const cmd = basename(process.argv[1] ?? 'switchboard').replace(/\.(c|m)?js$/, '');
+  return join(dir, `${cmd}_${process.pid}.ports`);
+}
+
+export function writePortsFile(dir: string, ports: { nats: string[]; monitoring?: string[] }): string {
+  const path = portsFilePath(dir);
+  writeFileSync(path, JSON.stringify(ports));
+  return path;
+}
+
+export function writePidFile(path: string): void {
+  writeFileSync(path, String(process.pid));
+}
+
+export function removeQuietly(path: string | undefined): void {
+  if (!path) return;
+  try {
+    unlinkSync(path);
+  } catch {
+    /* already gone */
+  }
+}
+
+const SIGNALS: Record<string, NodeJS.Signals> = {
+  stop: 'SIGKILL',
+  quit: 'SIGINT',
+  term: 'SIGTERM',
+  reopen: 'SIGUSR1',
+  reload: 'SIGHUP',
+  ldm: 'SIGUSR2',
+};
+
+/** `--signal CMD[=PID|pidfile]`: sends CMD's signal to a running Switchboard. Returns the message to print. */
+export function sendSignal(spec: string): string {
+  const eq = spec.indexOf('=');
+  const cmd = eq >= 0 ? spec.slice(0, eq) : spec;
+  const target = eq >= 0 ? spec.slice(eq + 1) : '';
+  const sig = SIGNALS[cmd];
+  if (!sig) throw new Error(`unknown signal "${cmd}"`);
+  let pids: number[];
+  if (target === '') {
+    pids = findSwitchboardPids();
+    if (pids.length === 0) throw new Error('no switchboard process running');
+    if (pids.length > 1) throw new Error(`multiple switchboard processes running:\n${pids.join('\n')}`);
+  } else if (/^\d+$/.test(target)) {
+    pids = [Number(target)];
+  } else {
+    const text = readFileSync(target, 'utf8').trim();
+    if (!/^\d+$/.test(text)) throw new Error(`invalid pid file ${target}`);
+    pids = [Number(text)];
+  }
+  process.kill(pids[0], sig);
+  return `signal "${cmd}" ${sig} sent to process ${pids[0]}`;
+}
+
+function findSwitchboardPids(): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    try {
+      const argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+      if (argv.some((a) => /(^|\/)switchboard$|apps\/server\/dist\/cli\.js$/.test(a)) && !argv.some((a) => /^-(-)?(sl|signal)/.test(a))) out.push(Number(d));
+    } catch {
+      /* process went away */
+    }
+  }
+  return out;
+}

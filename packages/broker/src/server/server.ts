@@ -1,0 +1,341 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type Server as NetServer, type Socket, type AddressInfo } from 'node:net';
+import { createServer as createServerKey } from '@nats-io/nkeys';
+import { resolveOptions, type Options, type OptionsInput } from '@switchboard/shared';
+import { Account, GLOBAL_ACCOUNT } from '../accounts/account.js';
+import { ERR, ClosedReason } from '../protocol/errors.js';
+import { Client, type ConnectOptions } from './client.js';
+import type { Subscription } from './subscription.js';
+import { Logger } from './logger.js';
+import { VERSION, GO_VERSION } from './version.js';
+
+export interface ServerStats {
+  inMsgs: number;
+  outMsgs: number;
+  inBytes: number;
+  outBytes: number;
+  slowConsumers: number;
+  totalConnections: number;
+}
+
+/** What /connz needs of a closed connection. */
+export interface ClosedClientInfo {
+  cid: number;
+  host: string;
+  port: number;
+  start: Date;
+  stop: Date;
+  reason: string;
+  name?: string;
+  lang?: string;
+  version?: string;
+  account: string;
+  user?: string;
+  inMsgs: number;
+  outMsgs: number;
+  inBytes: number;
+  outBytes: number;
+  rtt: number;
+  subscriptions: string[];
+}
+
+export interface ServerDeps {
+  logger?: Logger;
+}
+
+const CLOSED_HISTORY = 10_000;
+
+/**
+ * A NATS server: listens for clients, routes messages through account sublists, keeps stats.
+ * Events: 'ready', 'client:connect' (Client), 'client:close' (Client), 'shutdown'.
+ */
+export class Server extends EventEmitter {
+  opts: Options;
+  readonly logger: Logger;
+  readonly serverId: string;
+  readonly clients = new Map<number, Client>();
+  readonly accounts = new Map<string, Account>();
+  readonly globalAccount: Account;
+  readonly stats: ServerStats = { inMsgs: 0, outMsgs: 0, inBytes: 0, outBytes: 0, slowConsumers: 0, totalConnections: 0 };
+  readonly closed: ClosedClientInfo[] = [];
+  readonly startTime = new Date();
+  configLoadTime = new Date();
+
+  private listener: NetServer | null = null;
+  private cidCounter = 0;
+  private flushQueue: Client[] = [];
+  private flushScheduled = false;
+  private shuttingDown = false;
+  private infoBase: Record<string, unknown> = {};
+  /** Producers stall when a subscriber's queue passes this. */
+  stallAt: number;
+
+  constructor(input: OptionsInput = {}, deps: ServerDeps = {}) {
+    super();
+    this.opts = resolveOptions(input);
+    this.logger = deps.logger ?? new Logger({ debug: this.opts.debug, trace: this.opts.trace, logtime: this.opts.logtime, logFile: this.opts.logFile });
+    this.serverId = createServerKey().getPublicKey();
+    this.globalAccount = new Account(GLOBAL_ACCOUNT);
+    this.accounts.set(GLOBAL_ACCOUNT, this.globalAccount);
+    this.stallAt = Math.min(this.opts.maxPending / 2, 8 * 1024 * 1024);
+    this.rebuildInfo();
+  }
+
+  get name(): string {
+    return this.opts.serverName ?? this.serverId;
+  }
+
+  /** The bound client port (after start). */
+  get port(): number {
+    const a = this.listener?.address() as AddressInfo | null | undefined;
+    return a ? a.port : this.opts.port;
+  }
+
+  get clientURL(): string {
+    const host = this.opts.host === '0.0.0.0' || this.opts.host === '::' ? '127.0.0.1' : this.opts.host;
+    return `nats://${host}:${this.port}`;
+  }
+
+  get isRunning(): boolean {
+    return this.listener !== null && !this.shuttingDown;
+  }
+
+  async start(): Promise<void> {
+    const log = this.logger;
+    log.info(`Starting nats-server`);
+    log.info(`  Version:  ${VERSION}`);
+    log.info(`  Git:      [not set]`);
+    log.info(`  Name:     ${this.name}`);
+    log.info(`  ID:       ${this.serverId}`);
+    const listener = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    listener.maxConnections = Number.MAX_SAFE_INTEGER;
+    await new Promise<void>((resolve, reject) => {
+      listener.once('error', reject);
+      const port = this.opts.port === -1 ? 0 : this.opts.port;
+      listener.listen({ host: this.opts.host, port, backlog: 4096 }, () => {
+        listener.off('error', reject);
+        resolve();
+      });
+    });
+    this.listener = listener;
+    this.rebuildInfo();
+    log.info(`Listening for client connections on ${this.opts.host}:${this.port}`);
+    log.info('Server is ready');
+    this.emit('ready');
+  }
+
+  /** INFO fields in nats-server's order (server.go: Info). */
+  rebuildInfo(): void {
+    const o = this.opts;
+    const advertise = o.clientAdvertise;
+    let host = o.host;
+    let port = this.listener ? this.port : o.port;
+    if (advertise) {
+      const i = advertise.lastIndexOf(':');
+      if (i > 0) {
+        host = advertise.slice(0, i);
+        port = Number(advertise.slice(i + 1));
+      } else host = advertise;
+    }
+    const info: Record<string, unknown> = {
+      server_id: this.serverId,
+      server_name: this.name,
+      version: VERSION,
+      proto: 1,
+      go: GO_VERSION,
+      host,
+      port,
+      headers: !o.noHeaderSupport,
+    };
+    if (this.authRequired()) info.auth_required = true;
+    info.max_payload = o.maxPayload;
+    this.infoBase = info;
+  }
+
+  /** The INFO line for a client (with its id, IP and, when needed, a nonce). */
+  infoLineFor(client: Client, extra: Record<string, unknown> = {}): Buffer {
+    const info: Record<string, unknown> = { ...this.infoBase };
+    info.max_payload = client.maxPayload;
+    info.client_id = client.cid;
+    info.client_ip = client.host;
+    Object.assign(info, this.infoExtras(client), extra);
+    return Buffer.from(`INFO ${JSON.stringify(info)} \r\n`);
+  }
+
+  // ---- hooks for authentication (replaced by the auth module) --------------------------------
+
+  /** Whether clients must authenticate. */
+  authRequired(): boolean {
+    return false;
+  }
+
+  /** Extra INFO fields for one client (e.g. nonce). */
+  protected infoExtras(_client: Client): Record<string, unknown> {
+    return {};
+  }
+
+  authTimeoutSeconds(): number {
+    return this.opts.authTimeout ?? 2;
+  }
+
+  /** Decides a CONNECT; binds account/permissions on success. */
+  authenticate(_client: Client, _opts: ConnectOptions): boolean {
+    return true;
+  }
+
+  /** Binds the no_auth_user to a client that skipped CONNECT; false when there is none. */
+  bindNoAuthUser(_client: Client): boolean {
+    return false;
+  }
+
+  authFailed(_client: Client): void {}
+
+  // ---- connections -------------------------------------------------------------------------
+
+  private accept(socket: Socket): void {
+    if (this.shuttingDown) {
+      socket.destroy();
+      return;
+    }
+    const cid = ++this.cidCounter;
+    const client = new Client(this, cid, socket, this.globalAccount);
+    if (this.clients.size >= this.opts.maxConnections) {
+      client.begin(this.infoLineFor(client), false);
+      this.logger.error(`${client.label} - Maximum Connections Exceeded`);
+      client.sendErr(ERR.maxConnections);
+      client.flush();
+      client.close(ClosedReason.maxConnections);
+      return;
+    }
+    this.clients.set(cid, client);
+    this.stats.totalConnections++;
+    client.debug('Client connection created');
+    client.begin(this.infoLineFor(client), this.authRequired());
+  }
+
+  /** Called by a client once its CONNECT was accepted. */
+  clientConnected(client: Client): void {
+    client.account.numClients++;
+    this.emit('client:connect', client);
+  }
+
+  /** Called exactly once by a client when it closes. */
+  clientClosed(client: Client): void {
+    if (!this.clients.delete(client.cid)) return;
+    this.stats.inMsgs += client.inMsgs;
+    this.stats.inBytes += client.inBytes;
+    this.stats.outMsgs += client.outMsgs;
+    this.stats.outBytes += client.outBytes;
+    client.debug(`Client connection closed: ${client.closeReason}`);
+    if (this.closed.length >= CLOSED_HISTORY) this.closed.shift();
+    this.closed.push({
+      cid: client.cid,
+      host: client.host,
+      port: client.port,
+      start: client.start,
+      stop: client.stop ?? new Date(),
+      reason: client.closeReason ?? '',
+      name: client.opts.name,
+      lang: client.opts.lang,
+      version: client.opts.version,
+      account: client.account.name,
+      user: client.user,
+      inMsgs: client.inMsgs,
+      outMsgs: client.outMsgs,
+      inBytes: client.inBytes,
+      outBytes: client.outBytes,
+      rtt: client.rtt,
+      subscriptions: [...client.subs.values()].map((s) => s.subject),
+    });
+    if (client.account.numClients > 0 && client.connectReceived) client.account.numClients--;
+    this.emit('client:close', client);
+  }
+
+  slowConsumerDetected(client: Client, reason: ClosedReason): void {
+    this.stats.slowConsumers++;
+    const name = client.opts.name ? ` - "${client.opts.name}"` : '';
+    this.logger.info(`${client.label}${name} - Slow Consumer Detected: ${reason === ClosedReason.slowConsumerWriteDeadline ? 'WriteDeadline' : 'MaxPending'} of ${reason === ClosedReason.slowConsumerWriteDeadline ? this.opts.writeDeadline / 1000 + 's' : this.opts.maxPending} exceeded`);
+  }
+
+  subAdded(_client: Client, _sub: Subscription): void {}
+  subRemoved(_client: Client, _sub: Subscription): void {}
+
+  // ---- message routing (the hot path) ------------------------------------------------------
+
+  /**
+   * Delivers a message published by `from` in `account` to every matching subscription:
+   * each plain sub, and one member per queue group. Returns whether anything received it.
+   */
+  route(from: Client, account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): boolean {
+    const r = account.sublist.match(subject);
+    const psubs = r.psubs;
+    const qsubs = r.qsubs;
+    if (psubs.length === 0 && qsubs.length === 0) return false;
+    const noEcho = !from.opts.echo;
+    let delivered = false;
+    for (let i = 0; i < psubs.length; i++) {
+      const sub = psubs[i];
+      const c = sub.client;
+      if (noEcho && c === from) continue;
+      if (c.deliver(sub, subject, reply, hdr, buf, start, end)) {
+        delivered = true;
+        if (c.pendingBytes > this.stallAt) this.backpressure(from, c);
+      }
+    }
+    for (let g = 0; g < qsubs.length; g++) {
+      const members = qsubs[g];
+      const n = members.length;
+      const first = n === 1 ? 0 : Math.floor(Math.random() * n);
+      for (let k = 0; k < n; k++) {
+        const sub = members[(first + k) % n];
+        const c = sub.client;
+        if (noEcho && c === from) continue;
+        if (c.deliver(sub, subject, reply, hdr, buf, start, end)) {
+          delivered = true;
+          if (c.pendingBytes > this.stallAt) this.backpressure(from, c);
+          break;
+        }
+      }
+    }
+    return delivered;
+  }
+
+  /** A subscriber's queue is long: cut it if over max_pending, else slow the producer down. */
+  private backpressure(producer: Client, consumer: Client): void {
+    if (consumer.checkSlowConsumer()) return;
+    if (producer !== consumer) producer.stallOn(consumer);
+  }
+
+  queueFlush(client: Client): void {
+    this.flushQueue.push(client);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushAll);
+    }
+  }
+
+  private readonly flushAll = (): void => {
+    this.flushScheduled = false;
+    const q = this.flushQueue;
+    this.flushQueue = [];
+    for (let i = 0; i < q.length; i++) q[i].flush();
+  };
+
+  // ---- shutdown ----------------------------------------------------------------------------
+
+  async shutdown(): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.logger.info('Initiating Shutdown...');
+    const listener = this.listener;
+    const closing = listener ? new Promise<void>((r) => listener.close(() => r())) : Promise.resolve();
+    for (const c of [...this.clients.values()]) {
+      c.flush();
+      c.close(ClosedReason.serverShutdown);
+    }
+    await closing;
+    this.listener = null;
+    this.logger.info('Server Exiting..');
+    this.emit('shutdown');
+  }
+}

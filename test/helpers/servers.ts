@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Server, Logger } from '@switchboard/broker';
+import type { OptionsInput } from '@switchboard/shared';
+
+export const ROOT = new URL('../../', import.meta.url).pathname;
+export const CLI = join(ROOT, 'apps/server/dist/cli.js');
+
+/** Starts an embedded Switchboard on 127.0.0.1 and a random port. Logs go to `lines`. */
+export async function startEmbedded(opts: OptionsInput = {}): Promise<{ server: Server; url: string; port: number; lines: string[] }> {
+  const lines: string[] = [];
+  const logger = new Logger({ sink: (l) => lines.push(l), debug: opts.debug, trace: opts.trace });
+  const server = new Server({ host: '127.0.0.1', port: -1, ...opts }, { logger });
+  await server.start();
+  return { server, url: `127.0.0.1:${server.port}`, port: server.port, lines };
+}
+
+export interface ProcServer {
+  proc: ChildProcess;
+  port: number;
+  url: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** Polls `cond` every 20 ms until true or `ms` passed. */
+export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Starts a server process (Switchboard's CLI or nats-server) on a random port and waits for its ports file. */
+export async function startProcess(kind: 'switchboard' | 'nats-server', args: string[] = []): Promise<ProcServer> {
+  const dir = mkdtempSync(join(tmpdir(), `${kind}-`));
+  const cmd = kind === 'switchboard' ? process.execPath : 'nats-server';
+  const argv = kind === 'switchboard' ? [CLI, ...args] : args;
+  const hasPort = args.some((a) => /^--?(p|port)(=|$)/.test(a));
+  const proc = spawn(cmd, [...argv, '-a', '127.0.0.1', ...(hasPort ? [] : ['-p', '-1']), '--ports_file_dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  let exited = false;
+  proc.on('exit', () => (exited = true));
+  let portsFile = '';
+  await waitFor(() => {
+    if (exited) throw new Error(`${kind} exited: ${out}`);
+    const f = readdirSync(dir).find((n) => n.endsWith('.ports'));
+    if (f) portsFile = join(dir, f);
+    return !!f && readFileSync(portsFile, 'utf8').length > 0;
+  }, 5000, `${kind} ports file`);
+  const ports = JSON.parse(readFileSync(portsFile, 'utf8')) as { nats: string[] };
+  const port = Number(new URL(ports.nats[0]).port);
+  return {
+    proc,
+    port,
+    url: `127.0.0.1:${port}`,
+    output: () => out,
+    stop: async () => {
+      if (exited) return;
+      proc.kill('SIGTERM');
+      await waitFor(() => exited, 5000, `${kind} exit`).catch(() => proc.kill('SIGKILL'));
+    },
+  };
+}
+
+export function natsServerAvailable(): boolean {
+  return (process.env.PATH ?? '').split(':').some((d) => existsSync(join(d, 'nats-server')));
+}
