@@ -29,8 +29,8 @@ import type {
   TlsOptions,
   User,
 } from '@switchboard/shared';
-import { parseDurationMs } from './duration.js';
-import { toPlain, type ConfEntry, type ConfError as _Unused, type ConfigError, type ConfMap, type ConfNode, type Pos } from './parser.js';
+import { formatDurationMs, parseDurationMs } from './duration.js';
+import { toPlain, type ConfEntry, type ConfigError, type ConfMap, type ConfNode, type Pos } from './parser.js';
 
 export interface ConfigWarning extends Pos {
   message: string;
@@ -1068,7 +1068,7 @@ const TOP: Record<string, Setter> = {
   lame_duck_duration: (mp, e, o) => {
     const d = mp.duration(e, 'strict');
     if (d === undefined) return;
-    if (d < 30_000) mp.error(e.keyPos, `invalid lame_duck_duration of ${e.value.raw}, minimum is 30 seconds`);
+    if (d < 30_000) mp.error(e.keyPos, `invalid lame_duck_duration of ${formatDurationMs(d)}, minimum is 30 seconds`);
     else o.lameDuckDuration = d;
   },
   lame_duck_grace_period: (mp, e, o) => {
