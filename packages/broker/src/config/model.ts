@@ -1006,7 +1006,8 @@ const TOP: Record<string, Setter> = {
   authorization: (mp, e, o) => {
     const r = parseAuthorization(mp, e);
     if (!r) return;
-    o.authorization = r.auth;
+    // The block's timeout is the top-level authTimeout; a block with nothing else is no block.
+    if (Object.keys(r.auth).length > 0) o.authorization = r.auth;
     if (r.timeout !== undefined) o.authTimeout = r.timeout;
   },
   http: (mp, e, o) => {
