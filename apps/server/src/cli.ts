@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Server, Logger, SWITCHBOARD_VERSION, VERSION } from '@switchboard/broker';
+import { Server, Logger, SWITCHBOARD_VERSION, VERSION, checkConfigFile, loadConfigFile, formatError, formatWarning } from '@switchboard/broker';
 import type { OptionsInput } from '@switchboard/shared';
 import { parseFlags, FlagError, USAGE, type Flags } from './flags.js';
 import { listenURLs, writePortsFile, writePidFile, removeQuietly, sendSignal } from './process-files.js';
@@ -61,14 +61,26 @@ async function main(): Promise<void> {
   }
   if (flags.checkConfig) {
     if (!flags.config) fail('must specify [-c, --config] option to check configuration file syntax');
-    fail('configuration files are not supported yet');
+    const check = checkConfigFile(flags.config);
+    process.stderr.write(`${check.output}\n`);
+    process.exit(check.ok ? 0 : 1);
   }
-  if (flags.config) fail(`configuration files are not supported yet (-c ${flags.config})`);
 
-  const options = optionsFromFlags(flags);
-  const logger = new Logger({ debug: flags.debug, trace: flags.trace, logtime: flags.logtime, logFile: flags.logFile });
+  const overrides = optionsFromFlags(flags);
+  let fileOptions: OptionsInput = {};
+  const warnings: string[] = [];
+  if (flags.config) {
+    const loaded = loadConfigFile(flags.config);
+    if (loaded.errors.length > 0) fail(loaded.errors.map(formatError).join('\n'));
+    fileOptions = loaded.options;
+    warnings.push(...loaded.warnings.map(formatWarning));
+  }
+  const merged: OptionsInput = { ...fileOptions, ...overrides };
+  const logger = new Logger({ debug: merged.debug, trace: merged.trace, logtime: merged.logtime, logFile: merged.logFile });
+  for (const w of warnings) logger.warn(w);
   for (const u of flags.unsupported) logger.warn(`Option -${u} is not supported by Switchboard yet and is ignored`);
-  const server = new Server(options, { logger });
+  const server = new Server(merged, { logger, configFile: flags.config, overrides });
+  if (flags.config) logger.info(`Using configuration file: ${flags.config}`);
   await server.start();
 
   const opts = server.opts;
@@ -90,8 +102,20 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('interrupt'));
-  process.on('SIGTERM', () => void stop('terminated'));
+  process.on('SIGTERM', () => {
+    // As nats-server: a lame duck server finishes its lame duck run.
+    if (server.isLameDuck) logger.info('Ignoring SIGTERM while in lame duck mode');
+    else void stop('terminated');
+  });
   process.on('SIGUSR1', () => logger.reopen());
+  process.on('SIGHUP', () => {
+    logger.debug('Trapped "hangup" signal');
+    void server.reload();
+  });
+  process.on('SIGUSR2', () => {
+    logger.debug('Trapped "user defined signal 2" signal');
+    void server.lameDuck().then(() => stop('lame duck done'));
+  });
 }
 
 main().catch((e: unknown) => {

@@ -431,6 +431,11 @@ export class Client implements ProtocolHandler {
     if (this.rttStart > 0) this.rtt = Date.now() - this.rttStart;
   }
 
+  /** Whether async INFO may be pushed (protocol 1 and the first PONG already sent). */
+  acceptsAsyncInfo(): boolean {
+    return this.opts.protocol >= 1 && this.firstPongSent;
+  }
+
   onInfo(): void {
     // Clients have nothing to tell us with INFO.
   }

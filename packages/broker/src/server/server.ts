@@ -8,6 +8,9 @@ import { Client, type ConnectOptions } from './client.js';
 import type { Subscription } from './subscription.js';
 import { Logger } from './logger.js';
 import { VERSION, GO_VERSION } from './version.js';
+import { runLameDuck, type LameDuckState } from './lameduck.js';
+import { planReload, explainChange, type ReloadResult } from './reload.js';
+import type { Change } from '../config/index.js';
 
 export interface ServerStats {
   inMsgs: number;
@@ -41,7 +44,14 @@ export interface ClosedClientInfo {
 
 export interface ServerDeps {
   logger?: Logger;
+  /** The conf file the options came from: `reload()` re-reads it. */
+  configFile?: string;
+  /** Options given on the command line: they win over the file, on reload too. */
+  overrides?: OptionsInput;
 }
+
+/** Applies the reloadable part of a change set to subsystems (auth, accounts…). */
+export type ReloadHook = (next: Options, prev: Options, changes: Change[]) => void;
 
 const CLOSED_HISTORY = 10_000;
 
@@ -66,12 +76,20 @@ export class Server extends EventEmitter {
   private flushQueue: Client[] = [];
   private flushScheduled = false;
   private shuttingDown = false;
+  /** Set while in lame duck mode; observable progress for the console. */
+  lameDuckState: LameDuckState | null = null;
+  readonly configFile: string | undefined;
+  readonly overrides: OptionsInput;
+  /** Subsystems that re-apply themselves on reload, in registration order. */
+  readonly reloadHooks: ReloadHook[] = [];
   private infoBase: Record<string, unknown> = {};
   /** Producers stall when a subscriber's queue passes this. */
   stallAt: number;
 
   constructor(input: OptionsInput = {}, deps: ServerDeps = {}) {
     super();
+    this.configFile = deps.configFile;
+    this.overrides = deps.overrides ?? {};
     this.opts = resolveOptions(input);
     this.logger = deps.logger ?? new Logger({ debug: this.opts.debug, trace: this.opts.trace, logtime: this.opts.logtime, logFile: this.opts.logFile });
     this.serverId = createServerKey().getPublicKey();
@@ -321,6 +339,89 @@ export class Server extends EventEmitter {
     for (let i = 0; i < q.length; i++) q[i].flush();
   };
 
+  // ---- reload ------------------------------------------------------------------------------
+
+  /**
+   * Hot reload, the path SIGHUP and the console share: parse (the config file, or `next`),
+   * lay the command-line overrides on top, validate, diff, and apply only if every change is
+   * reloadable. With `dryRun` nothing is applied; the result says what would change.
+   */
+  async reload(next?: OptionsInput, opts: { dryRun?: boolean } = {}): Promise<ReloadResult> {
+    const plan = planReload(this.opts, next !== undefined ? { options: next } : { configFile: this.configFile }, this.overrides);
+    const result = plan.result;
+    if (plan.next === null) {
+      for (const e of result.errors) this.logger.error(`Failed to reload server configuration: ${e}`);
+      this.emit('reload', result);
+      return result;
+    }
+    if (opts.dryRun) return result;
+    this.applyOptions(plan.next, result.changes);
+    result.applied = true;
+    for (const c of result.changes) this.logger.info(`Reloaded: ${explainChange(c)}`);
+    this.logger.info('Reloaded server configuration');
+    this.emit('reload', result);
+    return result;
+  }
+
+  private applyOptions(next: Options, changes: Change[]): void {
+    const prev = this.opts;
+    this.opts = next;
+    this.configLoadTime = new Date();
+    this.logger.setLevels({ debug: next.debug, trace: next.trace, logtime: next.logtime });
+    this.stallAt = Math.min(next.maxPending / 2, 8 * 1024 * 1024);
+    this.rebuildInfo();
+    for (const c of this.clients.values()) {
+      c.maxPayload = next.maxPayload;
+      c.parser.maxPayload = next.maxPayload;
+      c.parser.maxControlLine = next.maxControlLine;
+    }
+    for (const hook of this.reloadHooks) hook(next, prev, changes);
+    // A lowered max_connections closes the newest connections over the limit.
+    const excess = this.clients.size - next.maxConnections;
+    if (excess > 0) {
+      const newest = [...this.clients.values()].slice(-excess);
+      for (const c of newest) {
+        c.sendErr(ERR.maxConnections);
+        c.close(ClosedReason.maxConnections);
+      }
+    }
+  }
+
+  // ---- lame duck and shutdown --------------------------------------------------------------
+
+  get isShuttingDown(): boolean {
+    return this.shuttingDown;
+  }
+
+  get isLameDuck(): boolean {
+    return this.lameDuckState !== null;
+  }
+
+  /**
+   * Lame duck mode: stop accepting clients, tell them, then close them spread over
+   * lame_duck_duration, then shut down. Resolves when the server has shut down.
+   */
+  async lameDuck(): Promise<void> {
+    if (this.lameDuckState !== null || this.shuttingDown) return;
+    this.lameDuckState = { active: true, remaining: this.clients.size, total: this.clients.size, phase: 'grace' };
+    await runLameDuck(this, this.lameDuckState);
+  }
+
+  /** Closes the client listener; existing connections stay. */
+  async stopAccepting(): Promise<void> {
+    const listener = this.listener;
+    if (!listener || !listener.listening) return;
+    await new Promise<void>((r) => {
+      listener.close(() => r());
+      // close() waits for every connection to end; we only need the port closed.
+      setImmediate(r);
+    });
+  }
+
+  ldmInfoFor(client: Client): Buffer {
+    return this.infoLineFor(client, { ldm: true });
+  }
+
   // ---- shutdown ----------------------------------------------------------------------------
 
   async shutdown(): Promise<void> {
@@ -328,7 +429,7 @@ export class Server extends EventEmitter {
     this.shuttingDown = true;
     this.logger.info('Initiating Shutdown...');
     const listener = this.listener;
-    const closing = listener ? new Promise<void>((r) => listener.close(() => r())) : Promise.resolve();
+    const closing = listener && listener.listening ? new Promise<void>((r) => listener.close(() => r())) : Promise.resolve();
     for (const c of [...this.clients.values()]) {
       c.flush();
       c.close(ClosedReason.serverShutdown);
