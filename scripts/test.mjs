@@ -25,7 +25,7 @@ function findTests(dir, out = []) {
 let passed = 0;
 let failed = 0;
 
-const build = spawnSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'inherit' });
+const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) {
   console.error('type-check/build failed');
   failed += 1;
