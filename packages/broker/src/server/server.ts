@@ -281,23 +281,29 @@ export class Server extends EventEmitter {
   // ---- message routing (the hot path) ------------------------------------------------------
 
   /**
-   * Delivers a message published by `from` in `account` to every matching subscription:
-   * each plain sub, and one member per queue group. Returns whether anything received it.
+   * Delivers a message published by `from` (null for the server's own messages) in `account` to
+   * every matching subscription: each plain sub, and one member per queue group. Internal
+   * subscriptions (imports, system handlers) get it through their handler, unless `clientsOnly`.
+   * Returns whether anything received it.
    */
-  route(from: Client, account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): boolean {
+  route(from: Client | null, account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, clientsOnly = false): boolean {
     const r = account.sublist.match(subject);
     const psubs = r.psubs;
     const qsubs = r.qsubs;
     if (psubs.length === 0 && qsubs.length === 0) return false;
-    const noEcho = !from.opts.echo;
+    const noEcho = from !== null && !from.opts.echo;
     let delivered = false;
     for (let i = 0; i < psubs.length; i++) {
       const sub = psubs[i];
       const c = sub.client;
+      if (c === null) {
+        if (!clientsOnly && sub.handler !== null && sub.handler(sub, from, subject, reply, hdr, buf, start, end)) delivered = true;
+        continue;
+      }
       if (noEcho && c === from) continue;
       if (c.deliver(sub, subject, reply, hdr, buf, start, end)) {
         delivered = true;
-        if (c.pendingBytes > this.stallAt) this.backpressure(from, c);
+        if (from !== null && c.pendingBytes > this.stallAt) this.backpressure(from, c);
       }
     }
     for (let g = 0; g < qsubs.length; g++) {
@@ -307,15 +313,32 @@ export class Server extends EventEmitter {
       for (let k = 0; k < n; k++) {
         const sub = members[(first + k) % n];
         const c = sub.client;
+        if (c === null) {
+          if (!clientsOnly && sub.handler !== null && sub.handler(sub, from, subject, reply, hdr, buf, start, end)) {
+            delivered = true;
+            break;
+          }
+          continue;
+        }
         if (noEcho && c === from) continue;
         if (c.deliver(sub, subject, reply, hdr, buf, start, end)) {
           delivered = true;
-          if (c.pendingBytes > this.stallAt) this.backpressure(from, c);
+          if (from !== null && c.pendingBytes > this.stallAt) this.backpressure(from, c);
           break;
         }
       }
     }
     return delivered;
+  }
+
+  /** Finds or creates the account `name` (config, auth and imports all go through here). */
+  getOrCreateAccount(name: string): Account {
+    let acc = this.accounts.get(name);
+    if (acc === undefined) {
+      acc = new Account(name);
+      this.accounts.set(name, acc);
+    }
+    return acc;
   }
 
   /** A subscriber's queue is long: cut it if over max_pending, else slow the producer down. */

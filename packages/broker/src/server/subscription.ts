@@ -1,6 +1,21 @@
 import type { Client } from './client.js';
 
-/** One SUB of one connection. */
+/**
+ * Receives a message for an internal subscription (service and stream imports, the system
+ * account's handlers) instead of a socket. Returns whether the message was delivered onward.
+ */
+export type InternalHandler = (
+  sub: Subscription,
+  from: Client | null,
+  subject: string,
+  reply: string,
+  hdr: number,
+  buf: Buffer,
+  start: number,
+  end: number,
+) => boolean;
+
+/** One SUB of one connection, or an internal subscription with a handler. */
 export class Subscription {
   /** Messages delivered so far. */
   nm = 0;
@@ -8,11 +23,19 @@ export class Subscription {
   max = 0;
   /** Set once removed, so deliveries racing a removal are dropped. */
   closed = false;
+  /** Internal subscriptions: called instead of a client delivery (client is then null). */
+  handler: InternalHandler | null = null;
 
   constructor(
-    readonly client: Client,
+    readonly client: Client | null,
     readonly subject: string,
     readonly queue: string | null,
     readonly sid: string,
   ) {}
+
+  static internal(subject: string, sid: string, handler: InternalHandler, queue: string | null = null): Subscription {
+    const sub = new Subscription(null, subject, queue, sid);
+    sub.handler = handler;
+    return sub;
+  }
 }
