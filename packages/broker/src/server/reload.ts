@@ -1,4 +1,5 @@
 import { OptionsSchema, type Options, type OptionsInput } from '@switchboard/shared';
+import { validateAccountRules } from '../accounts/rules.js';
 import { loadConfigFile, diffOptions, blockingChanges, reloadRefusal, explainChange, formatError, type Change } from '../config/index.js';
 
 export interface ReloadResult {
@@ -44,6 +45,8 @@ export function planReload(current: Options, source: { configFile?: string; opti
     return refuse(parsed.error.issues.map((i) => `invalid value for ${i.path.join('.') || 'options'}: ${i.message}`), warnings);
   }
   const next = parsed.data;
+  const accountErrors = validateAccountRules(next);
+  if (accountErrors.length > 0) return refuse(accountErrors, warnings);
   const changes = diffOptions(current, next);
   const blocking = blockingChanges(changes);
   if (blocking.length > 0) return refuse(blocking.map(reloadRefusal), warnings, changes);

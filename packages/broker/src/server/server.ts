@@ -11,6 +11,7 @@ import { VERSION, GO_VERSION } from './version.js';
 import { runLameDuck, type LameDuckState } from './lameduck.js';
 import { planReload, explainChange, type ReloadResult } from './reload.js';
 import type { Change } from '../config/index.js';
+import { applyAccountRules, validateAccountRules } from '../accounts/rules.js';
 
 export interface ServerStats {
   inMsgs: number;
@@ -55,6 +56,14 @@ export type ReloadHook = (next: Options, prev: Options, changes: Change[]) => vo
 
 const CLOSED_HISTORY = 10_000;
 
+/** Milliseconds as Go prints a time.Duration (`10s`, `1.5s`, `200ms`, `2m0s`). */
+function goDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${ms / 1000}s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m}m${(ms - m * 60_000) / 1000}s`;
+}
+
 /**
  * A NATS server: listens for clients, routes messages through account sublists, keeps stats.
  * Events: 'ready', 'client:connect' (Client), 'client:close' (Client), 'shutdown'.
@@ -96,6 +105,12 @@ export class Server extends EventEmitter {
     this.globalAccount = new Account(GLOBAL_ACCOUNT);
     this.accounts.set(GLOBAL_ACCOUNT, this.globalAccount);
     this.stallAt = Math.min(this.opts.maxPending / 2, 8 * 1024 * 1024);
+    const accountErrors = validateAccountRules(this.opts);
+    if (accountErrors.length > 0) throw new Error(accountErrors.join('\n'));
+    applyAccountRules(this, this.opts);
+    this.reloadHooks.push((next, _prev, changes) => {
+      if (changes.some((c) => c.path === 'accounts' || c.path.startsWith('accounts.'))) applyAccountRules(this, next);
+    });
     this.rebuildInfo();
   }
 
@@ -271,8 +286,12 @@ export class Server extends EventEmitter {
 
   slowConsumerDetected(client: Client, reason: ClosedReason): void {
     this.stats.slowConsumers++;
-    const name = client.opts.name ? ` - "${client.opts.name}"` : '';
-    this.logger.info(`${client.label}${name} - Slow Consumer Detected: ${reason === ClosedReason.slowConsumerWriteDeadline ? 'WriteDeadline' : 'MaxPending'} of ${reason === ClosedReason.slowConsumerWriteDeadline ? this.opts.writeDeadline / 1000 + 's' : this.opts.maxPending} exceeded`);
+    // Same text as nats-server (client.go: queueOutbound, handleWriteTimeout); the label carries cid and name.
+    if (reason === ClosedReason.slowConsumerWriteDeadline) {
+      this.logger.info(`${client.label} - Slow Consumer Detected: WriteDeadline of ${goDuration(this.opts.writeDeadline)} exceeded with 1 chunks of ${client.pendingBytes} total bytes.`);
+    } else {
+      this.logger.info(`${client.label} - Slow Consumer Detected: MaxPending of ${this.opts.maxPending} Exceeded`);
+    }
   }
 
   subAdded(_client: Client, _sub: Subscription): void {}
