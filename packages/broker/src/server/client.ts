@@ -57,6 +57,20 @@ function redactConnect(json: string): string {
 }
 
 /**
+ * The connection's log prefix as nats-server writes it (client.go: initClient, processConnect):
+ * `host:port - cid:N`, and after CONNECT ` - "v<version>:<lang>:<name>"` with the parts present.
+ */
+function connectionLabel(host: string, port: number, cid: number, o: Pick<ConnectOptions, 'version' | 'lang' | 'name'> | null): string {
+  const base = `${host}:${port} - cid:${cid}`;
+  if (o === null) return base;
+  const parts: string[] = [];
+  if (o.version) parts.push(`v${o.version}`);
+  if (o.lang) parts.push(o.lang);
+  if (o.name) parts.push(o.name);
+  return parts.length === 0 ? base : `${base} - ${JSON.stringify(parts.join(':'))}`;
+}
+
+/**
  * One connection speaking the client protocol. Implements the parser's handler: every op is a
  * small method. Outbound bytes are queued in `out` and flushed once per event-loop turn.
  */
@@ -112,18 +126,20 @@ export class Client implements ProtocolHandler {
   private stalledProducers: Set<Client> | null = null;
   private paused = false;
   private firstPongSent = false;
-  readonly label: string;
+  /** `host:port - cid:N`, then (after CONNECT) with `"v<version>:<lang>:<name>"` as nats-server logs it. */
+  label: string;
 
   constructor(
     readonly server: Server,
     readonly cid: number,
-    readonly socket: Socket,
+    /** The accepted socket; replaced by its TLS socket when client TLS is configured. */
+    public socket: Socket,
     account: Account,
   ) {
     this.account = account;
     this.host = socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';
     this.port = socket.remotePort ?? 0;
-    this.label = `${this.host}:${this.port} - cid:${cid}`;
+    this.label = connectionLabel(this.host, this.port, cid, null);
     this.maxPayload = server.opts.maxPayload;
     this.parser = new Parser(this);
     this.parser.maxControlLine = server.opts.maxControlLine;
@@ -134,8 +150,11 @@ export class Client implements ProtocolHandler {
 
   /** Wires the socket, sends INFO and arms the timers. */
   begin(infoLine: Buffer, authRequired: boolean): void {
+    this.socket.setNoDelay(true);
+    // With client TLS, INFO goes out in plaintext and the TLS socket takes over.
+    const secure = this.server.secureSocket(this, infoLine);
+    if (secure !== null) this.socket = secure;
     const socket = this.socket;
-    socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
     socket.on('error', (err) => {
@@ -144,8 +163,10 @@ export class Client implements ProtocolHandler {
     });
     socket.on('close', () => this.close(ClosedReason.clientClosed));
     socket.on('end', () => this.close(ClosedReason.clientClosed));
-    this.enqueue(infoLine);
-    this.flush();
+    if (secure === null) {
+      this.enqueue(infoLine);
+      this.flush();
+    }
     if (authRequired) {
       this.parser.requireConnect = true;
       const secs = this.server.authTimeoutSeconds();
@@ -309,6 +330,7 @@ export class Client implements ProtocolHandler {
     }
     if (typeof next.protocol !== 'number') throw new ProtocolError('protocol', 'invalid CONNECT field protocol');
     this.opts = next;
+    this.label = connectionLabel(this.host, this.port, this.cid, next);
     this.connectReceived = true;
     this.parser.requireConnect = false;
     this.headers = !this.server.opts.noHeaderSupport && next.headers;
@@ -365,7 +387,7 @@ export class Client implements ProtocolHandler {
   }
 
   onSub(subject: string, queue: string | null, sid: string): void {
-    if (this.server.logger.isTrace) this.trace(`<<- [SUB ${subject} ${queue ?? ''} ${sid}]`);
+    if (this.server.logger.isTrace) this.trace(`<<- [SUB ${subject} ${queue === null ? '' : queue + ' '}${sid}]`);
     if (this.closed) return;
     if (this.perms !== null && (!this.perms.canSubscribe(subject, queue) || queue === '_sys_')) {
       const text = queue === null ? `Permissions Violation for Subscription to "${subject}"` : `Permissions Violation for Subscription to "${subject}" using queue "${queue}"`;
@@ -451,6 +473,7 @@ export class Client implements ProtocolHandler {
 
   unsubscribe(sub: Subscription): void {
     if (sub.closed) return;
+    this.trace(`<-> [DELSUB ${sub.sid}]`);
     this.subs.delete(sub.sid);
     this.removeSub(sub);
   }
