@@ -146,6 +146,8 @@ function addStreamImport(server: Server, importer: Account, exporter: Account, i
   // Delivered only to the importer's own clients: imported messages do not travel further.
   const sub = Subscription.internal(subject, `stream-import:${importer.name}`, (_s, from, subj, reply, hdr, buf, start, end) =>
     server.route(from, importer, map(subj), reply, hdr, buf, start, end, true),
+    null,
+    true,
   );
   exporter.sublist.insert(sub);
   importer.importSubs.push({ account: exporter, sub });
@@ -176,7 +178,7 @@ function addServiceImport(server: Server, importer: Account, exporter: Account, 
     } finally {
       inFlight.delete(self);
     }
-  });
+  }, null, true);
   importer.sublist.insert(sub);
   importer.importSubs.push({ account: importer, sub });
 }

@@ -12,6 +12,9 @@ import { runLameDuck, type LameDuckState } from './lameduck.js';
 import { planReload, explainChange, type ReloadResult } from './reload.js';
 import type { Change } from '../config/index.js';
 import { applyAccountRules, validateAccountRules } from '../accounts/rules.js';
+import { ServerAuth } from '../auth/authenticator.js';
+import { reloadAuthorization } from '../auth/reload.js';
+import type { TLSSocket } from 'node:tls';
 
 export interface ServerStats {
   inMsgs: number;
@@ -94,6 +97,8 @@ export class Server extends EventEmitter {
   private infoBase: Record<string, unknown> = {};
   /** Producers stall when a subscriber's queue passes this. */
   stallAt: number;
+  /** Authentication, permissions binding and client TLS (src/auth). */
+  readonly auth: ServerAuth;
 
   constructor(input: OptionsInput = {}, deps: ServerDeps = {}) {
     super();
@@ -111,6 +116,8 @@ export class Server extends EventEmitter {
     this.reloadHooks.push((next, _prev, changes) => {
       if (changes.some((c) => c.path === 'accounts' || c.path.startsWith('accounts.'))) applyAccountRules(this, next);
     });
+    this.auth = new ServerAuth(this);
+    this.reloadHooks.push((next) => void reloadAuthorization(this, next));
     this.rebuildInfo();
   }
 
@@ -180,7 +187,7 @@ export class Server extends EventEmitter {
       port,
       headers: !o.noHeaderSupport,
     };
-    if (this.authRequired()) info.auth_required = true;
+    Object.assign(info, this.auth.infoFields());
     info.max_payload = o.maxPayload;
     this.infoBase = info;
   }
@@ -195,30 +202,35 @@ export class Server extends EventEmitter {
     return Buffer.from(`INFO ${JSON.stringify(info)} \r\n`);
   }
 
-  // ---- hooks for authentication (replaced by the auth module) --------------------------------
+  // ---- hooks for authentication (delegated to src/auth) --------------------------------------
 
-  /** Whether clients must authenticate. */
+  /** Whether clients must authenticate (CONNECT first). */
   authRequired(): boolean {
-    return false;
+    return this.auth.required;
   }
 
   /** Extra INFO fields for one client (e.g. nonce). */
-  protected infoExtras(_client: Client): Record<string, unknown> {
-    return {};
+  protected infoExtras(client: Client): Record<string, unknown> {
+    return this.auth.infoExtras(client);
   }
 
   authTimeoutSeconds(): number {
-    return this.opts.authTimeout ?? 2;
+    return this.auth.authTimeoutSeconds();
   }
 
   /** Decides a CONNECT; binds account/permissions on success. */
-  authenticate(_client: Client, _opts: ConnectOptions): boolean {
-    return true;
+  authenticate(client: Client, opts: ConnectOptions): boolean {
+    return this.auth.authenticate(client, opts);
   }
 
   /** Binds the no_auth_user to a client that skipped CONNECT; false when there is none. */
-  bindNoAuthUser(_client: Client): boolean {
-    return false;
+  bindNoAuthUser(client: Client): boolean {
+    return this.auth.bindNoAuthUser(client);
+  }
+
+  /** With client TLS: sends INFO in plaintext, starts the handshake, returns the socket to use. */
+  secureSocket(client: Client, infoLine: Buffer): TLSSocket | null {
+    return this.auth.secureSocket(client, infoLine);
   }
 
   authFailed(_client: Client): void {}
@@ -302,10 +314,11 @@ export class Server extends EventEmitter {
   /**
    * Delivers a message published by `from` (null for the server's own messages) in `account` to
    * every matching subscription: each plain sub, and one member per queue group. Internal
-   * subscriptions (imports, system handlers) get it through their handler, unless `clientsOnly`.
+   * subscriptions (imports, system handlers) get it through their handler; with `noForward`,
+   * import subscriptions are skipped (a message that arrived through a stream import goes no further).
    * Returns whether anything received it.
    */
-  route(from: Client | null, account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, clientsOnly = false): boolean {
+  route(from: Client | null, account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, noForward = false): boolean {
     const r = account.sublist.match(subject);
     const psubs = r.psubs;
     const qsubs = r.qsubs;
@@ -316,7 +329,7 @@ export class Server extends EventEmitter {
       const sub = psubs[i];
       const c = sub.client;
       if (c === null) {
-        if (!clientsOnly && sub.handler !== null && sub.handler(sub, from, subject, reply, hdr, buf, start, end)) delivered = true;
+        if (sub.handler !== null && !(noForward && sub.forwards) && sub.handler(sub, from, subject, reply, hdr, buf, start, end)) delivered = true;
         continue;
       }
       if (noEcho && c === from) continue;
@@ -333,7 +346,7 @@ export class Server extends EventEmitter {
         const sub = members[(first + k) % n];
         const c = sub.client;
         if (c === null) {
-          if (!clientsOnly && sub.handler !== null && sub.handler(sub, from, subject, reply, hdr, buf, start, end)) {
+          if (sub.handler !== null && !(noForward && sub.forwards) && sub.handler(sub, from, subject, reply, hdr, buf, start, end)) {
             delivered = true;
             break;
           }

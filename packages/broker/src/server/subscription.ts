@@ -25,6 +25,8 @@ export class Subscription {
   closed = false;
   /** Internal subscriptions: called instead of a client delivery (client is then null). */
   handler: InternalHandler | null = null;
+  /** Set on import subscriptions, which pass messages on to another account. */
+  forwards = false;
 
   constructor(
     readonly client: Client | null,
@@ -33,9 +35,10 @@ export class Subscription {
     readonly sid: string,
   ) {}
 
-  static internal(subject: string, sid: string, handler: InternalHandler, queue: string | null = null): Subscription {
+  static internal(subject: string, sid: string, handler: InternalHandler, queue: string | null = null, forwards = false): Subscription {
     const sub = new Subscription(null, subject, queue, sid);
     sub.handler = handler;
+    sub.forwards = forwards;
     return sub;
   }
 }
