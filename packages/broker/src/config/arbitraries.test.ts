@@ -8,6 +8,9 @@ const text = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 8 }),
   fc.constantFrom('$2a$11$abc/def.ghi', 'a "quoted" \\ value', 'tab\there', 'line\nbreak', '2m', 'true', '127.0.0.1:4222', '#x', '//y'),
 );
+/** Export subjects never overlap the public `pub.>` / `svc.*` exports (nats-server picks the first match at random). */
+const exportSubject = fc.constantFrom('foo', 'foo.bar', 'foo.*', 'foo.>', 'a.b.c', 'orders.*.new');
+const literal = fc.constantFrom('foo', 'foo.bar', 'a.b.c', 'orders.new');
 const name = fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/);
 const ms = fc.integer({ min: 1, max: 10_000 }).map((n) => n * 1000);
 
@@ -37,25 +40,25 @@ const account = fc.record(
     users: users('acc_'),
     exports: fc.array(
       fc.oneof(
-        fc.record({ stream: subject, accounts: fc.option(fc.subarray([...ACCOUNTS], { minLength: 1 }), { nil: undefined }) }),
+        fc.record({ stream: exportSubject, accounts: fc.option(fc.subarray([...ACCOUNTS], { minLength: 1 }), { nil: undefined }) }),
         fc.record({
-          service: subject,
+          service: exportSubject,
           responseType: fc.constantFrom('singleton' as const, 'stream' as const, 'chunked' as const),
-          accountTokenPosition: fc.integer({ min: 0, max: 4 }),
+          accountTokenPosition: fc.constant(0),
         }),
       ),
       { maxLength: 2 },
     ),
     imports: fc.array(
       fc.oneof(
-        fc.record({ stream: fc.record({ account: fc.constantFrom(...ACCOUNTS), subject }), prefix: fc.constantFrom('p', 'q.r') }),
-        fc.record({ service: fc.record({ account: fc.constantFrom(...ACCOUNTS), subject }), share: fc.boolean() }),
+        fc.record({ stream: fc.record({ account: fc.constantFrom(...ACCOUNTS), subject: fc.constantFrom('pub.x', 'pub.y.z') }), prefix: fc.constantFrom('p', 'q.r') }),
+        fc.record({ service: fc.record({ account: fc.constantFrom(...ACCOUNTS), subject: fc.constantFrom('svc.a', 'svc.b') }), share: fc.boolean() }),
       ),
       { maxLength: 2 },
     ),
     limits: fc.record({ maxConnections: fc.integer({ min: 1, max: 1000 }), maxPayload: fc.integer({ min: 1, max: 1 << 20 }) }, { requiredKeys: [] }),
     defaultPermissions: permissions,
-    mappings: fc.dictionary(subject, fc.constantFrom('bar', 'baz.>'), { maxKeys: 2 }),
+    mappings: fc.dictionary(literal, fc.constantFrom('bar', 'baz'), { maxKeys: 2 }),
   },
   { requiredKeys: [] },
 );
@@ -69,10 +72,19 @@ function clean<T>(v: T): T {
 function fixAccounts(accs: Record<string, fc.RecordValue<typeof account>>): OptionsInput['accounts'] {
   // Imports and exports name accounts from ACCOUNTS: define them all.
   for (const n of ACCOUNTS) accs[n] ??= {};
+  // Every account exports `pub.>` and `svc.*` publicly, so that generated imports are authorized.
+  for (const acc of Object.values(accs)) acc.exports = [...(acc.exports ?? []), { stream: 'pub.>', accounts: undefined }, { service: 'svc.*', responseType: 'singleton', accountTokenPosition: 0 }];
   const seenUsers = new Set<string>();
   for (const acc of Object.values(accs)) {
     const svc = new Set<string>();
-    if (acc.imports) acc.imports = acc.imports.filter((i) => !('service' in i) || (!svc.has(i.service.subject) && svc.add(i.service.subject)));
+    const streams = new Set<string>();
+    if (acc.imports) {
+      acc.imports = acc.imports.filter((i) =>
+        'service' in i
+          ? !svc.has(i.service.subject) && !!svc.add(i.service.subject)
+          : !streams.has(`${i.stream.account}/${i.stream.subject}`) && !!streams.add(`${i.stream.account}/${i.stream.subject}`),
+      );
+    }
     if (acc.users) acc.users = acc.users.filter((u) => !seenUsers.has(u.user) && seenUsers.add(u.user));
   }
   return clean(accs) as OptionsInput['accounts'];
@@ -114,7 +126,7 @@ export const optionsArb: fc.Arbitrary<OptionsInput> = fc
         fc.record({ users: users('u_'), defaultPermissions: permissions }, { requiredKeys: ['users'] }),
       ),
       accounts: fc.dictionary(fc.constantFrom(...ACCOUNTS), account, { minKeys: 0, maxKeys: 3 }),
-      mappings: fc.dictionary(subject, fc.oneof(fc.constantFrom('bar', 'baz.>'), fc.constant([{ destination: 'x', weight: 50 }, { destination: 'y', weight: 50 }])), { maxKeys: 2 }),
+      mappings: fc.dictionary(literal, fc.oneof(fc.constantFrom('bar', 'baz'), fc.constant([{ destination: 'x', weight: 50 }, { destination: 'y', weight: 50 }])), { maxKeys: 2 }),
       cluster: fc.record(
         {
           name: name,

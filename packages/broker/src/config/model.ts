@@ -220,6 +220,22 @@ export function isValidSubject(s: string): boolean {
   return true;
 }
 
+/** Whether every subject matched by `subject` is also matched by `pattern`. */
+export function subjectIsSubsetMatch(subject: string, pattern: string): boolean {
+  const st = subject.split('.');
+  const pt = pattern.split('.');
+  for (let i = 0; i < pt.length; i++) {
+    const p = pt[i]!;
+    if (p === '>') return i < st.length;
+    const t = st[i];
+    if (t === undefined) return false;
+    if (t === '>') return false;
+    if (p === '*') continue;
+    if (t !== p) return false;
+  }
+  return st.length === pt.length;
+}
+
 function validPublicKey(key: string, prefix: 'U' | 'A'): boolean {
   if (!key.startsWith(prefix)) return false;
   try {
@@ -787,11 +803,30 @@ function parseAccounts(mp: Mapper, e: ConfEntry): Record<string, Account> | unde
         if (!out[a]) mp.error(e.keyPos, `"${a}" account not defined for ${x.stream !== undefined ? 'stream' : 'service'} export`);
       }
     }
+    const streamImports = new Set<string>();
     for (const im of acc.imports ?? []) {
       const src = im.stream ?? im.service!;
-      if (!out[src.account]) mp.error(e.keyPos, `"${src.account}" account not defined for ${im.stream ? 'stream' : 'service'} import`);
+      const kind = im.stream ? 'stream' : 'service';
+      if (im.stream) {
+        const id = `${src.account}\u0000${src.subject}`;
+        if (streamImports.has(id)) {
+          mp.error(e.keyPos, `Error adding stream import "${src.subject}": stream import already exists`);
+          continue;
+        }
+        streamImports.add(id);
+      }
+      const target = out[src.account];
+      if (!target) {
+        mp.error(e.keyPos, `"${src.account}" account not defined for ${kind} import`);
+        continue;
+      }
+      // The target account must export a matching subject to this account.
+      const allowed = (target.exports ?? []).some((x) => {
+        const pattern = kind === 'stream' ? x.stream : x.service;
+        return pattern !== undefined && subjectIsSubsetMatch(src.subject, pattern) && (!x.accounts || x.accounts.includes(name));
+      });
+      if (!allowed) mp.error(e.keyPos, `Error adding ${kind} import "${src.subject}": ${kind} import not authorized`);
     }
-    void name;
   }
   return out;
 }
