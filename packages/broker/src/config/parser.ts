@@ -99,18 +99,14 @@ interface Frame {
 class Parser {
   readonly errors: ConfigError[] = [];
   private readonly frames: Frame[];
-  private readonly lineOffsetsText: string;
 
   constructor(
     private readonly tokens: Token[],
     private readonly file: string,
     private readonly opts: ParseOptions,
-    text: string,
     readonly root: ConfMap,
   ) {
     this.frames = [{ node: root }];
-    this.lineOffsetsText = text;
-    void this.lineOffsetsText;
   }
 
   private pos(t: Token): Pos {
@@ -278,7 +274,7 @@ function relocate(n: ConfNode, pos: Pos): ConfNode {
 /** Parses conf text. `file` is used in positions and as the base for relative includes. */
 export function parseConf(text: string, file: string, opts: ParseOptions = {}): ParseResult {
   const root: ConfMap = { type: 'map', entries: new Map(), pos: { file, line: 1, col: 1 } };
-  const p = new Parser(lex(text), file, opts, text, root);
+  const p = new Parser(lex(text), file, opts, root);
   p.run();
   return { root, errors: p.errors };
 }
