@@ -12,3 +12,4 @@ export { type ReloadResult } from './server/reload.js';
 export { type LameDuckState } from './server/lameduck.js';
 export { type ReloadHook } from './server/server.js';
 export * from './config/index.js';
+export * from './auth/index.js';

@@ -1,0 +1,62 @@
+/**
+ * Password and token checks (nats-server auth.go: isBcrypt, comparePasswords), with
+ * constant-time comparison of plain secrets.
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+
+const BCRYPT_PREFIX = /^\$2[abxy]\$\d{2}\$.*/;
+
+/** A configured password or token is a bcrypt hash when it looks like one (`$2a$11$…`). */
+export function isBcrypt(secret: string): boolean {
+  return secret.startsWith('$') && BCRYPT_PREFIX.test(secret);
+}
+
+/** Equality of two secrets without an early exit: both are hashed to equal-length digests first. */
+export function constantTimeEquals(a: string, b: string): boolean {
+  const da = createHash('sha256').update(a, 'utf8').digest();
+  const db = createHash('sha256').update(b, 'utf8').digest();
+  return timingSafeEqual(da, db);
+}
+
+/*
+ * bcrypt in JavaScript blocks the event loop (~170 ms at cost 11) and the CONNECT path is
+ * synchronous, so successful verifications are remembered for the life of the process, keyed by
+ * an HMAC (random per-process key) of hash and password. Only successes are kept; a wrong
+ * password always pays the full bcrypt cost, as in nats-server.
+ */
+const CACHE_MAX = 1024;
+const cacheKey = randomBytes(32);
+const verified = new Set<string>();
+
+function verifiedKey(hash: string, password: string): string {
+  return createHmac('sha256', cacheKey).update(hash).update('\0').update(password).digest('base64');
+}
+
+/** Checks a client-supplied secret against the configured one (plain or bcrypt). */
+export function comparePasswords(serverSecret: string, clientSecret: string | undefined): boolean {
+  const given = clientSecret ?? '';
+  if (!isBcrypt(serverSecret)) return constantTimeEquals(serverSecret, given);
+  const key = verifiedKey(serverSecret, given);
+  if (verified.has(key)) return true;
+  let ok = false;
+  try {
+    ok = bcrypt.compareSync(given, serverSecret);
+  } catch {
+    ok = false;
+  }
+  if (ok) {
+    if (verified.size >= CACHE_MAX) verified.clear();
+    verified.add(key);
+  }
+  return ok;
+}
+
+/** Default bcrypt cost of `nats server passwd`. */
+export const BCRYPT_COST = 11;
+
+/** A bcrypt hash in Go's `$2a$` flavour, as `nats server passwd` prints. */
+export function hashPassword(password: string, cost = BCRYPT_COST): string {
+  const salt = bcrypt.genSaltSync(cost).replace(/^\$2b\$/, '$2a$');
+  return bcrypt.hashSync(password, salt);
+}
