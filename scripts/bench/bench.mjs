@@ -35,7 +35,7 @@ for (const o of ONLY) if (!ALL.includes(o)) die(`BENCH_ONLY: unknown scenario ${
 const WANT_SERVERS = (env.BENCH_SERVERS || 'switchboard,nats-server').split(',').map((s) => s.trim());
 const NATSBENCH = argv.includes('--natsbench');
 const MAX_OTHER = num(env.BENCH_MAX_OTHER, 50); // % of a core used by other tasks: above it a run is "noisy"
-const RETRY_NOISY = Math.max(0, Math.floor(num(env.BENCH_RETRY_NOISY, 1)));
+const RETRY_NOISY = Math.max(0, Math.floor(num(env.BENCH_RETRY_NOISY, 0)));
 
 const counts = {
   pub: Math.max(1000, Math.round(5_000_000 * SCALE)),
@@ -544,7 +544,6 @@ async function main() {
         console.log(`  started ${s.name} ${s.version} pid=${s.pid} port=${s.port}`);
       }
     } catch (e) {
-      console.error(`bench: ${e.message}`);
       for (const s of servers) await stopServer(s);
       throw e;
     }
@@ -605,6 +604,7 @@ async function main() {
       };
       const med = (name) => median(pick(name).map((r) => r[row.key]));
       const cpuMed = (name) => median(pick(name).map((r) => r.serverCpu));
+      const allNoisy = (name) => (results[name] || []).length > 0 && (results[name] || []).every((r) => r.noisy);
       const noisyNote = (name) => {
         const all = results[name] || [];
         const clean = all.filter((r) => !r.noisy).length;
@@ -615,9 +615,9 @@ async function main() {
       const ratio = sb / nats;
       const line = {
         scenario: row.title,
-        sb: row.fmt(sb),
+        sb: row.fmt(sb) + (allNoisy('switchboard') ? '*' : ''),
         sbCpu: fmtPct(cpuMed('switchboard')),
-        nats: row.fmt(nats),
+        nats: row.fmt(nats) + (allNoisy('nats-server') ? '*' : ''),
         natsCpu: fmtPct(cpuMed('nats-server')),
         ratio: Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '-',
         target: targetText(row.target),
@@ -642,6 +642,8 @@ async function main() {
   console.log(fmtRow(head));
   console.log('|' + w.map((x, i) => (i === 0 || i >= 6 ? '-'.repeat(x + 2) : '-'.repeat(x + 1) + ':')).join('|') + '|');
   for (const d of data) console.log(fmtRow(d));
+  if (summary.some((l) => l.sb.endsWith('*') || l.nats.endsWith('*')))
+    console.log(`* every run of this figure was NOISY (other tasks used > ${MAX_OTHER}% of a core): do not trust it; rerun on a quiet machine`);
   if (hardFailure) console.log('\nbench: FAILED (a server failed to start or exited, a run errored, or messages were lost; see above)');
 }
 
@@ -686,7 +688,7 @@ main().then(
     process.exit(hardFailure ? 1 : 0);
   },
   (e) => {
-    console.error(`bench: ${e.stack || e.message}`);
+    console.error(`bench: ${hardFailure ? e.message : e.stack || e.message}`);
     cleanup();
     process.exit(1);
   },

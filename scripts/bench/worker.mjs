@@ -208,6 +208,12 @@ function warmScanner() {
     }
     expected += 4000;
   }
+  // tiny reads: control lines spread over several reads, reads inside a payload
+  const small = big.subarray(0, frame.length * 50);
+  for (const step of [1, 2, 3, 5, 7, 13, 29, 44, 46]) {
+    for (let pos = 0; pos < small.length; pos += step) sc.feed(small.subarray(pos, Math.min(small.length, pos + step)));
+    expected += 50;
+  }
   if (sc.count !== expected || sc.skip !== 0 || sc.partial !== null)
     throw new Error(`scanner self-check failed: counted ${sc.count} of ${expected}`);
 }
