@@ -13,3 +13,6 @@ export { type LameDuckState } from './server/lameduck.js';
 export { type ReloadHook } from './server/server.js';
 export * from './config/index.js';
 export * from './auth/index.js';
+export * from './monitor/index.js';
+export { SystemEvents, type EventCallback } from './events/system.js';
+export * as sysSubjects from './events/subjects.js';

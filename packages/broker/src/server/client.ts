@@ -253,8 +253,9 @@ export class Client implements ProtocolHandler {
     }
     this.releaseStalled();
     for (const sub of this.subs.values()) this.removeSub(sub);
-    this.subs.clear();
+    // The server records the subscriptions of closed connections (connz state=closed).
     this.server.clientClosed(this);
+    this.subs.clear();
   }
 
   private clearTimers(): void {

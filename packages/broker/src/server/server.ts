@@ -15,6 +15,7 @@ import { applyAccountRules, validateAccountRules } from '../accounts/rules.js';
 import { ServerAuth } from '../auth/authenticator.js';
 import { reloadAuthorization } from '../auth/reload.js';
 import type { TLSSocket } from 'node:tls';
+import { SystemEvents } from '../events/system.js';
 
 export interface ServerStats {
   inMsgs: number;
@@ -44,6 +45,10 @@ export interface ClosedClientInfo {
   outBytes: number;
   rtt: number;
   subscriptions: string[];
+  /** Last activity before the close (connz `last_activity`, `idle`). */
+  lastActivity?: Date;
+  /** The subscriptions at close time (connz `subs=detail`). */
+  subsDetail?: { subject: string; queue: string | null; sid: string; msgs: number; max: number }[];
 }
 
 export interface ServerDeps {
@@ -99,6 +104,8 @@ export class Server extends EventEmitter {
   stallAt: number;
   /** Authentication, permissions binding and client TLS (src/auth). */
   readonly auth: ServerAuth;
+  /** The system account, its $SYS events and the in-process $SYS API (src/events). */
+  readonly events: SystemEvents;
 
   constructor(input: OptionsInput = {}, deps: ServerDeps = {}) {
     super();
@@ -118,6 +125,7 @@ export class Server extends EventEmitter {
     });
     this.auth = new ServerAuth(this);
     this.reloadHooks.push((next) => void reloadAuthorization(this, next));
+    this.events = new SystemEvents(this);
     this.rebuildInfo();
   }
 
@@ -160,6 +168,7 @@ export class Server extends EventEmitter {
     this.listener = listener;
     this.rebuildInfo();
     log.info(`Listening for client connections on ${this.opts.host}:${this.port}`);
+    this.events.start();
     log.info('Server is ready');
     this.emit('ready');
   }
@@ -291,6 +300,8 @@ export class Server extends EventEmitter {
       outBytes: client.outBytes,
       rtt: client.rtt,
       subscriptions: [...client.subs.values()].map((s) => s.subject),
+      lastActivity: new Date(client.lastActivity),
+      subsDetail: [...client.subs.values()].map((s) => ({ subject: s.subject, queue: s.queue, sid: s.sid, msgs: s.nm, max: s.max })),
     });
     if (client.account.numClients > 0 && client.connectReceived) client.account.numClients--;
     this.emit('client:close', client);
@@ -483,6 +494,7 @@ export class Server extends EventEmitter {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     this.logger.info('Initiating Shutdown...');
+    this.events.shutdown();
     const listener = this.listener;
     const closing = listener && listener.listening ? new Promise<void>((r) => listener.close(() => r())) : Promise.resolve();
     for (const c of [...this.clients.values()]) {

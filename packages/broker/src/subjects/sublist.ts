@@ -174,6 +174,22 @@ export class Sublist<T extends SublistEntry> {
     return result;
   }
 
+  /** Fan-out of the cached match results: the largest, the sum and how many (for /subsz). */
+  cacheFanout(): { max: number; total: number; count: number } {
+    let max = 0;
+    let total = 0;
+    let count = 0;
+    if (this.cache !== null) {
+      for (const r of this.cache.values()) {
+        const n = r.psubs.length + r.qsubs.length;
+        total += n;
+        if (n > max) max = n;
+        count++;
+      }
+    }
+    return { max, total, count };
+  }
+
   /** Every entry, in no particular order. */
   all(): T[] {
     const out: T[] = [];

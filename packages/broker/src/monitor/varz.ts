@@ -1,0 +1,147 @@
+import type { Varz } from '@switchboard/shared';
+import type { Server } from '../server/server.js';
+import { VERSION, GO_VERSION } from '../server/version.js';
+import { msToNs, rfc3339, uptimeString } from './format.js';
+import { httpRequestStats } from './tracker.js';
+import { processUsage } from './usage.js';
+
+/** Options of varz(): none, as in nats-server. */
+export type VarzOptions = Record<string, never>;
+
+/** Message and byte totals: closed clients' counters plus the open clients' live ones. */
+export function serverTotals(server: Server): { inMsgs: number; inBytes: number; outMsgs: number; outBytes: number; slowConsumers: number } {
+  const s = server.stats;
+  const t = { inMsgs: s.inMsgs, inBytes: s.inBytes, outMsgs: s.outMsgs, outBytes: s.outBytes, slowConsumers: s.slowConsumers };
+  for (const c of server.clients.values()) {
+    t.inMsgs += c.inMsgs;
+    t.inBytes += c.inBytes;
+    t.outMsgs += c.outMsgs;
+    t.outBytes += c.outBytes;
+  }
+  return t;
+}
+
+/** Subscriptions in every account's sublist. */
+export function totalSubscriptions(server: Server): number {
+  let n = 0;
+  for (const a of server.accounts.values()) n += a.sublist.size;
+  return n;
+}
+
+function hostPort(advertise: string | undefined): string[] | undefined {
+  return advertise ? [advertise] : undefined;
+}
+
+function clusterVarz(server: Server): Record<string, unknown> {
+  const c = server.opts.cluster;
+  const out: Record<string, unknown> = {};
+  if (!c) return out;
+  if (c.name) out.name = c.name;
+  if (c.host) out.addr = c.host;
+  if (c.port) out.cluster_port = c.port;
+  if (c.authorization?.timeout) out.auth_timeout = c.authorization.timeout;
+  if (c.routes && c.routes.length > 0) out.urls = c.routes.map((u) => u.replace(/^[a-z-]+:\/\//, '').replace(/^[^@]*@/, ''));
+  if (c.tls?.timeout) out.tls_timeout = c.tls.timeout;
+  if (c.tls) {
+    out.tls_required = true;
+    out.tls_verify = true;
+  }
+  return out;
+}
+
+function gatewayVarz(server: Server): Record<string, unknown> {
+  const g = server.opts.gateway;
+  const out: Record<string, unknown> = {};
+  if (!g) return out;
+  if (g.name) out.name = g.name;
+  if (g.host) out.host = g.host;
+  if (g.port) out.port = g.port;
+  if (g.authorization?.timeout) out.auth_timeout = g.authorization.timeout;
+  if (g.tls?.timeout) out.tls_timeout = g.tls.timeout;
+  if (g.tls) {
+    out.tls_required = true;
+    out.tls_verify = true;
+  }
+  if (g.advertise) out.advertise = g.advertise;
+  if (g.connectRetries) out.connect_retries = g.connectRetries;
+  if (g.gateways && g.gateways.length > 0) {
+    out.gateways = g.gateways.map((r) => {
+      const e: Record<string, unknown> = { name: r.name };
+      if (r.tls?.timeout) e.tls_timeout = r.tls.timeout;
+      const urls = r.urls.map((u) => u.replace(/^[a-z-]+:\/\//, '').replace(/^[^@]*@/, ''));
+      if (urls.length > 0) e.urls = urls;
+      return e;
+    });
+  }
+  if (g.rejectUnknown) out.reject_unknown = true;
+  return out;
+}
+
+/** /varz: the server's identity, limits, configuration summary and runtime counters. */
+export function varz(server: Server, _options: VarzOptions = {}): Varz {
+  const o = server.opts;
+  const usage = processUsage();
+  const totals = serverTotals(server);
+  const now = Date.now();
+  const monitoring = o.httpPort !== 0 || o.httpsPort !== 0;
+  const v: Partial<Varz> = {
+    server_id: server.serverId,
+    server_name: server.name,
+    version: VERSION,
+    proto: 1,
+    go: GO_VERSION,
+    host: o.host,
+    port: server.port,
+  };
+  if (server.authRequired()) v.auth_required = true;
+  if (o.tls) {
+    v.tls_required = true;
+    if (o.tls.verify || o.tls.verifyAndMap) v.tls_verify = true;
+  }
+  const urls = hostPort(o.clientAdvertise);
+  if (urls && o.cluster) v.connect_urls = urls;
+  v.max_connections = o.maxConnections;
+  if (o.maxSubscriptions > 0) v.max_subscriptions = o.maxSubscriptions;
+  v.ping_interval = msToNs(o.pingInterval);
+  v.ping_max = o.pingMax;
+  v.http_host = o.httpHost ?? (monitoring ? o.host : '');
+  v.http_port = o.httpPort;
+  v.http_base_path = o.httpBasePath ?? '';
+  v.https_port = o.httpsPort;
+  v.auth_timeout = server.authTimeoutSeconds();
+  v.max_control_line = o.maxControlLine;
+  v.max_payload = o.maxPayload;
+  v.max_pending = o.maxPending;
+  v.cluster = clusterVarz(server);
+  v.gateway = gatewayVarz(server);
+  v.leaf = {};
+  v.mqtt = {};
+  v.websocket = {};
+  v.jetstream = {};
+  v.tls_timeout = o.tls?.timeout ?? 2;
+  v.write_deadline = msToNs(o.writeDeadline);
+  v.start = rfc3339(server.startTime);
+  v.now = rfc3339(now);
+  v.uptime = uptimeString(now - server.startTime.getTime());
+  v.mem = usage.mem;
+  v.cores = usage.cores;
+  v.gomaxprocs = usage.cores;
+  v.cpu = usage.cpu;
+  v.connections = server.clients.size;
+  v.total_connections = server.stats.totalConnections;
+  v.routes = 0;
+  v.remotes = 0;
+  v.leafnodes = 0;
+  v.in_msgs = totals.inMsgs;
+  v.out_msgs = totals.outMsgs;
+  v.in_bytes = totals.inBytes;
+  v.out_bytes = totals.outBytes;
+  v.slow_consumers = totals.slowConsumers;
+  v.subscriptions = totalSubscriptions(server);
+  v.http_req_stats = httpRequestStats(server);
+  v.config_load_time = rfc3339(server.configLoadTime);
+  if (o.serverTags && o.serverTags.length > 0) v.tags = [...o.serverTags];
+  const sys = server.events.systemAccountName;
+  if (sys) v.system_account = sys;
+  return v as Varz;
+}
