@@ -575,6 +575,9 @@ export class Client implements ProtocolHandler {
     this.socket.write(b);
     const pending = this.socket.writableLength;
     this.socketPending = pending;
+    // The kernel took it (no 'drain' will follow) or the backlog is back under the stall mark:
+    // let stalled producers go, as nats-server closes its stall channel after such a flush.
+    if (this.stalledProducers !== null && pending <= this.server.stallAt) this.releaseStalled();
     if (pending > 0 && this.writeTimer === null) {
       const deadline = this.server.opts.writeDeadline;
       this.writeTimer = setTimeout(() => this.writeDeadlineExceeded(), deadline);
@@ -610,13 +613,22 @@ export class Client implements ProtocolHandler {
     this.releaseStalled();
   }
 
-  /** Pauses this producer until `target` drains (or at most a second), as nats-server stalls fast producers. */
+  /**
+   * Pauses this producer until `target` drains, at most 100 ms plus 100 ms per tenth of the upper
+   * half of max_pending already used, up to 1 s (client.go: stallDuration).
+   */
   stallOn(target: Client): void {
     if (this.paused || this.closed) return;
     this.paused = true;
     this.socket.pause();
     (target.stalledProducers ??= new Set()).add(this);
-    this.stallTimer = setTimeout(() => this.resume(), 1000);
+    const mp = this.server.opts.maxPending;
+    const pb = target.pendingBytes;
+    const half = mp / 2;
+    let ttl = 100;
+    if (pb >= mp) ttl = 1000;
+    else if (pb > half) ttl = Math.min(1000, 100 + 100 * Math.floor((pb - half) / (half / 10)));
+    this.stallTimer = setTimeout(() => this.resume(), ttl);
   }
 
   private resume(): void {

@@ -1,0 +1,176 @@
+/**
+ * Slow consumers: a raw-socket subscriber stops reading while a publisher floods. The server cuts
+ * it (no -ERR, as nats-server 2.9.10), counts it, logs it, keeps its memory bounded, and healthy
+ * subscribers keep receiving everything.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, type NatsConnection } from 'nats';
+import type { Client, Server } from '@switchboard/broker';
+import { startEmbedded, waitFor } from '../helpers/servers.js';
+import { RawConn } from '../helpers/raw.js';
+
+const MB = 1024 * 1024;
+
+/** A raw subscriber on `subject` that has seen its PONG, then stops reading. */
+async function stalledSubscriber(port: number, name: string, subject: string): Promise<RawConn> {
+  const raw = await RawConn.open(port);
+  await raw.waitFor(/^INFO .*\r\n/);
+  raw.write(`CONNECT {"verbose":false,"pedantic":false,"name":"${name}"}\r\nSUB ${subject} 1\r\nPING\r\n`);
+  await raw.waitFor(/PONG\r\n/);
+  raw.drain();
+  raw.socket.pause();
+  return raw;
+}
+
+function clientNamed(server: Server, name: string): Client | undefined {
+  for (const c of server.clients.values()) if (c.opts.name === name) return c;
+  return undefined;
+}
+
+/** Counts messages on `subject` with a nats.js subscriber. */
+async function counter(servers: string, subject: string): Promise<{ nc: NatsConnection; count: () => number; bytes: () => number }> {
+  const nc = await connect({ servers, reconnect: false });
+  let n = 0;
+  let b = 0;
+  nc.subscribe(subject, {
+    callback: (_e, m) => {
+      n++;
+      b += m.data.length;
+    },
+  });
+  await nc.flush();
+  return { nc, count: () => n, bytes: () => b };
+}
+
+describe('slow consumers', () => {
+  test('a subscriber that stops reading is cut at max_pending; others get everything', async () => {
+    const maxPending = 2 * MB;
+    const { server, url, port, lines } = await startEmbedded({ maxPending });
+    const conns: NatsConnection[] = [];
+    let raw: RawConn | undefined;
+    try {
+      raw = await stalledSubscriber(port, 'slowpoke', 'flood');
+      const slow = clientNamed(server, 'slowpoke');
+      assert.ok(slow, 'server knows the slow client');
+      const slowCid = slow.cid;
+      const healthy = [await counter(url, 'flood'), await counter(url, 'flood')];
+      conns.push(...healthy.map((h) => h.nc));
+      // Fan-in: several producers. (A single producer is throttled by the fast-producer stall and
+      // would hit the write deadline first, as with nats-server.)
+      const pubs: NatsConnection[] = [];
+      for (let i = 0; i < 4; i++) pubs.push(await connect({ servers: url, reconnect: false }));
+      conns.push(...pubs);
+      const pub = pubs[0];
+
+      const payload = new Uint8Array(32 * 1024).fill(120);
+      const heapBefore = process.memoryUsage().heapUsed;
+      let published = 0;
+      let maxSeen = 0;
+      // Bounded flood: at most 8000 × 32 KiB = 250 MiB, stopping as soon as the cut happened.
+      const flood = async (p: NatsConnection) => {
+        while (server.stats.slowConsumers === 0 && published < 8000) {
+          for (let k = 0; k < 16; k++) {
+            p.publish('flood', payload);
+            published++;
+          }
+          await p.flush();
+          if (!slow.closed) maxSeen = Math.max(maxSeen, slow.pendingBytes);
+        }
+      };
+      await Promise.all(pubs.map(flood));
+      assert.equal(server.stats.slowConsumers, 1, `cut after ${published} messages`);
+      assert.ok(slow.closed, 'slow client closed');
+      assert.equal(slow.closeReason, 'Slow Consumer (Pending Bytes)');
+      // What the server held for it never went far past the limit (one message over at most).
+      assert.ok(maxSeen <= maxPending + payload.length + 1024, `pending peaked at ${maxSeen}`);
+      // The server's own memory did not balloon with the flood (a loose bound: no unbounded queue).
+      const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
+      assert.ok(heapGrowth < 64 * MB, `heap grew by ${heapGrowth}`);
+
+      // The subscriber sees its socket closed, with no -ERR before it (nats-server 2.9.10 sends none).
+      raw.socket.resume();
+      assert.ok(await raw.waitClosed(5000), 'raw subscriber saw the close');
+      assert.doesNotMatch(raw.text(), /-ERR/);
+
+      // The log names the connection by cid and name, in nats-server's words.
+      const line = lines.find((l) => l.includes('Slow Consumer Detected'));
+      assert.ok(line, 'slow consumer log line');
+      assert.match(line, new RegExp(`\\[INF\\] 127\\.0\\.0\\.1:\\d+ - cid:${slowCid} - "slowpoke" - Slow Consumer Detected: MaxPending of ${maxPending} Exceeded`));
+
+      // Healthy subscribers got every message, and the publisher is still fine.
+      await waitFor(() => healthy.every((h) => h.count() === published), 20_000, 'healthy subscribers caught up');
+      for (const h of healthy) assert.equal(h.bytes(), published * payload.length);
+      assert.ok(pubs.every((p) => !p.isClosed()));
+      // The closed connection is on record.
+      const rec = server.closed.find((c) => c.cid === slowCid);
+      assert.equal(rec?.reason, 'Slow Consumer (Pending Bytes)');
+    } finally {
+      raw?.close();
+      await Promise.all(conns.map((c) => c.close().catch(() => {})));
+      await server.shutdown();
+    }
+  });
+
+  test('a subscriber whose socket write does not complete within write_deadline is cut', async () => {
+    // A large max_pending, so only the write deadline can trigger.
+    const { server, url, port, lines } = await startEmbedded({ maxPending: 512 * MB, writeDeadline: 300 });
+    const conns: NatsConnection[] = [];
+    let raw: RawConn | undefined;
+    try {
+      raw = await stalledSubscriber(port, 'stuck', 'wd');
+      const stuck = clientNamed(server, 'stuck');
+      assert.ok(stuck);
+      const healthy = await counter(url, 'wd');
+      conns.push(healthy.nc);
+      const pub = await connect({ servers: url, reconnect: false });
+      conns.push(pub);
+      const payload = new Uint8Array(64 * 1024).fill(121);
+      let published = 0;
+      // Fill the kernel buffers so a write stays incomplete, then wait for the deadline.
+      while (!stuck.closed && published < 4000) {
+        for (let k = 0; k < 16; k++) {
+          pub.publish('wd', payload);
+          published++;
+        }
+        await pub.flush();
+        if (stuck.socket.writableLength > 0) break;
+      }
+      assert.ok(stuck.closed || stuck.socket.writableLength > 0, 'server has unwritten bytes for the stuck client');
+      await waitFor(() => stuck.closed, 5000, 'write deadline cut');
+      assert.equal(stuck.closeReason, 'Slow Consumer (Write Deadline)');
+      assert.equal(server.stats.slowConsumers, 1);
+      assert.ok(lines.some((l) => new RegExp(`cid:${stuck.cid} - "stuck" - Slow Consumer Detected: WriteDeadline of 300ms exceeded`).test(l)), 'write deadline log line');
+      raw.socket.resume();
+      assert.ok(await raw.waitClosed(5000));
+      await waitFor(() => healthy.count() === published, 20_000, 'healthy subscriber caught up');
+    } finally {
+      raw?.close();
+      await Promise.all(conns.map((c) => c.close().catch(() => {})));
+      await server.shutdown();
+    }
+  });
+
+  test('a reader that keeps up is never cut, even with a small max_pending', async () => {
+    const { server, url } = await startEmbedded({ maxPending: 1 * MB });
+    const conns: NatsConnection[] = [];
+    try {
+      const h = await counter(url, 'steady');
+      conns.push(h.nc);
+      const pub = await connect({ servers: url, reconnect: false });
+      conns.push(pub);
+      const payload = new Uint8Array(8 * 1024);
+      const N = 4000; // 32 MiB through a 1 MiB limit
+      for (let i = 0; i < N; i++) {
+        pub.publish('steady', payload);
+        if (i % 64 === 63) await pub.flush();
+      }
+      await pub.flush();
+      await waitFor(() => h.count() === N, 20_000, 'all delivered');
+      assert.equal(server.stats.slowConsumers, 0);
+    } finally {
+      await Promise.all(conns.map((c) => c.close().catch(() => {})));
+      await server.shutdown();
+    }
+  });
+});
