@@ -22,7 +22,7 @@ import { buildAuthConfig, type AuthConfig, type AuthUser } from './config.js';
 import { generateNonce, verifyNonceSignature } from './nonce.js';
 import { comparePasswords, constantTimeEquals } from './passwords.js';
 import { permissionsFor } from './permissions.js';
-import { buildTlsSetup, mapCertificateToUser, wrapServerSocket, type TlsSetup } from './tls.js';
+import { buildTlsSetup, mapCertificateToUser, peerVerifyError, wrapServerSocket, type TlsSetup } from './tls.js';
 
 /** What authentication needs of a server. */
 export interface AuthHost {
@@ -146,8 +146,9 @@ export class ServerAuth {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      if (setup.verify && !secure.authorized) {
-        logger.error(`${client.label} - TLS handshake error: ${String(secure.authorizationError ?? 'client certificate required')}`);
+      const verifyError = setup.verify ? peerVerifyError(secure) : null;
+      if (verifyError !== null) {
+        logger.error(`${client.label} - TLS handshake error: ${verifyError}`);
         client.close(ClosedReason.tlsHandshake);
         return;
       }

@@ -106,6 +106,20 @@ export function wrapServerSocket(raw: Socket, setup: TlsSetup): TLSSocket {
   });
 }
 
+/**
+ * Why the peer's certificate chain did not verify, or null when it did. A server TLSSocket made
+ * outside tls.Server does not fill in `authorized`; OpenSSL records the verdict on the handle,
+ * which is what tls.Server itself reads. Without that handle we fail closed.
+ */
+export function peerVerifyError(secure: TLSSocket): string | null {
+  const handle = (secure as unknown as { _handle?: { verifyError?: () => (Error & { code?: string }) | null } })._handle;
+  if (handle?.verifyError === undefined) return 'certificate verification unavailable';
+  const err = handle.verifyError();
+  if (err) return err.code ?? err.message;
+  if (secure.getPeerCertificate() === null || Object.keys(secure.getPeerCertificate()).length === 0) return 'no client certificate';
+  return null;
+}
+
 /** One relative distinguished name attribute, e.g. `CN=alice`. */
 interface Attr {
   type: string;
