@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
 import { Server, Logger, loadConfigFile } from '@switchboard/broker';
-import { startProcess, waitFor } from '../helpers/servers.js';
+import { execFileSync } from 'node:child_process';
+import { startProcess, waitFor, CLI } from '../helpers/servers.js';
 import { RawConn } from '../helpers/raw.js';
 
 function confFile(text: string): string {
@@ -71,6 +72,21 @@ test('reload refuses a change that needs a restart, and a broken file, applying 
     assert.equal(server.opts.serverName, 'one');
   } finally {
     await server.shutdown();
+  }
+});
+
+test('--signal reload=<pid file> reaches the running server', async () => {
+  const path = confFile('listen: "127.0.0.1:-1"\n');
+  const pidFile = join(mkdtempSync(join(tmpdir(), 'sb-pid-')), 'sb.pid');
+  const proc = await startProcess('switchboard', ['-c', path, '-P', pidFile]);
+  try {
+    writeFileSync(path, 'listen: "127.0.0.1:-1"\ntrace: true\n');
+    const out = execFileSync(process.execPath, [CLI, '--signal', `reload=${pidFile}`], { encoding: 'utf8' });
+    assert.match(out, /signal "reload" SIGHUP sent to process \d+/);
+    await waitFor(() => proc.output().includes('Reloaded: trace'), 5000, 'reload log');
+    assert.throws(() => execFileSync(process.execPath, [CLI, '--signal', 'bogus=1'], { stdio: 'pipe' }), /unknown signal/);
+  } finally {
+    await proc.stop();
   }
 });
 
