@@ -1,2 +1,3 @@
 export * from './options.js';
 export * from './monitor.js';
+export * from './api.js';
