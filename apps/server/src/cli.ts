@@ -3,6 +3,8 @@ import { Server, Logger, SWITCHBOARD_VERSION, VERSION, checkConfigFile, loadConf
 import type { OptionsInput } from '@switchboard/shared';
 import { parseFlags, FlagError, USAGE, type Flags } from './flags.js';
 import { listenURLs, writePortsFile, writePidFile, removeQuietly, sendSignal } from './process-files.js';
+import { nkMain } from './nk.js';
+import { passwdMain } from './passwd.js';
 
 function fail(msg: string): never {
   process.stderr.write(`switchboard: ${msg}\n`);
@@ -31,8 +33,21 @@ function optionsFromFlags(f: Flags): OptionsInput {
   return o as OptionsInput;
 }
 
+/** `--user`, `--pass`, `--auth` as nats-server applies them: over the file's authorization block. */
+function authFromFlags(f: Flags, file: OptionsInput): Pick<OptionsInput, 'authorization'> {
+  if (f.user === undefined && f.pass === undefined && f.auth === undefined) return {};
+  const authorization = { ...(file.authorization ?? {}) };
+  if (f.user !== undefined) authorization.user = f.user;
+  if (f.pass !== undefined) authorization.password = f.pass;
+  if (f.auth !== undefined) authorization.token = f.auth;
+  return { authorization };
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  // Key tools: `switchboard nk …` (as nats' nk) and `switchboard passwd` (bcrypt hash).
+  if (argv[0] === 'nk') process.exit(nkMain(argv.slice(1)));
+  if (argv[0] === 'passwd') process.exit(passwdMain(argv.slice(1)));
   let flags: Flags;
   try {
     flags = parseFlags(argv);
@@ -66,7 +81,7 @@ async function main(): Promise<void> {
     process.exit(check.ok ? 0 : 1);
   }
 
-  const overrides = optionsFromFlags(flags);
+  let overrides = optionsFromFlags(flags);
   let fileOptions: OptionsInput = {};
   const warnings: string[] = [];
   if (flags.config) {
@@ -75,6 +90,7 @@ async function main(): Promise<void> {
     fileOptions = loaded.options;
     warnings.push(...loaded.warnings.map(formatWarning));
   }
+  overrides = { ...overrides, ...authFromFlags(flags, fileOptions) };
   const merged: OptionsInput = { ...fileOptions, ...overrides };
   const logger = new Logger({ debug: merged.debug, trace: merged.trace, logtime: merged.logtime, logFile: merged.logFile });
   for (const w of warnings) logger.warn(w);
