@@ -506,7 +506,7 @@ export const ExtImportSchema = z.object({
 });
 export type ExtImport = z.output<typeof ExtImportSchema>;
 
-export const MapDestJsonSchema = z.object({ destination: z.string(), weight: z.number(), cluster: z.string().optional() });
+export const MapDestJsonSchema = z.object({ subject: z.string(), weight: z.number(), cluster: z.string().optional() });
 
 export const AccountInfoSchema = z.object({
   account_name: z.string(),

@@ -457,7 +457,10 @@ export class SystemEvents {
   /** Serves one $SYS.REQ service: `{"server":…,"data":…}` or `{"server":…,"error":{code,description}}`. */
   private zReq(reply: string, payload: Buffer, struct: string, respond: (body: Record<string, unknown>) => unknown, replyAccount: Account | null = this.account): void {
     if (!this.running || reply === '') return;
+    // A failing view still leaves `"data": null` in nats-server's answer; a body that does not
+    // decode leaves no data key at all.
     let data: unknown;
+    let withData = true;
     let error: { code: number; description: string } | undefined;
     try {
       const body = R.parseBody(payload);
@@ -466,12 +469,14 @@ export class SystemEvents {
         data = respond(body);
         if (data === SKIP) return;
       } catch (e) {
+        data = null;
         error = { code: 500, description: (e as Error).message };
       }
     } catch (e) {
+      withData = false;
       error = { code: 400, description: (e as Error).message };
     }
-    this.sendWithInfo(reply, '', (server): ServerAPIResponse => (error ? { server, error } : { server, data }), replyAccount);
+    this.sendWithInfo(reply, '', (server): ServerAPIResponse => (error ? (withData ? { server, data, error } : { server, error }) : { server, data }), replyAccount);
   }
 
   private serverService(name: (typeof SERVER_SERVICES)[number]): SysHandler {

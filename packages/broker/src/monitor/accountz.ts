@@ -50,7 +50,7 @@ function mappingsJson(m: Mappings | undefined): AccountInfo['mappings'] {
   if (!m || Object.keys(m).length === 0) return undefined;
   const out: NonNullable<AccountInfo['mappings']> = {};
   for (const [src, dest] of Object.entries(m)) {
-    out[src] = typeof dest === 'string' ? [{ destination: dest, weight: 100 }] : dest.map((d) => (d.cluster ? { destination: d.destination, weight: d.weight, cluster: d.cluster } : { destination: d.destination, weight: d.weight }));
+    out[src] = typeof dest === 'string' ? [{ subject: dest, weight: 100 }] : dest.map((d) => (d.cluster ? { subject: d.destination, weight: d.weight, cluster: d.cluster } : { subject: d.destination, weight: d.weight }));
   }
   return out;
 }

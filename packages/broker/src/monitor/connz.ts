@@ -188,7 +188,8 @@ function fillClosed(cc: ClosedClientInfo, f: FillOpts): ConnInfo {
   }
   if (detail.length > 0) {
     if (f.subsDetail) {
-      ci.subscriptions_list_detail = detail.map((d) => makeSubDetail(d.subject, d.queue, d.sid, d.msgs, d.max, cc.cid));
+      // nats-server keeps closed connections' subscriptions with their account.
+      ci.subscriptions_list_detail = detail.map((d) => makeSubDetail(d.subject, d.queue, d.sid, d.msgs, d.max, cc.cid, cc.account));
     } else if (f.subs) ci.subscriptions_list = detail.map((d) => d.subject);
   }
   return ci;
