@@ -66,89 +66,85 @@ function lower(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
-const OP_NAMES: Array<[Op, string, boolean]> = [
-  // [op, lowercase name, needs a space/tab right after the name]
-  [Op.PUB, 'pub', true],
-  [Op.HPUB, 'hpub', true],
-  [Op.SUB, 'sub', true],
-  [Op.UNSUB, 'unsub', true],
-  [Op.PING, 'ping', false],
-  [Op.PONG, 'pong', false],
-  [Op.CONNECT, 'connect', false],
-  [Op.INFO, 'info', false],
-  [Op.OK, '+ok', false],
-  [Op.ERR, '-err', false],
-];
+/** Lowercase names; `true` when the name must be followed by a space or tab. */
+const OP_NAMES: Array<[string, boolean]> = [];
+OP_NAMES[Op.PUB] = ['pub', true];
+OP_NAMES[Op.HPUB] = ['hpub', true];
+OP_NAMES[Op.SUB] = ['sub', true];
+OP_NAMES[Op.UNSUB] = ['unsub', true];
+OP_NAMES[Op.PING] = ['ping', false];
+OP_NAMES[Op.PONG] = ['pong', false];
+OP_NAMES[Op.CONNECT] = ['connect', false];
+OP_NAMES[Op.INFO] = ['info', false];
+OP_NAMES[Op.OK] = ['+ok', false];
+OP_NAMES[Op.ERR] = ['-err', false];
 
-interface OpMatch {
-  op: Op;
-  /** Index just after the op name. */
-  argStart: number;
+const NEED_MORE = -1;
+const NO_MATCH = -2;
+
+/** Index just after the op name of the last successful `matchOp` (no allocation per op). */
+let matchedArgStart = 0;
+
+/** Does buf[start..end) spell `op` (case-insensitively)? Returns op, NEED_MORE or NO_MATCH. */
+function tryOp(buf: Buffer, start: number, end: number, op: Op): number {
+  const [name, needsSpace] = OP_NAMES[op];
+  const n = name.length;
+  for (let i = 1; i < n; i++) {
+    if (start + i >= end) return NEED_MORE;
+    if (lower(buf[start + i]) !== name.charCodeAt(i)) return NO_MATCH;
+  }
+  if (needsSpace) {
+    if (start + n >= end) return NEED_MORE;
+    const c = buf[start + n];
+    if (c !== SP && c !== TAB) return NO_MATCH;
+  }
+  matchedArgStart = start + n;
+  return op;
 }
 
 /**
- * Identifies the op at buf[start..end). Returns null when more bytes are needed to decide,
+ * Identifies the op at buf[start..end). Returns NEED_MORE when more bytes are needed to decide,
  * throws unknown_op when the bytes cannot start any op.
  */
-function matchOp(buf: Buffer, start: number, end: number): OpMatch | null {
-  const c0 = lower(buf[start]);
-  let candidates: Array<[Op, string, boolean]>;
-  switch (c0) {
-    case 112: // p
-      candidates = [OP_NAMES[0], OP_NAMES[4], OP_NAMES[5]];
+function matchOp(buf: Buffer, start: number, end: number): number {
+  let r: number;
+  switch (lower(buf[start])) {
+    case 112: {
+      // p: PUB, PING, PONG
+      if (start + 1 >= end) return NEED_MORE;
+      const c1 = lower(buf[start + 1]);
+      if (c1 === 117) r = tryOp(buf, start, end, Op.PUB);
+      else if (c1 === 105) r = tryOp(buf, start, end, Op.PING);
+      else if (c1 === 111) r = tryOp(buf, start, end, Op.PONG);
+      else r = NO_MATCH;
       break;
-    case 104: // h
-      candidates = [OP_NAMES[1]];
+    }
+    case 104:
+      r = tryOp(buf, start, end, Op.HPUB);
       break;
-    case 115: // s
-      candidates = [OP_NAMES[2]];
+    case 115:
+      r = tryOp(buf, start, end, Op.SUB);
       break;
-    case 117: // u
-      candidates = [OP_NAMES[3]];
+    case 117:
+      r = tryOp(buf, start, end, Op.UNSUB);
       break;
-    case 99: // c
-      candidates = [OP_NAMES[6]];
+    case 99:
+      r = tryOp(buf, start, end, Op.CONNECT);
       break;
-    case 105: // i
-      candidates = [OP_NAMES[7]];
+    case 105:
+      r = tryOp(buf, start, end, Op.INFO);
       break;
-    case 43: // +
-      candidates = [OP_NAMES[8]];
+    case 43:
+      r = tryOp(buf, start, end, Op.OK);
       break;
-    case 45: // -
-      candidates = [OP_NAMES[9]];
+    case 45:
+      r = tryOp(buf, start, end, Op.ERR);
       break;
     default:
-      throw new ProtocolError('unknown_op', 'unknown op');
+      r = NO_MATCH;
   }
-  let needMore = false;
-  for (const [op, name, needsSpace] of candidates) {
-    let i = 1;
-    let ok = true;
-    for (; i < name.length; i++) {
-      if (start + i >= end) {
-        needMore = true;
-        ok = false;
-        break;
-      }
-      if (lower(buf[start + i]) !== name.charCodeAt(i)) {
-        ok = false;
-        break;
-      }
-    }
-    if (!ok) continue;
-    if (needsSpace) {
-      if (start + i >= end) {
-        needMore = true;
-        continue;
-      }
-      const c = buf[start + i];
-      if (c !== SP && c !== TAB) continue;
-    }
-    return { op, argStart: start + i };
-  }
-  if (needMore) return null;
-  throw new ProtocolError('unknown_op', 'unknown op');
+  if (r === NO_MATCH) throw new ProtocolError('unknown_op', 'unknown op');
+  return r;
 }
 
 export class Parser {
@@ -217,17 +213,18 @@ export class Parser {
       if (this.requireConnect && lower(buf[pos]) !== 99) {
         if (!h.onAuthBypass()) throw new ProtocolError('auth', 'authorization violation');
       }
-      const m = matchOp(buf, pos, lineEnd);
+      const op = matchOp(buf, pos, lineEnd);
       if (nl < 0) {
         // Incomplete control line: keep it for the next read, bounded by max_control_line.
-        if (m !== null && this.checkControlLine && lineEnd - argStartOf(buf, m.argStart, lineEnd) > this.maxControlLine) {
+        if (op !== NEED_MORE && this.checkControlLine && lineEnd - argStartOf(buf, matchedArgStart, lineEnd) > this.maxControlLine) {
           throw new ProtocolError('max_control_line', 'control line too long');
         }
         this.partial = Buffer.from(buf.subarray(pos));
         return;
       }
-      const op = (m as OpMatch).op;
-      const argStart = argStartOf(buf, (m as OpMatch).argStart, nl);
+      // A complete line that stops inside an op name ("PU\n", "PUB\n") is no op at all.
+      if (op === NEED_MORE) throw new ProtocolError('unknown_op', 'unknown op');
+      const argStart = argStartOf(buf, matchedArgStart, nl);
       const argEnd = nl > argStart && buf[nl - 1] === CR ? nl - 1 : nl;
 
       if (this.checkControlLine && argEnd - argStart > this.maxControlLine && op !== Op.PING && op !== Op.PONG && op !== Op.OK) {
