@@ -30,6 +30,12 @@ if (build.status !== 0) {
   console.error('type-check/build failed');
   failed += 1;
 }
+// Tests are TypeScript too: type-check them (they run through tsx, which does not).
+const typecheck = spawnSync('npx', ['tsc', '-p', 'tsconfig.test.json'], { cwd: root, stdio: 'inherit' });
+if (typecheck.status !== 0) {
+  console.error('type-check of the tests failed');
+  failed += 1;
+}
 
 const dirs = ['packages', 'apps', 'test'].map((d) => join(root, d)).filter(existsSync);
 let files = dirs.flatMap((d) => findTests(d)).filter((f) => !f.includes('/e2e/'));
