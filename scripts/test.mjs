@@ -38,7 +38,8 @@ if (typecheck.status !== 0) {
 }
 
 const dirs = ['packages', 'apps', 'test'].map((d) => join(root, d)).filter(existsSync);
-let files = dirs.flatMap((d) => findTests(d)).filter((f) => !f.includes('/e2e/'));
+// apps/web's unit tests run under vitest (below), not node's runner.
+let files = dirs.flatMap((d) => findTests(d)).filter((f) => !f.includes('/e2e/') && !f.includes('/apps/web/'));
 if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
 files.sort();
 
@@ -66,6 +67,25 @@ if (files.length) {
   if (c) failed += Number(c[1]);
   if (!p && run.status !== 0) failed += 1;
   console.log(`node test runner: ${p ? p[1] : 0} passed, ${f ? f[1] : '?'} failed`);
+}
+
+// The web app's unit tests (vitest, jsdom where a test asks for it).
+const webDir = join(root, 'apps', 'web');
+if (existsSync(join(webDir, 'vite.config.ts')) && (!only.length || only.some((o) => o.includes('web')))) {
+  const jsonFile = join(mkdtempSync(join(tmpdir(), 'sb-vitest-')), 'report.json');
+  const run = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`], {
+    cwd: webDir,
+    stdio: 'inherit',
+  });
+  try {
+    const report = JSON.parse(readFileSync(jsonFile, 'utf8'));
+    passed += report.numPassedTests ?? 0;
+    failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+    console.log(`vitest: ${report.numPassedTests ?? 0} passed, ${report.numFailedTests ?? 0} failed`);
+  } catch {
+    failed += 1;
+    console.log(`vitest: no report (exit ${run.status})`);
+  }
 }
 
 if (!skipE2E && existsSync(join(root, 'playwright.config.ts')) && existsSync(join(root, 'e2e'))) {

@@ -1,0 +1,129 @@
+import { useState } from 'react';
+import { Table, type Column } from '../components/Table';
+import { ErrorBox, Loading, QueryState } from '../components/states';
+import { TypeToConfirm } from '../components/Dialog';
+import { ReadOnlyNotice, WriteButton } from '../components/WriteButton';
+import { formatTime } from '../lib/format';
+import { lineDiff, withContext } from '../lib/textdiff';
+import type { RevisionSummary as Revision } from '@switchboard/shared';
+import { fromApiChange, useConfigQuery, useRevisionDiffQuery, useRevisionQuery, useRevisionsQuery, useRollbackMutation } from './useConfig';
+import { ApplyError, ChangeList } from './ReviewDialog';
+
+/** Config revisions with author and time, a diff between any two, and rollback. */
+export function HistoryPage() {
+  const revisions = useRevisionsQuery();
+  const config = useConfigQuery();
+  const [from, setFrom] = useState<string>();
+  const [to, setTo] = useState<string>();
+  const [rollbackTo, setRollbackTo] = useState<string>();
+  const rollback = useRollbackMutation();
+
+  const columns: Column<Revision>[] = [
+    { key: 'id', label: 'Revision', render: (r) => <code>{r.id}</code> },
+    { key: 'time', label: 'When', render: (r) => formatTime(r.createdAt) },
+    { key: 'author', label: 'Author', render: (r) => r.author },
+    { key: 'source', label: 'Source', render: (r) => <span className="badge">{r.source}</span> },
+    { key: 'summary', label: 'Change', render: (r) => <>{r.comment ?? <span className="muted">—</span>} <span className="muted small">({r.changeCount} change{r.changeCount === 1 ? '' : 's'})</span></> },
+    {
+      key: 'cmp',
+      label: 'Compare',
+      render: (r) => (
+        <span className="row" style={{ gap: 4 }}>
+          <label title="compare from">
+            <input type="radio" name="from" checked={from === r.id} onChange={() => setFrom(r.id)} aria-label={`Compare from ${r.id}`} /> from
+          </label>
+          <label title="compare to">
+            <input type="radio" name="to" checked={to === r.id} onChange={() => setTo(r.id)} aria-label={`Compare to ${r.id}`} /> to
+          </label>
+        </span>
+      ),
+    },
+    {
+      key: 'rb',
+      label: '',
+      render: (r) =>
+        r.id === (revisions.data?.current ?? config.data?.revision) ? (
+          <span className="badge ok">current</span>
+        ) : (
+          <WriteButton onClick={() => setRollbackTo(r.id)} aria-label={`Roll back to ${r.id}`} disabled={!config.data?.editable} disabledReason="The server runs without a config file">
+            Roll back to this
+          </WriteButton>
+        ),
+    },
+  ];
+
+  return (
+    <div>
+      <div className="page-head">
+        <h1>Config history</h1>
+      </div>
+      <ReadOnlyNotice />
+      {rollback.data && (
+        <div className="alert ok" role="status" data-testid="rollback-result">
+          Rolled back: now at revision <strong>{rollback.data.revision}</strong>.
+          <ChangeList changes={rollback.data.changes.map(fromApiChange)} />
+        </div>
+      )}
+      {rollback.error && <ApplyError error={rollback.error} action="roll back" onReload={() => (rollback.reset(), void config.refetch(), void revisions.refetch())} />}
+      <QueryState query={revisions} action="load the revisions" isEmpty={(d) => d.revisions.length === 0} empty="No revisions yet: the first save creates one.">
+        {(d) => <Table caption="Revisions" columns={columns} rows={d.revisions} rowKey={(r) => r.id} />}
+      </QueryState>
+      {from && to && from !== to && <RevisionDiff from={from} to={to} />}
+      {rollbackTo && config.data && (
+        <TypeToConfirm
+          title={`Roll back to revision ${rollbackTo}`}
+          name={rollbackTo}
+          what="revision"
+          action="Roll back"
+          busy={rollback.isPending}
+          onClose={() => setRollbackTo(undefined)}
+          onConfirm={() => {
+            rollback.mutate({ to: rollbackTo, revision: config.data!.revision });
+            setRollbackTo(undefined);
+          }}
+        >
+          <p>
+            The configuration of revision <code>{rollbackTo}</code> becomes a new revision and is applied by reload. Changes made after it are undone (they stay in the history).
+          </p>
+          <RevisionDiff from={config.data.revision} to={rollbackTo} compact />
+        </TypeToConfirm>
+      )}
+    </div>
+  );
+}
+
+function RevisionDiff({ from, to, compact }: { from: string; to: string; compact?: boolean }) {
+  const diff = useRevisionDiffQuery(from, to);
+  const a = useRevisionQuery(compact ? undefined : from);
+  const b = useRevisionQuery(compact ? undefined : to);
+  if (diff.isPending) return <Loading what="Comparing revisions" />;
+  if (diff.error) return <ErrorBox action="compare the revisions" error={diff.error} />;
+  return (
+    <section className={compact ? undefined : 'panel'} aria-label="Difference between revisions" data-testid="revision-diff">
+      {!compact && (
+        <h2>
+          From <code>{from}</code> to <code>{to}</code>
+        </h2>
+      )}
+      <ChangeList changes={diff.data.changes.map(fromApiChange)} />
+      {!compact && a.data && b.data && (
+        <>
+          <h3>Config file</h3>
+          <pre className="diff">
+            {withContext(lineDiff(a.data.text, b.data.text)).map((l, i) =>
+              l ? (
+                <span key={i} className={l.op === '+' ? 'add' : l.op === '-' ? 'del' : undefined} style={{ display: 'block' }}>
+                  {l.op} {l.text}
+                </span>
+              ) : (
+                <span key={i} className="muted" style={{ display: 'block' }}>
+                  …
+                </span>
+              ),
+            )}
+          </pre>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,221 @@
+import { useEffect } from 'react';
+import type { UseMutationResult } from '@tanstack/react-query';
+import type { ApplyResponse, Issue, OptionsInput } from '@switchboard/shared';
+import { Dialog } from '../components/Dialog';
+import { ErrorBox, Loading } from '../components/states';
+import { WriteButton } from '../components/WriteButton';
+import { ApiError } from '../api/client';
+import { fromApiChange, usePreviewQuery } from './useConfig';
+import { needsRestart, type Change } from './diff';
+
+function show(v: unknown): string {
+  if (v === undefined) return '—';
+  return typeof v === 'string' ? v : JSON.stringify(v, null, 1).replace(/\n\s*/g, ' ');
+}
+
+export function ChangeList({ changes }: { changes: Change[] }) {
+  if (changes.length === 0) return <p className="muted">No changes.</p>;
+  return (
+    <div data-testid="change-list">
+      {changes.map((c) => (
+        <div className="diff-line" key={`${c.path}-${c.kind}`} data-testid="change">
+          <div>
+            <span className={`badge ${c.effect === 'hot' ? 'hot' : 'restart'}`} title={c.effect === 'hot' ? 'applied by reload, no restart' : (c.reason ?? 'takes effect after a restart')}>
+              {c.effect === 'hot' ? 'hot' : 'needs restart'}
+            </span>
+          </div>
+          <div>
+            <div>
+              <code>{c.path}</code> <span className="muted small">{c.kind}</span>
+              {c.reason && <span className="muted small"> — {c.reason}</span>}
+            </div>
+            <pre className="diff">
+              {c.before !== undefined && <span className="del">- {show(c.before)}</span>}
+              {c.after !== undefined && <span className="add">+ {show(c.after)}</span>}
+            </pre>
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** Conflict: someone changed the config since this edit started. The edit is kept, not merged. */
+export function ConflictNotice({ error, onReload }: { error: ApiError; onReload?: () => void }) {
+  const current = error.details.revision;
+  return (
+    <div className="alert warn" role="alert" data-testid="conflict">
+      <strong>Conflict: the configuration changed since you started editing.</strong>{' '}
+      {typeof current === 'string' && <>It is now at revision {current}. </>}
+      Nothing was saved and nobody’s change was overwritten. Your edits are still in the form: load the latest configuration and apply them again.
+      <div className="muted small">
+        {error.message} ({error.code})
+      </div>
+      {onReload && (
+        <button type="button" onClick={onReload} style={{ marginTop: 6 }}>
+          Load the latest configuration
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function IssueList({ issues, title }: { issues: Issue[]; title: string }) {
+  if (!issues.length) return null;
+  return (
+    <div className="alert error" role="alert" data-testid="issues">
+      <strong>{title}</strong>
+      <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
+        {issues.map((i, k) => (
+          <li key={k}>
+            {i.path && <code>{i.path}</code>} {i.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** The error of a failed apply, with the refused changes or issues the server attached. */
+export function ApplyError({ error, action, onReload }: { error: unknown; action: string; onReload?: () => void }) {
+  if (error instanceof ApiError && error.code === 'REVISION_CONFLICT') return <ConflictNotice error={error} onReload={onReload} />;
+  const issues = error instanceof ApiError ? ((error.details.issues as Issue[] | undefined) ?? []) : [];
+  const refused = error instanceof ApiError ? ((error.details.changes as Parameters<typeof fromApiChange>[0][] | undefined) ?? []) : [];
+  return (
+    <>
+      <ErrorBox action={action} error={error} />
+      {issues.length > 0 && <IssueList issues={issues} title="The server found these problems:" />}
+      {refused.length > 0 && (
+        <>
+          <p className="muted small">Changes the server refused:</p>
+          <ChangeList changes={refused.map(fromApiChange)} />
+        </>
+      )}
+    </>
+  );
+}
+
+/**
+ * The end of every edit: the server's preview of what changes (each marked hot or needs restart,
+ * with its issues), then apply with the revision the edit started from (If-Match). Success shows
+ * what changed; a conflict is shown and nothing is overwritten.
+ */
+export function ReviewDialog<V>({
+  title,
+  summary,
+  after,
+  revision,
+  mutation,
+  variables,
+  onClose,
+  onDone,
+  onIssues,
+  onReloadLatest,
+}: {
+  title: string;
+  summary: string;
+  /** The whole config model after the edit (previewed by the server). */
+  after: OptionsInput;
+  revision: string;
+  /** The write to perform (account, gateway or whole-config mutation). */
+  mutation: UseMutationResult<ApplyResponse, Error, V>;
+  variables: V;
+  onClose: () => void;
+  /** Called when the user closes the result of a successful apply. */
+  onDone?: () => void;
+  /** Server issues (preview errors or apply failures), to put on form fields. */
+  onIssues?: (issues: Issue[]) => void;
+  onReloadLatest?: () => void;
+}) {
+  const preview = usePreviewQuery(after);
+  const result = mutation.data;
+  const changes = preview.data?.changes.map(fromApiChange) ?? [];
+  const conflict = mutation.error instanceof ApiError && mutation.error.code === 'REVISION_CONFLICT';
+  const previewIssues = preview.data?.errors ?? [];
+  useEffect(() => {
+    if (preview.data?.errors.length) onIssues?.(preview.data.errors);
+  }, [preview.data]); // eslint-disable-line react-hooks/exhaustive-deps
+  const close = () => {
+    mutation.reset();
+    onClose();
+  };
+  const done = () => {
+    mutation.reset();
+    (onDone ?? onClose)();
+  };
+  const reload =
+    onReloadLatest &&
+    (() => {
+      onReloadLatest();
+      close();
+    });
+  return (
+    <Dialog title={result ? 'Applied' : `Review: ${title}`} onClose={result ? done : close} wide>
+      {result ? (
+        <div data-testid="apply-result">
+          <div className="alert ok" role="status">
+            {result.changes.length === 0 ? 'Nothing changed.' : <>Saved as revision <strong>{result.revision}</strong> and applied.</>}
+            {needsRestart(result.changes.map(fromApiChange)) && ' Some changes take effect only after a restart.'}
+          </div>
+          {result.warnings.map((w) => (
+            <div className="alert warn" key={w}>
+              {w}
+            </div>
+          ))}
+          <ChangeList changes={result.changes.map(fromApiChange)} />
+          <div className="actions">
+            <button type="button" className="primary" onClick={done}>
+              Done
+            </button>
+          </div>
+        </div>
+      ) : (
+        <>
+          <p className="muted">{summary}</p>
+          {preview.isPending ? (
+            <Loading what="Asking the server what changes" />
+          ) : preview.error ? (
+            <ErrorBox action="preview the change" error={preview.error} onRetry={() => void preview.refetch()} />
+          ) : (
+            <>
+              <IssueList issues={previewIssues} title="This change would be refused:" />
+              {preview.data?.restartRequired && (
+                <div className="alert warn">Some changes need a restart: the running server cannot apply them by reload, and the server refuses such an edit rather than half-apply it.</div>
+              )}
+              {preview.data?.warnings.map((w) => (
+                <div className="alert warn" key={w}>
+                  {w}
+                </div>
+              ))}
+              <ChangeList changes={changes} />
+            </>
+          )}
+          {mutation.error && <ApplyError error={mutation.error} action="apply the configuration" onReload={reload} />}
+          <div className="actions">
+            <span className="muted small" style={{ marginRight: 'auto' }}>
+              Based on revision {revision}
+            </span>
+            <button type="button" onClick={close} data-close>
+              Back to editing
+            </button>
+            <WriteButton
+              className="primary"
+              disabled={mutation.isPending || conflict || !preview.data || changes.length === 0 || previewIssues.length > 0}
+              disabledReason={conflict ? 'The configuration changed: load it again first' : previewIssues.length ? 'Fix the problems first' : changes.length === 0 ? 'Nothing to apply' : undefined}
+              onClick={() =>
+                mutation.mutate(variables, {
+                  onError: (e) => {
+                    const issues = e instanceof ApiError ? (e.details.issues as Issue[] | undefined) : undefined;
+                    if (issues?.length) onIssues?.(issues);
+                  },
+                })
+              }
+            >
+              {mutation.isPending ? 'Applying…' : 'Apply'}
+            </WriteButton>
+          </div>
+        </>
+      )}
+    </Dialog>
+  );
+}

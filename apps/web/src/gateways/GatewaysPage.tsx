@@ -1,0 +1,295 @@
+import { useMemo, useState } from 'react';
+import { useFieldArray, useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { z } from 'zod';
+import type { OptionsInput } from '@switchboard/shared';
+import { ErrorBox, Loading, Empty } from '../components/states';
+import { ReadOnlyNotice, WriteButton } from '../components/WriteButton';
+import { ReviewDialog } from '../config/ReviewDialog';
+import { notEditableReason, useConfigQuery, type ConfigState } from '../config/useConfig';
+import { formatBytes, formatCount } from '../lib/format';
+import { linkState, useGatewayzQuery, usePutGatewaysMutation, useRoutezQuery, type LinkState } from './useGateways';
+
+const stateClass: Record<LinkState, string> = { connected: 'ok', 'flow-controlled': 'warn', idle: '', down: 'bad' };
+
+function LinkBadge({ state }: { state: LinkState }) {
+  return <span className={`badge ${stateClass[state]}`}>{state}</span>;
+}
+
+/** The gateway block as a form: remote gateways are name + URLs (one per line). */
+const GatewayFormSchema = z
+  .object({
+    enabled: z.boolean(),
+    name: z.string(),
+    host: z.string(),
+    port: z.string().regex(/^(-1|\d{0,5})$/, 'a port number (or -1 for random)'),
+    rejectUnknown: z.boolean(),
+    gateways: z.array(
+      z.object({
+        name: z.string().min(1, 'name the remote gateway'),
+        urls: z
+          .string()
+          .min(1, 'at least one URL')
+          .refine((s) => s.split(/\s+/).filter(Boolean).every((u) => /^nats:\/\/[^\s/]+:\d+$/.test(u)), 'URLs look like nats://host:port'),
+      }),
+    ),
+  })
+  .refine((v) => !v.enabled || v.name.trim().length > 0, { path: ['name'], message: 'a gateway needs this cluster’s gateway name' })
+  .refine((v) => !v.enabled || v.port !== '', { path: ['port'], message: 'a gateway needs a port' });
+type GatewayForm = z.infer<typeof GatewayFormSchema>;
+
+function toForm(o: OptionsInput): GatewayForm {
+  const g = o.gateway;
+  return {
+    enabled: !!g,
+    name: g?.name ?? '',
+    host: g?.host ?? '',
+    port: g?.port !== undefined ? String(g.port) : '',
+    rejectUnknown: g?.rejectUnknown ?? false,
+    gateways: (g?.gateways ?? []).map((r) => ({ name: r.name, urls: (r.urls ?? []).join('\n') })),
+  };
+}
+
+function fromForm(o: OptionsInput, f: GatewayForm): OptionsInput {
+  const next = { ...o };
+  if (!f.enabled) {
+    delete next.gateway;
+    return next;
+  }
+  const prev = o.gateway ?? {};
+  const remotes = f.gateways.map((r) => {
+    const before = prev.gateways?.find((x) => x.name === r.name);
+    return { ...(before ?? {}), name: r.name.trim(), urls: r.urls.split(/\s+/).filter(Boolean) };
+  });
+  next.gateway = {
+    ...prev,
+    name: f.name.trim(),
+    ...(f.host.trim() ? { host: f.host.trim() } : { host: undefined }),
+    port: Number(f.port),
+    ...(f.rejectUnknown ? { rejectUnknown: true } : { rejectUnknown: undefined }),
+    gateways: remotes,
+  };
+  for (const k of Object.keys(next.gateway) as (keyof typeof next.gateway)[]) if (next.gateway[k] === undefined) delete next.gateway[k];
+  return next;
+}
+
+export function GatewaysPage() {
+  const gw = useGatewayzQuery();
+  const routes = useRoutezQuery();
+  const config = useConfigQuery();
+  return (
+    <div>
+      <div className="page-head">
+        <h1>Gateways &amp; routes</h1>
+      </div>
+      <ReadOnlyNotice />
+      <section className="panel" aria-labelledby="gw-h">
+        <h2 id="gw-h" style={{ marginTop: 0 }}>
+          Gateways {gw.data?.name ? <span className="muted">— this cluster is “{gw.data.name}”</span> : null}
+        </h2>
+        {gw.isPending ? (
+          <Loading />
+        ) : gw.error ? (
+          <ErrorBox action="load /gatewayz" error={gw.error} onRetry={() => void gw.refetch()} />
+        ) : gw.data && Object.keys(gw.data.outbound_gateways).length + Object.keys(gw.data.inbound_gateways).length === 0 ? (
+          <Empty>No gateway links. {gw.data.name ? 'Gateways are configured but none is connected yet.' : 'Configure the gateway block below to join a super cluster.'}</Empty>
+        ) : (
+          gw.data && (
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>Remote</th>
+                    <th>Direction</th>
+                    <th>State</th>
+                    <th>Address</th>
+                    <th>Uptime</th>
+                    <th className="num">Msgs in/out</th>
+                    <th className="num">Bytes in/out</th>
+                    <th>Accounts (interest mode)</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {[
+                    ...Object.entries(gw.data.outbound_gateways).map(([n, g]) => ({ n, dir: 'outbound', g })),
+                    ...Object.entries(gw.data.inbound_gateways).flatMap(([n, list]) => list.map((g) => ({ n, dir: 'inbound', g }))),
+                  ].map(({ n, dir, g }, i) => (
+                    <tr key={`${n}-${dir}-${i}`}>
+                      <td>
+                        <strong>{n}</strong> {g.configured && <span className="badge">configured</span>}
+                      </td>
+                      <td>{dir}</td>
+                      <td>
+                        <LinkBadge state={linkState({ connected: !!g.connection, pending: g.connection?.pending_bytes, idle: g.connection?.idle })} />
+                      </td>
+                      <td className="mono">{g.connection ? `${g.connection.ip}:${g.connection.port}` : '—'}</td>
+                      <td>{g.connection?.uptime ?? '—'}</td>
+                      <td className="num">
+                        {formatCount(g.connection?.in_msgs)} / {formatCount(g.connection?.out_msgs)}
+                      </td>
+                      <td className="num">
+                        {formatBytes(g.connection?.in_bytes)} / {formatBytes(g.connection?.out_bytes)}
+                      </td>
+                      <td className="small">{(g.accounts ?? []).map((a) => `${a.name} (${a.interest_mode})`).join(', ') || '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        )}
+      </section>
+
+      <section className="panel" aria-labelledby="routes-h">
+        <h2 id="routes-h" style={{ marginTop: 0 }}>
+          Routes
+        </h2>
+        {routes.isPending ? (
+          <Loading />
+        ) : routes.error ? (
+          <ErrorBox action="load /routez" error={routes.error} onRetry={() => void routes.refetch()} />
+        ) : !routes.data || routes.data.routes.length === 0 ? (
+          <Empty>No routes: this server is not clustered{config.data?.options.cluster?.routes?.length ? `, although ${config.data.options.cluster.routes.length} route(s) are configured (down)` : ''}.</Empty>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>RID</th>
+                  <th>Remote</th>
+                  <th>State</th>
+                  <th>Address</th>
+                  <th>Solicited</th>
+                  <th>Uptime</th>
+                  <th className="num">Subs</th>
+                  <th className="num">Msgs in/out</th>
+                  <th className="num">Pending</th>
+                </tr>
+              </thead>
+              <tbody>
+                {routes.data.routes.map((r) => (
+                  <tr key={r.rid}>
+                    <td>{r.rid}</td>
+                    <td className="mono small">{r.remote_id.slice(0, 12)}…</td>
+                    <td>
+                      <LinkBadge state={linkState({ connected: true, pending: r.pending_size, idle: r.idle })} />
+                    </td>
+                    <td className="mono">
+                      {r.ip}:{r.port}
+                    </td>
+                    <td>{r.did_solicit ? 'yes' : 'no'}</td>
+                    <td>{r.uptime}</td>
+                    <td className="num">{r.subscriptions}</td>
+                    <td className="num">
+                      {formatCount(r.in_msgs)} / {formatCount(r.out_msgs)}
+                    </td>
+                    <td className="num">{formatBytes(r.pending_size)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      {config.isPending ? (
+        <Loading />
+      ) : config.error || !config.data ? (
+        <ErrorBox action="load the configuration" error={config.error} />
+      ) : (
+        <GatewayEditor config={config.data} onReload={() => void config.refetch()} />
+      )}
+    </div>
+  );
+}
+
+function GatewayEditor({ config, onReload }: { config: ConfigState; onReload: () => void }) {
+  const { options, revision } = config;
+  const locked = notEditableReason(config);
+  const put = usePutGatewaysMutation();
+  const defaults = useMemo(() => toForm(options), [options]);
+  const { register, control, handleSubmit, formState, watch, reset } = useForm<GatewayForm>({ defaultValues: defaults, resolver: zodResolver(GatewayFormSchema), mode: 'onTouched' });
+  const remotes = useFieldArray({ control, name: 'gateways' });
+  const [after, setAfter] = useState<OptionsInput | null>(null);
+  const enabled = watch('enabled');
+  const e = formState.errors;
+  return (
+    <section className="panel" aria-labelledby="gwedit-h">
+      <h2 id="gwedit-h" style={{ marginTop: 0 }}>
+        Gateway configuration
+      </h2>
+      <p className="muted small">Changes to the gateway block are saved to the config file and need a restart (nats-server does not reload them).</p>
+      <form onSubmit={handleSubmit((v) => setAfter(fromForm(options, v)))} noValidate aria-label="Gateway configuration">
+        <label className="row" style={{ marginBottom: 8 }}>
+          <input type="checkbox" {...register('enabled')} /> this server accepts and makes gateway connections
+        </label>
+        {enabled && (
+          <>
+            <div className="row" style={{ alignItems: 'flex-start' }}>
+              <label className="field">
+                <span>Gateway name (this cluster)</span>
+                <input {...register('name')} aria-invalid={!!e.name} />
+                {e.name && <span className="field-error">{e.name.message}</span>}
+              </label>
+              <label className="field">
+                <span>Host</span>
+                <input {...register('host')} placeholder="0.0.0.0" />
+              </label>
+              <label className="field">
+                <span>Port</span>
+                <input {...register('port')} inputMode="numeric" size={7} aria-invalid={!!e.port} />
+                {e.port && <span className="field-error">{e.port.message}</span>}
+              </label>
+              <label className="row" style={{ marginTop: 22 }}>
+                <input type="checkbox" {...register('rejectUnknown')} /> reject unknown clusters
+              </label>
+            </div>
+            <h3>Remote gateways</h3>
+            {remotes.fields.length === 0 && <p className="muted">None: this cluster only accepts inbound gateways.</p>}
+            {remotes.fields.map((f, i) => (
+              <div className="row card" key={f.id} style={{ alignItems: 'flex-start', marginBottom: 6 }}>
+                <label className="field">
+                  <span>Name</span>
+                  <input {...register(`gateways.${i}.name`)} aria-label={`Remote gateway ${i + 1} name`} aria-invalid={!!e.gateways?.[i]?.name} />
+                  {e.gateways?.[i]?.name && <span className="field-error">{e.gateways[i]?.name?.message}</span>}
+                </label>
+                <label className="field" style={{ flex: 1 }}>
+                  <span>URLs (one per line)</span>
+                  <textarea rows={2} className="mono" {...register(`gateways.${i}.urls`)} aria-label={`Remote gateway ${i + 1} URLs`} aria-invalid={!!e.gateways?.[i]?.urls} />
+                  {e.gateways?.[i]?.urls && <span className="field-error">{e.gateways[i]?.urls?.message}</span>}
+                </label>
+                <button type="button" className="danger" onClick={() => remotes.remove(i)} style={{ marginTop: 20 }}>
+                  Remove
+                </button>
+              </div>
+            ))}
+            <button type="button" onClick={() => remotes.append({ name: '', urls: '' })}>
+              Add remote gateway
+            </button>
+          </>
+        )}
+        <div className="row" style={{ marginTop: 12 }}>
+          <WriteButton type="submit" className="primary" disabled={!formState.isDirty || !!locked} disabledReason={locked ?? 'Nothing changed yet'}>
+            Review changes
+          </WriteButton>
+          <button type="button" onClick={() => reset(defaults)} disabled={!formState.isDirty}>
+            Discard
+          </button>
+        </div>
+      </form>
+      {after && (
+        <ReviewDialog
+          title="gateway block"
+          summary="Update the gateway configuration"
+          after={after}
+          revision={revision}
+          mutation={put}
+          variables={{ gateway: after.gateway ?? null, revision }}
+          onClose={() => setAfter(null)}
+          onDone={() => setAfter(null)}
+          onReloadLatest={onReload}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,141 @@
+import { useState } from 'react';
+import { Table, type Column } from '../components/Table';
+import { ErrorBox, Loading, Empty } from '../components/states';
+import { useEventsStatus } from '../lib/events';
+import { formatBytes, formatCount, formatDuration, formatPercent } from '../lib/format';
+import { clusterVerdict, healthVerdict, type HealthVerdict } from './health';
+import { StatsCharts } from './StatsCharts';
+import { WINDOWS, type WindowId } from './stats';
+import { useHealthzQuery, useServers, useStatsQuery, useStatszEvents, useVarzQuery } from './useOverview';
+
+type Row = ReturnType<typeof useServers>[number] & { health: HealthVerdict; local: boolean };
+
+export function OverviewPage() {
+  const [window, setWindow] = useState<WindowId>('5m');
+  const [picked, setPicked] = useState<string>();
+  useStatszEvents();
+  const varz = useVarzQuery();
+  const healthz = useHealthzQuery();
+  const localId = varz.data?.server_id;
+  const serverId = picked ?? localId;
+  const stats = useStatsQuery(serverId, window);
+  const localStats = useStatsQuery(localId, '5m');
+  const servers = useServers(localStats.data?.servers);
+  const live = useEventsStatus();
+  const now = Date.now();
+
+  const firstSlow = new Map<string, number>();
+  if (stats.data && serverId) firstSlow.set(serverId, stats.data.points[0]?.slowConsumers ?? 0);
+
+  const rows: Row[] = servers.map((s) => {
+    const local = s.id === localId;
+    const st = s.msg?.statsz;
+    const gwConfigured = local ? ((varz.data?.gateway.gateways as { name: string }[] | undefined) ?? []).map((g) => g.name) : undefined;
+    return {
+      ...s,
+      local,
+      health: healthVerdict({
+        name: s.name,
+        now,
+        lastSeen: s.lastSeen,
+        healthz: local ? healthz.data : undefined,
+        slowConsumers: st?.slow_consumers ?? s.last?.slowConsumers,
+        slowConsumersBefore: firstSlow.get(s.id) ?? st?.slow_consumers ?? s.last?.slowConsumers,
+        cpu: st?.cpu ?? s.last?.cpu,
+        cores: st?.cores,
+        gatewaysConfigured: gwConfigured && st ? gwConfigured : undefined,
+        gatewaysConnected: st ? (st.gateways ?? []).map((g) => g.name) : undefined,
+      }),
+    };
+  });
+  const verdicts = rows.map((r) => ({ name: r.name, health: r.health }));
+  // Before any STATSZ is recorded, judge the local server from /healthz.
+  if (verdicts.length === 0 && varz.data) verdicts.push({ name: varz.data.server_name, health: healthVerdict({ name: varz.data.server_name, now, healthz: healthz.data }) });
+  const overall = clusterVerdict(verdicts);
+
+  const columns: Column<Row>[] = [
+    {
+      key: 'name',
+      label: 'Server',
+      render: (r) => (
+        <>
+          <strong>{r.name}</strong> {r.local && <span className="badge">this console</span>}
+        </>
+      ),
+    },
+    {
+      key: 'health',
+      label: 'Health',
+      render: (r) => (
+        <span className={`badge ${r.health.verdict === 'healthy' ? 'ok' : r.health.verdict === 'degraded' ? 'warn' : 'bad'}`} title={r.health.reasons.join('\n')}>
+          {r.health.verdict}
+        </span>
+      ),
+    },
+    { key: 'ver', label: 'Version', render: (r) => r.msg?.server.ver ?? (r.local ? varz.data?.version : undefined) ?? '—' },
+    { key: 'uptime', label: 'Uptime', render: (r) => (r.msg ? formatDuration(now - Date.parse(r.msg.statsz.start)) : r.local ? (varz.data?.uptime ?? '—') : '—') },
+    { key: 'conns', label: 'Conns', num: true, render: (r) => formatCount(r.msg?.statsz.connections ?? r.last?.connections) },
+    { key: 'subs', label: 'Subs', num: true, render: (r) => formatCount(r.msg?.statsz.subscriptions ?? r.last?.subscriptions) },
+    { key: 'slow', label: 'Slow cons.', num: true, render: (r) => formatCount(r.msg?.statsz.slow_consumers ?? r.last?.slowConsumers) },
+    { key: 'cpu', label: 'CPU', num: true, render: (r) => formatPercent(r.msg?.statsz.cpu ?? r.last?.cpu) },
+    { key: 'mem', label: 'Mem', num: true, render: (r) => formatBytes(r.msg?.statsz.mem ?? r.last?.mem) },
+    { key: 'routes', label: 'Routes', num: true, render: (r) => (r.msg ? (r.msg.statsz.routes?.length ?? 0) : r.local ? varz.data?.routes : '—') },
+    { key: 'gws', label: 'Gateways', num: true, render: (r) => (r.msg ? (r.msg.statsz.gateways?.length ?? 0) : r.local ? varz.data?.remotes : '—') },
+    { key: 'seen', label: 'Last heard', render: (r) => (r.lastSeen ? `${Math.max(0, Math.round((now - r.lastSeen) / 1000))} s ago` : '—') },
+  ];
+
+  return (
+    <div>
+      <div className="page-head">
+        <h1>Overview</h1>
+        <span className={`badge ${live === 'open' ? 'ok' : live === 'error' ? 'bad' : ''}`} title="live updates from /api/events" data-testid="live-status">
+          {live === 'open' ? 'live' : live === 'connecting' ? 'connecting…' : live === 'error' ? 'live updates interrupted, retrying' : 'not live'}
+        </span>
+      </div>
+
+      <section className="panel verdict" aria-label="Health verdict" data-testid="verdict">
+        <div className={`big ${overall.verdict}`}>{overall.verdict === 'healthy' ? 'Healthy' : overall.verdict === 'degraded' ? 'Degraded' : 'Down'}</div>
+        <ul>
+          {overall.reasons.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
+      </section>
+
+      {varz.error && <ErrorBox action="load /varz" error={varz.error} onRetry={() => void varz.refetch()} />}
+
+      <h2>Servers</h2>
+      {localStats.isPending || varz.isPending ? (
+        <Loading />
+      ) : localStats.error ? (
+        <ErrorBox action="list the servers" error={localStats.error} onRetry={() => void localStats.refetch()} />
+      ) : rows.length === 0 ? (
+        <Empty>No STATSZ recorded yet from the system account.</Empty>
+      ) : (
+        <Table caption="Servers" columns={columns} rows={rows} rowKey={(r) => r.id} onRowClick={(r) => setPicked(r.id)} selectedKey={serverId} />
+      )}
+
+      <div className="row" style={{ marginTop: 20 }}>
+        <h2 style={{ margin: 0, flex: 1 }}>
+          Activity {stats.data && rows.length > 1 && <span className="muted">— {rows.find((r) => r.id === serverId)?.name}</span>}
+        </h2>
+        <div className="segmented" role="group" aria-label="Chart window">
+          {WINDOWS.map((w) => (
+            <button key={w.id} type="button" aria-pressed={window === w.id} onClick={() => setWindow(w.id)}>
+              {w.label}
+            </button>
+          ))}
+        </div>
+      </div>
+      <div style={{ marginTop: 10 }}>
+        {!serverId || stats.isPending ? (
+          <Loading what="Loading STATSZ history" />
+        ) : stats.error ? (
+          <ErrorBox action="load the STATSZ history" error={stats.error} onRetry={() => void stats.refetch()} />
+        ) : (
+          <StatsCharts points={stats.data.points} />
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+// The console server serves dist/ at `/` on the monitoring port and the API under /api.
+// `npm run dev -w apps/web` proxies the API and monitoring endpoints to a local switchboard -m 8222.
+const target = process.env.SWITCHBOARD_URL ?? 'http://127.0.0.1:8222';
+const proxied = ['/api', '/varz', '/connz', '/subsz', '/routez', '/gatewayz', '/accountz', '/healthz'];
+
+export default defineConfig({
+  plugins: [react()],
+  base: '/',
+  build: { outDir: 'dist', sourcemap: true, chunkSizeWarningLimit: 1500 },
+  server: { proxy: Object.fromEntries(proxied.map((p) => [p, { target, changeOrigin: false }])) },
+  test: {
+    environment: 'node',
+    include: ['src/**/*.test.{ts,tsx}'],
+    globals: false,
+  },
+});
