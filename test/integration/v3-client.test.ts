@@ -92,7 +92,11 @@ describe('nats.js v3 client (@nats-io/transport-node)', () => {
 
   test('request/reply, many in flight', async () => {
     const svc = await nc();
-    svc.subscribe('v3.echo', { callback: (_e, m) => m.respond(`re:${m.string()}`) });
+    svc.subscribe('v3.echo', {
+      callback: (_e, m) => {
+        m.respond(`re:${m.string()}`);
+      },
+    });
     await svc.flush();
     const c = await nc();
     const replies = await Promise.all(Array.from({ length: 200 }, (_, i) => c.request('v3.echo', String(i), { timeout: 5000 })));
@@ -198,7 +202,11 @@ describe('nats.js v3 client (@nats-io/transport-node)', () => {
     const sub = await nc();
     const pub = await nc();
     let n = 0;
-    sub.subscribe('v3.bulk', { callback: () => n++ });
+    sub.subscribe('v3.bulk', {
+      callback: () => {
+        n++;
+      },
+    });
     await sub.flush();
     const N = 10_000;
     for (let i = 0; i < N; i++) pub.publish('v3.bulk', 'x'.repeat(100));
