@@ -1,0 +1,124 @@
+/*
+ * nats-server's monitoring endpoints, served by the broker's monitor functions (no second
+ * implementation): nats-server's query options, 400 with a text message on a bad one, JSONP with
+ * `?callback=`. Plus /metrics in the Prometheus exposition format.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import client from 'prom-client';
+import {
+  accountStatz,
+  accountz,
+  connz,
+  gatewayz,
+  healthz,
+  recordHttpRequest,
+  routez,
+  subsz,
+  subszHttpBody,
+  varz,
+  leafz,
+  type Server,
+} from '@switchboard/broker';
+import {
+  MonitorError,
+  parseAccountStatzQuery,
+  parseAccountzQuery,
+  parseConnzQuery,
+  parseGatewayzQuery,
+  parseHealthzQuery,
+  parseLeafzQuery,
+  parseRoutezQuery,
+  parseSubszQuery,
+  type QueryInput,
+} from '@switchboard/shared';
+
+export interface MonitoringOptions {
+  server: Server;
+  /** Runs before each endpoint (e.g. the console login when monitoring is not public). */
+  guard?: (req: FastifyRequest) => void;
+}
+
+type View = (server: Server, query: QueryInput) => { status?: number; body: unknown };
+
+const VIEWS: Record<string, View> = {
+  '/varz': (s) => ({ body: varz(s) }),
+  '/connz': (s, q) => ({ body: connz(s, parseConnzQuery(q)) }),
+  '/routez': (s, q) => ({ body: routez(s, parseRoutezQuery(q)) }),
+  '/gatewayz': (s, q) => ({ body: gatewayz(s, parseGatewayzQuery(q)) }),
+  '/leafz': (s, q) => ({ body: leafz(s, parseLeafzQuery(q)) }),
+  '/subsz': (s, q) => ({ body: subszHttpBody(subsz(s, parseSubszQuery(q))) }),
+  '/subscriptionsz': (s, q) => ({ body: subszHttpBody(subsz(s, parseSubszQuery(q))) }),
+  '/accountz': (s, q) => ({ body: accountz(s, parseAccountzQuery(q)) }),
+  '/accstatz': (s, q) => ({ body: accountStatz(s, parseAccountStatzQuery(q)) }),
+  '/healthz': (s, q) => {
+    const h = healthz(s, parseHealthzQuery(q));
+    return { status: h.status === 'ok' ? 200 : 503, body: h };
+  },
+};
+
+const JSONP_CALLBACK = /^[A-Za-z_$][\w$.]*$/;
+
+function send(reply: FastifyReply, query: Record<string, string>, status: number, body: unknown): FastifyReply {
+  const json = JSON.stringify(body, null, 2);
+  const cb = query.callback;
+  if (cb) {
+    if (!JSONP_CALLBACK.test(cb)) return reply.code(400).type('text/plain; charset=utf-8').send('invalid callback name');
+    return reply.code(status).type('application/javascript').send(`${cb}(${json})`);
+  }
+  return reply.code(status).type('application/json').send(json);
+}
+
+export async function monitoringPlugin(app: FastifyInstance, opts: MonitoringOptions): Promise<void> {
+  const { server } = opts;
+  for (const [path, view] of Object.entries(VIEWS)) {
+    app.get(path, async (req, reply) => {
+      opts.guard?.(req);
+      recordHttpRequest(server, path);
+      const query = req.query as Record<string, string>;
+      let result: { status?: number; body: unknown };
+      try {
+        result = view(server, query);
+      } catch (e) {
+        if (e instanceof MonitorError) return reply.code(e.status).type('text/plain; charset=utf-8').send(e.message);
+        throw e;
+      }
+      return send(reply, query, result.status ?? 200, result.body);
+    });
+  }
+
+  // Prometheus: gauges and counters read from varz at scrape time.
+  const registry = new client.Registry();
+  const v = () => varz(server);
+  const gauge = (name: string, help: string, get: (x: ReturnType<typeof varz>) => number) =>
+    new client.Gauge({ name, help, registers: [registry], collect() { this.set(get(v())); } });
+  const counter = (name: string, help: string, get: (x: ReturnType<typeof varz>) => number) =>
+    new client.Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const now = get(v());
+        this.reset();
+        this.inc(now);
+      },
+    });
+  gauge('switchboard_connections', 'Client connections open', (x) => x.connections);
+  counter('switchboard_connections_total', 'Client connections accepted since start', (x) => x.total_connections);
+  gauge('switchboard_subscriptions', 'Subscriptions', (x) => x.subscriptions);
+  gauge('switchboard_routes', 'Route connections', (x) => x.routes);
+  gauge('switchboard_remotes', 'Remote servers', (x) => x.remotes);
+  counter('switchboard_in_msgs_total', 'Messages received', (x) => x.in_msgs);
+  counter('switchboard_out_msgs_total', 'Messages sent', (x) => x.out_msgs);
+  counter('switchboard_in_bytes_total', 'Bytes received', (x) => x.in_bytes);
+  counter('switchboard_out_bytes_total', 'Bytes sent', (x) => x.out_bytes);
+  counter('switchboard_slow_consumers_total', 'Slow consumers detected', (x) => x.slow_consumers);
+  gauge('switchboard_mem_bytes', 'Resident memory', (x) => x.mem);
+  gauge('switchboard_cpu_percent', 'CPU use (percent)', (x) => x.cpu);
+  gauge('switchboard_uptime_seconds', 'Seconds since start', () => (Date.now() - server.startTime.getTime()) / 1000);
+
+  app.get('/metrics', async (req, reply) => {
+    opts.guard?.(req);
+    const text = await registry.metrics();
+    return reply.type(registry.contentType).send(text);
+  });
+}
