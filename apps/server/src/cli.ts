@@ -4,6 +4,7 @@ import type { OptionsInput } from '@switchboard/shared';
 import { parseFlags, FlagError, USAGE, type Flags } from './flags.js';
 import { listenURLs, writePortsFile, writePidFile, removeQuietly, sendSignal } from './process-files.js';
 import { nkMain } from './nk.js';
+import { buildConsole, ConsoleDbError } from './console/index.js';
 import { passwdMain } from './passwd.js';
 
 function fail(msg: string): never {
@@ -101,9 +102,26 @@ async function main(): Promise<void> {
 
   const opts = server.opts;
   if (opts.pidFile) writePidFile(opts.pidFile);
+  // The console and monitoring endpoints (-m / http_port; -1 = random port).
+  let monitoring: string[] | undefined;
+  let consoleApp: Awaited<ReturnType<typeof buildConsole>> | undefined;
+  if (opts.httpPort !== 0) {
+    const httpHost = opts.httpHost ?? opts.host;
+    try {
+      consoleApp = await buildConsole({ server, dataDir: flags.dataDir, configFile: flags.config });
+      await consoleApp.listen({ host: httpHost, port: opts.httpPort === -1 ? 0 : opts.httpPort });
+    } catch (e) {
+      await server.shutdown();
+      fail(e instanceof ConsoleDbError ? e.message : `cannot start the console: ${(e as Error).message}`);
+    }
+    const addr = consoleApp.server.address();
+    const httpPort = addr && typeof addr === 'object' ? addr.port : opts.httpPort;
+    monitoring = listenURLs('http', httpHost, httpPort);
+    logger.info(`Starting http monitor on ${monitoring[0]}`);
+  }
   let portsFile: string | undefined;
   if (opts.portsFileDir) {
-    portsFile = writePortsFile(opts.portsFileDir, { nats: listenURLs('nats', opts.host, server.port) });
+    portsFile = writePortsFile(opts.portsFileDir, { nats: listenURLs('nats', opts.host, server.port), ...(monitoring ? { monitoring } : {}) });
   }
 
   let stopping = false;
@@ -111,7 +129,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.debug(`Trapped "${sig}" signal`);
-    await server.shutdown();
+    if (consoleApp) await consoleApp.close();
+    else await server.shutdown();
     removeQuietly(opts.pidFile);
     removeQuietly(portsFile);
     logger.close();
