@@ -20,7 +20,7 @@ import { ERR, ClosedReason } from '../protocol/errors.js';
 import { configureAccounts } from './accounts.js';
 import { buildAuthConfig, type AuthConfig, type AuthUser } from './config.js';
 import { generateNonce, verifyNonceSignature } from './nonce.js';
-import { comparePasswords, constantTimeEquals } from './passwords.js';
+import { comparePasswords, comparePasswordsAsync, constantTimeEquals } from './passwords.js';
 import { permissionsFor } from './permissions.js';
 import { buildTlsSetup, mapCertificateToUser, peerVerifyError, wrapServerSocket, type TlsSetup } from './tls.js';
 
@@ -162,8 +162,22 @@ export class ServerAuth {
 
   // ---- authentication ----------------------------------------------------------------------
 
-  /** Decides a CONNECT and, on success, binds the user's account and permissions. */
+  /** Decides a CONNECT synchronously (reload re-checks) and, on success, binds the user. */
   authenticate(client: Client, c: ConnectOptions): boolean {
+    return this.decide(client, c, comparePasswords) as boolean;
+  }
+
+  /** Decides a CONNECT; a bcrypt check not seen before makes the verdict a Promise. */
+  authenticateConnect(client: Client, c: ConnectOptions): boolean | Promise<boolean> {
+    return this.decide(client, c, comparePasswordsAsync);
+  }
+
+  private decide(client: Client, c: ConnectOptions, compare: (secret: string, given: string | undefined) => boolean | Promise<boolean>): boolean | Promise<boolean> {
+    const then = (v: boolean | Promise<boolean>, onOk: () => void): boolean | Promise<boolean> => {
+      if (v instanceof Promise) return v.then((ok) => (ok && !client.closed ? (onOk(), true) : false));
+      if (v) onOk();
+      return v;
+    };
     const cfg = this.config;
     if (!cfg.required) return true;
     // Operator mode (trusted operators, user JWT in `c.jwt`) goes here, before everything else.
@@ -204,16 +218,17 @@ export class ServerAuth {
       }
     }
     if (user !== undefined) {
-      if (!comparePasswords(user.password ?? '', c.pass)) return false;
-      this.bind(client, user, { kind: 'user', id: name });
-      return true;
+      const found = user;
+      return then(compare(found.password ?? '', c.pass), () => this.bind(client, found, { kind: 'user', id: name }));
     }
-    if (cfg.token !== undefined) return comparePasswords(cfg.token, c.auth_token);
+    if (cfg.token !== undefined) return compare(cfg.token, c.auth_token);
     if (cfg.user !== undefined) {
-      const userOk = constantTimeEquals(cfg.user, c.user ?? '');
-      const passOk = comparePasswords(cfg.password ?? '', c.pass);
+      const single = cfg.user;
+      const userOk = constantTimeEquals(single, c.user ?? '');
+      const passOk = compare(cfg.password ?? '', c.pass);
+      if (passOk instanceof Promise) return passOk.then((ok) => (ok && userOk ? ((client.user = single), true) : false));
       if (!userOk || !passOk) return false;
-      client.user = cfg.user;
+      client.user = single;
       return true;
     }
     return false;

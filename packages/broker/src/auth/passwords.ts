@@ -20,10 +20,11 @@ export function constantTimeEquals(a: string, b: string): boolean {
 }
 
 /*
- * bcrypt in JavaScript blocks the event loop (~170 ms at cost 11) and the CONNECT path is
- * synchronous, so successful verifications are remembered for the life of the process, keyed by
- * an HMAC (random per-process key) of hash and password. Only successes are kept; a wrong
- * password always pays the full bcrypt cost, as in nats-server.
+ * bcrypt costs ~170 ms at cost 11. CONNECTs verify it asynchronously (`comparePasswordsAsync`,
+ * the connection's parsing waits meanwhile) so one client cannot stall the others; reload
+ * re-checks synchronously. Successful verifications are remembered, keyed by an HMAC (random
+ * per-process key) of hash and password, so reconnects and reloads stay cheap. Only successes
+ * are kept; a wrong password always pays the full bcrypt cost, as in nats-server.
  */
 const CACHE_MAX = 1024;
 const cacheKey = randomBytes(32);
@@ -50,6 +51,27 @@ export function comparePasswords(serverSecret: string, clientSecret: string | un
     verified.add(key);
   }
   return ok;
+}
+
+/**
+ * As `comparePasswords`, but a bcrypt check that is not already known runs off the event loop's
+ * critical path: the result is then a Promise.
+ */
+export function comparePasswordsAsync(serverSecret: string, clientSecret: string | undefined): boolean | Promise<boolean> {
+  const given = clientSecret ?? '';
+  if (!isBcrypt(serverSecret)) return constantTimeEquals(serverSecret, given);
+  const key = verifiedKey(serverSecret, given);
+  if (verified.has(key)) return true;
+  return bcrypt.compare(given, serverSecret).then(
+    (ok) => {
+      if (ok) {
+        if (verified.size >= CACHE_MAX) verified.clear();
+        verified.add(key);
+      }
+      return ok;
+    },
+    () => false,
+  );
 }
 
 /** Default bcrypt cost of `nats server passwd`. */

@@ -77,7 +77,7 @@ OP_NAMES[Op.PONG] = ['pong', false];
 OP_NAMES[Op.CONNECT] = ['connect', false];
 OP_NAMES[Op.INFO] = ['info', false];
 OP_NAMES[Op.OK] = ['+ok', false];
-OP_NAMES[Op.ERR] = ['-err', false];
+OP_NAMES[Op.ERR] = ['-err', true];
 
 const NEED_MORE = -1;
 const NO_MATCH = -2;
@@ -169,6 +169,22 @@ export class Parser {
   constructor(private readonly h: ProtocolHandler) {}
 
   private halted = false;
+  /** Parsing paused at an op boundary (e.g. while a CONNECT is verified asynchronously). */
+  private suspended = false;
+  private backlog: Buffer | null = null;
+
+  /** Stops after the current op; later input is kept until `resume()`. */
+  suspend(): void {
+    this.suspended = true;
+  }
+
+  /** Ends a suspension; returns the input kept meanwhile, for the owner to parse. */
+  resume(): Buffer | null {
+    this.suspended = false;
+    const b = this.backlog;
+    this.backlog = null;
+    return b;
+  }
 
   /** Stops parsing (the connection is closing); later chunks are ignored. */
   halt(): void {
@@ -180,6 +196,10 @@ export class Parser {
   /** Parses one chunk. Throws ProtocolError; after that the parser must not be used again. */
   parse(chunk: Buffer): void {
     if (this.halted) return;
+    if (this.suspended) {
+      this.backlog = this.backlog === null ? Buffer.from(chunk) : Buffer.concat([this.backlog, chunk]);
+      return;
+    }
     let buf = chunk;
     let pos = 0;
     const len0 = chunk.length;
@@ -208,6 +228,10 @@ export class Parser {
     const h = this.h;
     const len = buf.length;
     while (pos < len && !this.halted) {
+      if (this.suspended) {
+        this.backlog = Buffer.from(buf.subarray(pos));
+        return;
+      }
       let nl = buf.indexOf(LF, pos);
       const lineEnd = nl < 0 ? len : nl;
       if (this.requireConnect && lower(buf[pos]) !== 99) {

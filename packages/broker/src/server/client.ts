@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { Parser, ProtocolError, type ProtocolHandler } from '../protocol/parser.js';
 import { ERR, ClosedReason } from '../protocol/errors.js';
+import { decodeConnect, checkClientInfo } from '../protocol/connect.js';
 import { isValidLiteralSubject, tokenCount } from '../subjects/subject.js';
 import { InvalidSubjectError } from '../subjects/sublist.js';
 import type { Account } from '../accounts/account.js';
@@ -316,20 +317,8 @@ export class Client implements ProtocolHandler {
     if (this.server.logger.isTrace) this.trace(`<<- [CONNECT ${redactConnect(json)}]`);
     if (this.authTimer) clearTimeout(this.authTimer);
     this.authTimer = null;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(json);
-    } catch (e) {
-      throw new ProtocolError('protocol', `invalid CONNECT: ${(e as Error).message}`);
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new ProtocolError('protocol', 'invalid CONNECT');
-    }
-    const next = { ...this.opts, ...(parsed as Partial<ConnectOptions>) };
-    for (const k of ['verbose', 'pedantic', 'echo', 'headers', 'no_responders', 'tls_required'] as const) {
-      if (typeof next[k] !== 'boolean') throw new ProtocolError('protocol', `invalid CONNECT field ${k}`);
-    }
-    if (typeof next.protocol !== 'number') throw new ProtocolError('protocol', 'invalid CONNECT field protocol');
+    // Decoded as nats-server's json.Unmarshal into ClientOpts: typed fields, case-insensitive keys.
+    const next: ConnectOptions = { ...this.opts, ...(decodeConnect(json) as Partial<ConnectOptions>) };
     this.opts = next;
     this.label = connectionLabel(this.host, this.port, this.cid, next);
     this.connectReceived = true;
@@ -338,7 +327,30 @@ export class Client implements ProtocolHandler {
     this.parser.headers = this.headers;
     this.rtt = Date.now() - this.start.getTime();
 
-    if (!this.server.authenticate(this, next)) {
+    const verdict = this.server.authenticate(this, next);
+    if (verdict instanceof Promise) {
+      // A slow credential check (bcrypt): hold this connection's input until it is decided.
+      this.parser.suspend();
+      this.socket.pause();
+      verdict.then(
+        (ok) => {
+          if (this.closed) return;
+          this.finishConnect(ok, next);
+          if (this.closed) return;
+          this.socket.resume();
+          const backlog = this.parser.resume();
+          if (backlog !== null) this.onData(backlog);
+        },
+        () => this.finishConnect(false, next),
+      );
+      return;
+    }
+    this.finishConnect(verdict, next);
+  }
+
+  private finishConnect(authorized: boolean, next: ConnectOptions): void {
+    if (this.closed) return;
+    if (!authorized) {
       this.server.authFailed(this);
       this.authViolation();
       return;
@@ -459,7 +471,9 @@ export class Client implements ProtocolHandler {
     return this.opts.protocol >= 1 && this.firstPongSent;
   }
 
-  onInfo(): void {
+  onInfo(json: string): void {
+    // nats-server unmarshals it (and closes on bad JSON), then ignores it for clients.
+    checkClientInfo(json);
     // Clients have nothing to tell us with INFO.
   }
 
@@ -499,7 +513,8 @@ export class Client implements ProtocolHandler {
     sub.nm++;
     const out = this.out;
     let from = start;
-    if (hdr >= 0 && this.headers) {
+    // HMSG only for a non-empty header block (nats-server delivers HPUB with 0 header bytes as MSG).
+    if (hdr > 0 && this.headers) {
       out.writeLatin1('HMSG ');
       out.writeLatin1(subject);
       out.byte(32);
@@ -531,7 +546,7 @@ export class Client implements ProtocolHandler {
     out.byte(10);
     this.outMsgs++;
     this.outBytes += end - from;
-    if (this.server.logger.isTrace) this.trace(`->> [${hdr >= 0 && this.headers ? 'HMSG' : 'MSG'} ${subject} ${sub.sid} ${reply ? reply + ' ' : ''}${end - from}]`);
+    if (this.server.logger.isTrace) this.trace(`->> [${hdr > 0 && this.headers ? 'HMSG' : 'MSG'} ${subject} ${sub.sid} ${reply ? reply + ' ' : ''}${end - from}]`);
     if (reply.length > 0 && this.perms !== null && this.perms.onDeliveredReply !== undefined) this.perms.onDeliveredReply(reply);
     if (sub.max > 0 && sub.nm >= sub.max) this.unsubscribe(sub);
     this.scheduleFlush();

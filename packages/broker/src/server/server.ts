@@ -228,8 +228,8 @@ export class Server extends EventEmitter {
   }
 
   /** Decides a CONNECT; binds account/permissions on success. */
-  authenticate(client: Client, opts: ConnectOptions): boolean {
-    return this.auth.authenticate(client, opts);
+  authenticate(client: Client, opts: ConnectOptions): boolean | Promise<boolean> {
+    return this.auth.authenticateConnect(client, opts);
   }
 
   /** Binds the no_auth_user to a client that skipped CONNECT; false when there is none. */
