@@ -133,7 +133,7 @@ describe('CLI process', () => {
     }
   });
 
-  test('SIGTERM exits with code 1 and SIGINT with 0, as nats-server', { todo: 'cli.ts exits 0 on SIGTERM; nats-server 2.9.10 exits 1 (protocol.md §8.2)' }, async () => {
+  test('SIGTERM exits with code 1 and SIGINT with 0, as nats-server', async () => {
     for (const [sig, want] of [['SIGINT', 0], ['SIGTERM', 1]] as const) {
       const s = await spawnServer('switchboard');
       try {

@@ -125,7 +125,8 @@ async function main(): Promise<void> {
   }
 
   let stopping = false;
-  const stop = async (sig: string) => {
+  // Exit status as nats-server: 0 after SIGINT or a finished lame duck run, 1 after SIGTERM.
+  const stop = async (sig: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     logger.debug(`Trapped "${sig}" signal`);
@@ -134,13 +135,13 @@ async function main(): Promise<void> {
     removeQuietly(opts.pidFile);
     removeQuietly(portsFile);
     logger.close();
-    process.exit(0);
+    process.exit(code);
   };
   process.on('SIGINT', () => void stop('interrupt'));
   process.on('SIGTERM', () => {
     // As nats-server: a lame duck server finishes its lame duck run.
     if (server.isLameDuck) logger.info('Ignoring SIGTERM while in lame duck mode');
-    else void stop('terminated');
+    else void stop('terminated', 1);
   });
   process.on('SIGUSR1', () => logger.reopen());
   process.on('SIGHUP', () => {

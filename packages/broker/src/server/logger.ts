@@ -39,8 +39,10 @@ export class Logger {
         const rec = JSON.parse(json) as { level: number; msg: string };
         let line = prefix;
         if (this.opts.logtime !== false) {
-          const now = new Date();
-          const micros = now.getMilliseconds() * 1000 + Math.floor((performance.now() * 1000) % 1000);
+          // One clock for milliseconds and microseconds, so stamps never run backwards.
+          const t = performance.timeOrigin + performance.now();
+          const now = new Date(Math.floor(t));
+          const micros = Math.floor((t * 1000) % 1_000_000);
           line += timestamp(now, micros) + ' ';
         }
         line += `[${LABELS[rec.level] ?? 'INF'}] ${rec.msg}\n`;
