@@ -49,7 +49,7 @@ export function ImportExportMapPage() {
               const dx = b.x - a.x;
               const dy = b.y - a.y;
               const len = Math.hypot(dx, dy) || 1;
-              const bend = 40 * k + (e.from > e.to ? 25 : -25);
+              const bend = same.length > 1 ? 60 * k : 25;
               const cx = mx + (-dy / len) * bend;
               const cy = my + (dx / len) * bend;
               // Stop the arrow at the node's box edge.
