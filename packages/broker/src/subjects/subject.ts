@@ -32,6 +32,24 @@ export function isValidSubject(subject: string): boolean {
   return true;
 }
 
+/**
+ * What the sublist accepts (nats-server Sublist.Insert): no empty token and nothing after a '>'
+ * token. Unlike isValidSubject it does not reject whitespace inside tokens, so a client's
+ * `SUB a\fb 1` is accepted as nats-server accepts it.
+ */
+export function isValidSublistSubject(subject: string): boolean {
+  const n = subject.length;
+  let tokenStart = 0;
+  let sawFwc = false;
+  for (let i = 0; i <= n; i++) {
+    if (i < n && subject.charCodeAt(i) !== DOT) continue;
+    if (i === tokenStart || sawFwc) return false;
+    if (i - tokenStart === 1 && subject.charCodeAt(tokenStart) === GT) sawFwc = true;
+    tokenStart = i + 1;
+  }
+  return true;
+}
+
 /** A valid publish subject: valid and without wildcard tokens. */
 export function isValidLiteralSubject(subject: string): boolean {
   if (!isValidSubject(subject)) return false;

@@ -1,4 +1,4 @@
-import { isValidSubject } from './subject.js';
+import { isValidSublistSubject } from './subject.js';
 
 /** What the sublist stores: anything with a subject and an optional queue group. */
 export interface SublistEntry {
@@ -69,7 +69,7 @@ export class Sublist<T extends SublistEntry> {
 
   insert(sub: T): void {
     const subject = sub.subject;
-    if (!isValidSubject(subject)) throw new InvalidSubjectError(subject);
+    if (!isValidSublistSubject(subject)) throw new InvalidSubjectError(subject);
     const tokens = subject.split('.');
     let level = this.root;
     let node: Node<T> | null = null;

@@ -1,0 +1,82 @@
+/**
+ * Decoding of the CONNECT (and client INFO) JSON the way nats-server's encoding/json does it
+ * into its ClientOpts struct: keys match field names case-insensitively, the last duplicate
+ * wins, `null` leaves a field unchanged, a value of the wrong type is an error (the server then
+ * closes the connection without an -ERR), and unknown keys are ignored.
+ */
+import { ProtocolError } from './parser.js';
+
+type FieldType = 'bool' | 'string' | 'int' | 'perm';
+
+/** The CONNECT fields nats-server 2.9.10 knows (ClientOpts json tags) and their Go types. */
+const CONNECT_FIELDS: Record<string, FieldType> = {
+  echo: 'bool',
+  verbose: 'bool',
+  pedantic: 'bool',
+  tls_required: 'bool',
+  nkey: 'string',
+  jwt: 'string',
+  sig: 'string',
+  auth_token: 'string',
+  user: 'string',
+  pass: 'string',
+  name: 'string',
+  lang: 'string',
+  version: 'string',
+  protocol: 'int',
+  account: 'string',
+  new_account: 'bool',
+  headers: 'bool',
+  no_responders: 'bool',
+  import: 'perm',
+  export: 'perm',
+};
+
+function typeOk(t: FieldType, v: unknown): boolean {
+  switch (t) {
+    case 'bool':
+      return typeof v === 'boolean';
+    case 'string':
+      return typeof v === 'string';
+    case 'int':
+      // A Go int (64-bit): an integral JSON number. (JSON.parse hides the literal, so 1.0 passes here.)
+      return typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER;
+    case 'perm':
+      return typeof v === 'object' && !Array.isArray(v);
+  }
+}
+
+/**
+ * Parses CONNECT JSON into the known fields present, under their canonical names.
+ * Throws ProtocolError('protocol') when nats-server's json.Unmarshal would fail.
+ */
+export function decodeConnect(json: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (e) {
+    throw new ProtocolError('protocol', `invalid CONNECT: ${(e as Error).message}`);
+  }
+  const out: Record<string, unknown> = {};
+  if (parsed === null) return out;
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ProtocolError('protocol', 'invalid CONNECT: not an object');
+  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+    const name = Object.hasOwn(CONNECT_FIELDS, key) ? key : key.toLowerCase();
+    const t = Object.hasOwn(CONNECT_FIELDS, name) ? CONNECT_FIELDS[name] : undefined;
+    if (t === undefined || value === null) continue;
+    if (!typeOk(t, value)) throw new ProtocolError('protocol', `invalid CONNECT: field ${key} has the wrong type`);
+    out[name] = value;
+  }
+  return out;
+}
+
+/** Checks a client's INFO argument as nats-server does (it must unmarshal into its Info struct). */
+export function checkClientInfo(json: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (e) {
+    throw new ProtocolError('protocol', `invalid INFO: ${(e as Error).message}`);
+  }
+  if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) throw new ProtocolError('protocol', 'invalid INFO: not an object');
+}
