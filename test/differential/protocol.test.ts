@@ -50,6 +50,8 @@ const scenarios: Scenario[] = [
   { name: 'pedantic PUB to a wildcard subject', chunks: ['CONNECT {"verbose":false,"pedantic":true}\r\n', 'SUB foo.* 1\r\nPUB foo.* 2\r\nhi\r\n'], expect: { includes: "-ERR 'Invalid Publish Subject'" } },
   { name: 'pedantic PUB to an invalid subject', chunks: ['CONNECT {"verbose":false,"pedantic":true}\r\n', 'PUB foo..bar 2\r\nhi\r\n'] },
   { name: 'pedantic PUB to >', chunks: ['CONNECT {"verbose":false,"pedantic":true}\r\n', 'SUB > 1\r\nPUB > 1\r\nx\r\n'] },
+  { name: 'pedantic PUB with a form feed in the subject', chunks: ['CONNECT {"verbose":false,"pedantic":true}\r\n', 'SUB a\fb 1\r\nPUB a\fb 1\r\nx\r\n'] },
+  { name: 'pedantic PUB with an empty token', chunks: ['CONNECT {"verbose":false,"pedantic":true}\r\n', 'SUB > 1\r\nPUB a. 1\r\nx\r\n'] },
   { name: 'non-pedantic PUB to a wildcard subject', chunks: [QUIET, 'SUB foo.* 1\r\nPUB foo.* 2\r\nhi\r\n'] },
   { name: 'pedantic verbose PUB to a wildcard subject', chunks: ['CONNECT {"verbose":true,"pedantic":true}\r\n', 'PUB foo.> 0\r\n\r\n'] },
   // ---- limits ----

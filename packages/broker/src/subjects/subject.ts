@@ -50,10 +50,29 @@ export function isValidSublistSubject(subject: string): boolean {
   return true;
 }
 
-/** A valid publish subject: valid and without wildcard tokens. */
+/**
+ * A literal subject as nats-server's IsValidLiteralSubject (the pedantic PUB check): no empty
+ * token and no '*' or '>' token. Like nats-server it does not look for whitespace.
+ */
 export function isValidLiteralSubject(subject: string): boolean {
-  if (!isValidSubject(subject)) return false;
-  return !hasWildcard(subject);
+  const n = subject.length;
+  let tokenStart = 0;
+  for (let i = 0; i <= n; i++) {
+    if (i < n && subject.charCodeAt(i) !== DOT) continue;
+    const len = i - tokenStart;
+    if (len === 0) return false;
+    if (len === 1) {
+      const c = subject.charCodeAt(tokenStart);
+      if (c === STAR || c === GT) return false;
+    }
+    tokenStart = i + 1;
+  }
+  return true;
+}
+
+/** A valid publish subject (nats-server IsValidPublishSubject): valid and without wildcard tokens. */
+export function isValidPublishSubject(subject: string): boolean {
+  return isValidSubject(subject) && !hasWildcard(subject);
 }
 
 /** True when some whole token is '*' or '>'. */

@@ -33,6 +33,9 @@ class Node<T extends SublistEntry> {
   }
 }
 
+/** The result for subjects that can match nothing; shared, never to be mutated. */
+const EMPTY_RESULT: SublistResult<SublistEntry> = Object.freeze({ psubs: Object.freeze([]) as unknown as SublistEntry[], qsubs: Object.freeze([]) as unknown as SublistEntry[][] });
+
 const CACHE_MAX = 1024;
 const CACHE_SWEEP = 256;
 
@@ -156,8 +159,10 @@ export class Sublist<T extends SublistEntry> {
         return hit;
       }
     }
-    const result: SublistResult<T> = { psubs: [], qsubs: [] };
     const tokens = subject.split('.');
+    // A subject with an empty token matches nothing and is not cached (as nats-server's match).
+    for (let i = 0; i < tokens.length; i++) if (tokens[i].length === 0) return EMPTY_RESULT as SublistResult<T>;
+    const result: SublistResult<T> = { psubs: [], qsubs: [] };
     const queues = new Map<string, T[]>();
     matchLevel(this.root, tokens, 0, result, queues);
     for (const members of queues.values()) result.qsubs.push(members);
