@@ -128,13 +128,13 @@ export function checkSameOrigin(req: FastifyRequest): void {
   const host = req.headers.host;
   const origin = req.headers.origin ?? (req.headers.referer ? safeOrigin(req.headers.referer) : undefined);
   if (origin !== undefined && origin !== 'null') {
-    let originHost: string | undefined;
     try {
-      originHost = new URL(origin).host;
+      const o = new URL(origin);
+      // Compare as URLs so that default ports (`:80`, `:443`) match either way.
+      if (host !== undefined && o.host === new URL(`${o.protocol}//${host}`).host) return;
     } catch {
-      originHost = undefined;
+      /* unparsable: refused below */
     }
-    if (originHost !== undefined && originHost === host) return;
     throw new ApiHttpError('CSRF_REJECTED', `cross-site request refused: Origin ${origin} does not match Host ${host ?? '(none)'}`);
   }
   if (req.headers[CSRF_HEADER] !== undefined) return;

@@ -54,7 +54,9 @@ export function redact<T>(v: T): T {
 function configErrorIssue(e: ConfigError): Issue {
   const m = /^invalid value for ([^:]+): (.*)$/.exec(e.message);
   if (m) return { path: m[1] === 'options' ? '' : m[1], message: `${m[2]} (${e.file}:${e.line}:${e.col})` };
-  return { path: '', message: formatError(e) };
+  // Mapper errors name the conf key: `"max_payload" must be an integer…`.
+  const key = /^"([^"]+)"/.exec(e.message);
+  return { path: key ? key[1] : '', message: formatError(e) };
 }
 
 /** The model path named in a reload error, when it names one. */
