@@ -6,7 +6,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Server } from '@switchboard/broker';
 import { startEmbedded, startProcess, natsServerAvailable, type ProcServer } from '../helpers/servers.js';
-import { run, type Outcome, type RunOptions } from './harness.js';
+import { run, parseFrames, type Outcome, type RunOptions } from './harness.js';
+import { RawConn } from '../helpers/raw.js';
 
 const skip = natsServerAvailable() ? false : 'nats-server is not on PATH: differential tests need the real server';
 
@@ -262,6 +263,65 @@ describe('differential: raw protocol against nats-server 2.9.10', { skip }, () =
       assert.ok((await splitCheck(stream, cuts)) > 10);
     });
   }
+
+  /**
+   * Two connections: `sub` subscribes, `pub` publishes, then both sync with PING. Returns what
+   * each received after its INFO. Runs are sequential per server, so subjects need not be unique.
+   */
+  const pair = async (port: number, subOps: string, pubOps: string): Promise<{ sub: string[]; pub: string[] }> => {
+    const open = async (connect: string) => {
+      const c = await RawConn.open(port);
+      await c.waitFor(/^INFO .*\r\n/);
+      c.drain();
+      c.write(connect + 'PING\r\n');
+      await c.waitFor(/PONG\r\n$/);
+      c.drain();
+      return c;
+    };
+    const pongs = (c: RawConn) => parseFrames(c.text()).frames.filter((f) => f === 'PONG').length;
+    const sync = async (c: RawConn) => {
+      const n = pongs(c);
+      c.write('PING\r\n');
+      for (let i = 0; i < 300 && pongs(c) <= n && !c.closed; i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    const [s, p] = [await open('CONNECT {"verbose":false,"pedantic":false,"headers":false}\r\n'), await open(HDRS)];
+    try {
+      s.write(subOps);
+      await sync(s);
+      p.write(pubOps);
+      await sync(p);
+      await sync(s);
+      return { sub: parseFrames(s.text()).frames, pub: parseFrames(p.text()).frames };
+    } finally {
+      s.close();
+      p.close();
+    }
+  };
+
+  for (const [name, subOps, pubOps] of [
+    ['HPUB to a subscriber without headers arrives as MSG without the header block', 'SUB hx 1\r\n', 'HPUB hx r 12 14\r\nNATS/1.0\r\n\r\nhi\r\n'],
+    ['no responders is not sent when another connection subscribes', 'SUB svc 1\r\n', 'SUB inbox 9\r\nPUB svc inbox 1\r\nx\r\n'],
+    ['queue group on another connection counts as a responder', 'SUB svc2 q 1\r\n', 'SUB inbox 9\r\nPUB svc2 inbox 1\r\nx\r\nPUB none inbox 1\r\ny\r\n'],
+    ['UNSUB max on another connection', 'SUB m 1\r\nUNSUB 1 1\r\n', 'PUB m 1\r\na\r\nPUB m 1\r\nb\r\n'],
+  ] as const) {
+    test(`two connections: ${name}`, async () => {
+      const [a, b] = await Promise.all([pair(nats.port, subOps, pubOps), pair(sb.port, subOps, pubOps)]);
+      assert.ok(a.sub.length + a.pub.length > 2, 'nats-server sent more than the sync PONGs');
+      assert.deepEqual(b, a);
+    });
+  }
+
+  test('the switchboard CLI process answers like nats-server', async () => {
+    const proc = await startProcess('switchboard');
+    try {
+      for (const s of scenarios.filter((x) => /unknown op FOO|payload too big|verbose \+OK|no responders 503|split|lowercase|CONNECT keys in upper case/.test(x.name))) {
+        const [a, b] = await Promise.all([run(nats.port, s.chunks, s.opts), run(proc.port, s.chunks, s.opts)]);
+        assert.deepEqual({ frames: b.frames, closed: b.closed }, { frames: a.frames, closed: a.closed }, s.name);
+      }
+    } finally {
+      await proc.stop();
+    }
+  });
 
   for (const s of scenarios) {
     test(s.name, async () => {
