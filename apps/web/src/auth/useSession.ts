@@ -36,7 +36,9 @@ export function useLoginMutation() {
   return useMutation({
     mutationFn: async (v: { user: string; password: string }) => (await request('/api/login', { method: 'POST', body: v, schema: SessionSchema })).data,
     onSuccess: (s) => {
-      qc.clear();
+      // Data fetched for someone else (or nobody) must not show: drop all but the session, whose
+      // observers stay attached.
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== sessionKey[0] });
       qc.setQueryData(sessionKey, s);
     },
   });
@@ -49,8 +51,8 @@ export function useLogoutMutation() {
       await request('/api/logout', { method: 'POST' });
     },
     onSettled: () => {
-      qc.clear();
       qc.setQueryData(sessionKey, null);
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== sessionKey[0] });
     },
   });
 }
