@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// `npm start`: runs Switchboard from data/switchboard.conf, creating it from the embedded default
+// configuration on the first start. Extra arguments go to the switchboard command (`npm start -- -D`).
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const dataDir = process.env.SWITCHBOARD_DATA_DIR ?? join(process.cwd(), 'data');
+const conf = join(dataDir, 'switchboard.conf');
+mkdirSync(dataDir, { recursive: true });
+if (!existsSync(conf)) {
+  copyFileSync(join(root, 'apps/server/conf/default.conf'), conf);
+  console.log(`Wrote the default configuration to ${conf}`);
+}
+const child = spawn(process.execPath, [join(root, 'apps/server/dist/cli.js'), '-c', conf, '--data_dir', dataDir, ...process.argv.slice(2)], { stdio: 'inherit' });
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
