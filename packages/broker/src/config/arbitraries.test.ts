@@ -63,13 +63,16 @@ const account = fc.record(
   { requiredKeys: [] },
 );
 
+/** An account as the model takes it (looser than what the arbitraries generate). */
+type AccountInput = NonNullable<OptionsInput['accounts']>[string];
+
 /** Strips undefined values (the parser never produces them). */
 function clean<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
 /** Dedupe service imports by their local subject (nats-server refuses duplicates). */
-function fixAccounts(accs: Record<string, fc.RecordValue<typeof account>>): OptionsInput['accounts'] {
+function fixAccounts(accs: Record<string, AccountInput>): OptionsInput['accounts'] {
   // Imports and exports name accounts from ACCOUNTS: define them all.
   for (const n of ACCOUNTS) accs[n] ??= {};
   // Every account exports `pub.>` and `svc.*` publicly, so that generated imports are authorized.
@@ -79,13 +82,13 @@ function fixAccounts(accs: Record<string, fc.RecordValue<typeof account>>): Opti
     const svc = new Set<string>();
     const streams = new Set<string>();
     if (acc.imports) {
-      acc.imports = acc.imports.filter((i) =>
-        'service' in i
-          ? !svc.has(i.service.subject) && !!svc.add(i.service.subject)
-          : !streams.has(`${i.stream.account}/${i.stream.subject}`) && !!streams.add(`${i.stream.account}/${i.stream.subject}`),
-      );
+      acc.imports = acc.imports.filter((i) => {
+        if (i.service) return !svc.has(i.service.subject) && !!svc.add(i.service.subject);
+        const key = `${i.stream!.account}/${i.stream!.subject}`;
+        return !streams.has(key) && !!streams.add(key);
+      });
     }
-    if (acc.users) acc.users = acc.users.filter((u) => !seenUsers.has(u.user) && seenUsers.add(u.user));
+    if (acc.users) acc.users = acc.users.filter((u) => !seenUsers.has(u.user ?? '') && !!seenUsers.add(u.user ?? ''));
   }
   return clean(accs) as OptionsInput['accounts'];
 }
@@ -156,7 +159,7 @@ export const optionsArb: fc.Arbitrary<OptionsInput> = fc
   )
   .map((o) => {
     const out = { ...o } as OptionsInput;
-    if (o.accounts) out.accounts = fixAccounts(o.accounts as Record<string, fc.RecordValue<typeof account>>);
+    if (o.accounts) out.accounts = fixAccounts(o.accounts as Record<string, AccountInput>);
     // Account users and a single authorization user/token can not be combined (nats-server).
     const accUsers = Object.values(out.accounts ?? {}).some((a) => (a.users ?? []).length > 0);
     if (accUsers && out.authorization && !('users' in out.authorization)) delete out.authorization;
