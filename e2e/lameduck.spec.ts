@@ -7,7 +7,7 @@ test.describe('lame duck across a cluster', () => {
     test.setTimeout(120_000);
     const [r1, r2] = [await freePort(), await freePort()];
     const cluster = (me: number, other: number) =>
-      `lame_duck_duration: "6s"\nlame_duck_grace_period: "1s"\ncluster { name: e2e, listen: "127.0.0.1:${me}", routes: ["nats-route://127.0.0.1:${other}"] }\n`;
+      `lame_duck_duration: "30s"\nlame_duck_grace_period: "1s"\ncluster { name: e2e, listen: "127.0.0.1:${me}", routes: ["nats-route://127.0.0.1:${other}"] }\n`;
     const a = await startSwitchboard({ name: 'ldm-a', conf: `server_name: ldm-a\n${cluster(r1, r2)}` });
     const b = await startSwitchboard({ name: 'ldm-b', conf: `server_name: ldm-b\n${cluster(r2, r1)}` });
     try {

@@ -49,21 +49,24 @@ export class AccountEditor {
     await this.page.getByRole('textbox', { name: 'Name' }).fill(name);
   }
   async addUser(user: string, password: string): Promise<void> {
+    const i = await this.page.locator('[data-testid^="user-"]').count();
     await this.page.getByRole('button', { name: 'Add user' }).click();
-    const i = (await this.page.locator('[data-testid^="user-"]').count()) - 1;
+    await expect(this.page.getByTestId(`user-${i}`)).toBeVisible();
     await this.page.getByLabel(`User ${i + 1} name`).fill(user);
     await this.page.getByLabel(`User ${i + 1} password`).fill(password);
   }
   async addExport(kind: 'stream' | 'service', subject: string, accounts = ''): Promise<void> {
+    const i = await this.page.locator('[data-testid^="export-"]').count();
     await this.page.getByRole('button', { name: 'Add export' }).click();
-    const i = (await this.page.locator('[data-testid^="export-"]').count()) - 1;
+    await expect(this.page.getByTestId(`export-${i}`)).toBeVisible();
     await this.page.getByLabel(`Export ${i + 1} kind`).selectOption(kind);
     await this.page.getByLabel(`Export ${i + 1} subject`).fill(subject);
     if (accounts) await this.page.getByLabel(`Export ${i + 1} accounts`).fill(accounts);
   }
   async addImport(kind: 'stream' | 'service', account: string, subject: string, local: { prefix?: string; to?: string } = {}): Promise<number> {
+    const i = await this.page.locator('[data-testid^="import-"]').count();
     await this.page.getByRole('button', { name: 'Add import' }).click();
-    const i = (await this.page.locator('[data-testid^="import-"]').count()) - 1;
+    await expect(this.page.getByTestId(`import-${i}`)).toBeVisible();
     await this.page.getByLabel(`Import ${i + 1} kind`).selectOption(kind);
     await this.page.getByLabel(`Import ${i + 1} account`).fill(account);
     await this.page.getByLabel(`Import ${i + 1} subject`).fill(subject);

@@ -77,7 +77,7 @@ function EditorForm({
   }, [options, name]);
   const existing = Object.keys(others);
   const resolver = useMemo(() => accountResolver(others, (n) => accountNameError(n, existing), account), [others, account]); // eslint-disable-line react-hooks/exhaustive-deps
-  const form = useForm<AccountForm>({ defaultValues: accountToForm(name ?? '', account), resolver, mode: 'onTouched', reValidateMode: 'onChange' });
+  const form = useForm<AccountForm>({ defaultValues: accountToForm(name ?? '', account), resolver, mode: 'onChange', reValidateMode: 'onChange' });
   const { register, control, handleSubmit, formState, setValue, setError } = form;
   const users = useFieldArray({ control, name: 'users' });
   const exports = useFieldArray({ control, name: 'exports' });

@@ -39,3 +39,14 @@ describe('lineDiff', () => {
     expect(c.map((l) => (l ? l.op + l.text : '…'))).toEqual(['…', ' l9', '-l10', '+L10', ' l11', '…']);
   });
 });
+
+import { normalizeChanges } from './useConfig';
+import { ApplyResponseSchema } from '@switchboard/shared';
+
+describe('normalizeChanges', () => {
+  it('makes server changes without old/new valid for the shared schema', () => {
+    const body = { ok: true, revision: '2', warnings: [], changes: [{ path: 'accounts.A', kind: 'added', new: {}, hot: true }] };
+    expect(ApplyResponseSchema.safeParse(body).success).toBe(false);
+    expect(ApplyResponseSchema.safeParse(normalizeChanges(body)).success).toBe(true);
+  });
+});

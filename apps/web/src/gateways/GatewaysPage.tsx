@@ -208,7 +208,7 @@ function GatewayEditor({ config, onReload }: { config: ConfigState; onReload: ()
   const locked = notEditableReason(config);
   const put = usePutGatewaysMutation();
   const defaults = useMemo(() => toForm(options), [options]);
-  const { register, control, handleSubmit, formState, watch, reset } = useForm<GatewayForm>({ defaultValues: defaults, resolver: zodResolver(GatewayFormSchema), mode: 'onTouched' });
+  const { register, control, handleSubmit, formState, watch, reset } = useForm<GatewayForm>({ defaultValues: defaults, resolver: zodResolver(GatewayFormSchema), mode: 'onChange' });
   const remotes = useFieldArray({ control, name: 'gateways' });
   const [after, setAfter] = useState<OptionsInput | null>(null);
   const enabled = watch('enabled');
