@@ -136,6 +136,6 @@ test.describe('accounts, exports and imports', () => {
     expect(Object.keys(accounts)).not.toContain('LATE');
     // The user's input is still there.
     await page.getByRole('button', { name: 'Back to editing' }).click();
-    await expect(page.getByRole('textbox', { name: 'Name' })).toHaveValue('LATE');
+    await expect(page.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue('LATE');
   });
 });

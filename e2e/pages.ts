@@ -46,7 +46,7 @@ export class AccountEditor {
     await expect(this.page.getByRole('heading', { name: `Account ${name}` })).toBeVisible();
   }
   async setName(name: string): Promise<void> {
-    await this.page.getByRole('textbox', { name: 'Name' }).fill(name);
+    await this.page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
   }
   async addUser(user: string, password: string): Promise<void> {
     const i = await this.page.locator('[data-testid^="user-"]').count();

@@ -8,9 +8,13 @@ import { ApiError } from '../api/client';
 import { fromApiChange, usePreviewQuery } from './useConfig';
 import { needsRestart, type Change } from './diff';
 
-function show(v: unknown): string {
+const SECRET_KEYS = new Set(['password', 'token', 'pass']);
+
+/** One-line JSON of a changed value, secrets masked (the review is no place to show them). */
+export function show(v: unknown): string {
   if (v === undefined) return '—';
-  return typeof v === 'string' ? v : JSON.stringify(v, null, 1).replace(/\n\s*/g, ' ');
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v, (k, x) => (SECRET_KEYS.has(k) && typeof x === 'string' ? '••••' : x), 1).replace(/\n\s*/g, ' ');
 }
 
 export function ChangeList({ changes }: { changes: Change[] }) {

@@ -50,3 +50,13 @@ describe('normalizeChanges', () => {
     expect(ApplyResponseSchema.safeParse(normalizeChanges(body)).success).toBe(true);
   });
 });
+
+import { show } from './ReviewDialog';
+
+describe('show', () => {
+  it('masks secrets in changed values', () => {
+    expect(show({ users: [{ user: 'a', password: 'secret' }] })).toBe('{ "users": [ { "user": "a", "password": "••••" } ] }');
+    expect(show('x')).toBe('x');
+    expect(show(undefined)).toBe('—');
+  });
+});
