@@ -21,8 +21,8 @@ export function StatsCharts({ points }: { points: StatsPoint[] }) {
           <YAxis tickFormatter={(v: number) => formatCount(v)} {...axis} width={48} />
           <Tooltip labelFormatter={label} formatter={(v) => formatCount(Number(v))} />
           <Legend />
-          <Area type="monotone" dataKey="inMsgsRate" name="in" stroke={IN} fill={IN} fillOpacity={0.15} isAnimationActive={false} />
-          <Area type="monotone" dataKey="outMsgsRate" name="out" stroke={OUT} fill={OUT} fillOpacity={0.15} isAnimationActive={false} />
+          <Area type="linear" dataKey="inMsgsRate" name="in" stroke={IN} fill={IN} fillOpacity={0.15} isAnimationActive={false} />
+          <Area type="linear" dataKey="outMsgsRate" name="out" stroke={OUT} fill={OUT} fillOpacity={0.15} isAnimationActive={false} />
         </AreaChart>
       </ChartBox>
       <ChartBox title="Bytes / s" latest={last && `in ${formatBytes(last.inBytesRate)} · out ${formatBytes(last.outBytesRate)}`} testid="chart-bytes" points={points.length}>
@@ -32,8 +32,8 @@ export function StatsCharts({ points }: { points: StatsPoint[] }) {
           <YAxis tickFormatter={(v: number) => formatBytes(v)} {...axis} width={64} />
           <Tooltip labelFormatter={label} formatter={(v) => formatBytes(Number(v))} />
           <Legend />
-          <Area type="monotone" dataKey="inBytesRate" name="in" stroke={IN} fill={IN} fillOpacity={0.15} isAnimationActive={false} />
-          <Area type="monotone" dataKey="outBytesRate" name="out" stroke={OUT} fill={OUT} fillOpacity={0.15} isAnimationActive={false} />
+          <Area type="linear" dataKey="inBytesRate" name="in" stroke={IN} fill={IN} fillOpacity={0.15} isAnimationActive={false} />
+          <Area type="linear" dataKey="outBytesRate" name="out" stroke={OUT} fill={OUT} fillOpacity={0.15} isAnimationActive={false} />
         </AreaChart>
       </ChartBox>
       {(
@@ -51,7 +51,7 @@ export function StatsCharts({ points }: { points: StatsPoint[] }) {
             {xAxis}
             <YAxis tickFormatter={(v: number) => fmt(v)} {...axis} width={k === 'mem' ? 64 : 48} allowDecimals={k === 'cpu'} />
             <Tooltip labelFormatter={label} formatter={(v) => fmt(Number(v))} />
-            <Line type="monotone" dataKey={k} name={title} stroke={color} dot={false} isAnimationActive={false} />
+            <Line type={k === "cpu" || k === "mem" ? "linear" : "stepAfter"} dataKey={k} name={title} stroke={color} dot={false} isAnimationActive={false} />
           </LineChart>
         </ChartBox>
       ))}
