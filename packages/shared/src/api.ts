@@ -35,6 +35,9 @@ export const API_ERRORS = {
   UNKNOWN_SERVER: { status: 404, message: 'No statistics for this server' },
   ACCOUNT_EXISTS: { status: 409, message: 'An account with this name exists' },
   USER_EXISTS: { status: 409, message: 'A user with this name exists' },
+  CONSOLE_USER_EXISTS: { status: 409, message: 'A console user with this name exists' },
+  CONSOLE_USER_NOT_FOUND: { status: 404, message: 'No such console user' },
+  LAST_ADMIN: { status: 409, message: 'The last admin cannot be removed or demoted' },
   REVISION_CONFLICT: { status: 409, message: 'The configuration changed since you loaded it' },
   NO_CONFIG_FILE: { status: 409, message: 'The server runs without a config file (-c); the config cannot be edited' },
   LAME_DUCK_ACTIVE: { status: 409, message: 'The server is in lame duck mode' },
@@ -63,8 +66,10 @@ export type Issue = z.output<typeof IssueSchema>;
 export const ConfigChangeSchema = z.object({
   path: z.string(),
   kind: z.enum(['added', 'removed', 'changed']),
-  old: z.unknown(),
-  new: z.unknown(),
+  /** Absent for an added value. */
+  old: z.unknown().optional(),
+  /** Absent for a removed value. */
+  new: z.unknown().optional(),
   /** Applied by a reload; false = needs a restart. */
   hot: z.boolean(),
   reason: z.string().optional(),
@@ -94,6 +99,19 @@ export type ApiErrorBody = z.output<typeof ApiErrorBodySchema>;
 
 export const RoleSchema = z.enum(['admin', 'viewer']);
 export type Role = z.output<typeof RoleSchema>;
+
+/** GET /api/users: the console's own users (not NATS users). */
+export const ConsoleUserSchema = z.object({ user: z.string(), role: RoleSchema, createdAt: z.string() });
+export type ConsoleUser = z.output<typeof ConsoleUserSchema>;
+export const ConsoleUserListSchema = z.object({ users: z.array(ConsoleUserSchema) });
+
+/** POST /api/users: add a console user. */
+export const CreateConsoleUserSchema = z.object({
+  user: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits and _ . @ - only (1 to 64)'),
+  password: z.string().min(8, 'at least 8 characters'),
+  role: RoleSchema,
+});
+export type CreateConsoleUser = z.output<typeof CreateConsoleUserSchema>;
 
 /** POST /api/login (`username` is accepted as an alias of `user`). */
 export const LoginRequestSchema = z.object({

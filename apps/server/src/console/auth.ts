@@ -49,6 +49,34 @@ export class UserStore {
     else print(`Console: created user "admin" with password: ${password}  (shown once; keep it)`);
   }
 
+  /** SWITCHBOARD_VIEWER_PASSWORD: makes sure a `viewer` user exists (read-only console access). */
+  ensureViewer(envPassword: string | undefined, print: (line: string) => void): void {
+    if (!envPassword || this.find('viewer') !== undefined) return;
+    this.create('viewer', envPassword, 'viewer');
+    print('Console: created user "viewer" with the password from SWITCHBOARD_VIEWER_PASSWORD');
+  }
+
+  find(username: string): { id: number; role: Role } | undefined {
+    return this.db.prepare('SELECT id, role FROM users WHERE username = ?').get(username) as { id: number; role: Role } | undefined;
+  }
+
+  list(): Array<{ user: string; role: Role; createdAt: string }> {
+    const rows = this.db.prepare('SELECT username, role, created_at FROM users ORDER BY username').all() as Array<{ username: string; role: Role; created_at: number }>;
+    return rows.map((r) => ({ user: r.username, role: r.role, createdAt: new Date(r.created_at).toISOString() }));
+  }
+
+  /** Removes a user and its sessions. */
+  remove(username: string): void {
+    const u = this.find(username);
+    if (!u) return;
+    this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(u.id);
+    this.db.prepare('DELETE FROM users WHERE id = ?').run(u.id);
+  }
+
+  admins(): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin'").get() as { n: number }).n;
+  }
+
   async verify(username: string, password: string): Promise<{ id: number; role: Role } | null> {
     const row = this.db.prepare('SELECT id, password_hash, role FROM users WHERE username = ?').get(username) as
       | { id: number; password_hash: string; role: Role }

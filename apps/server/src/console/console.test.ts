@@ -220,6 +220,31 @@ describe('console API (inject)', () => {
     assert.ok(audit.entries.some((e: { action: string; target: string }) => e.action === 'account.exports' && e.target === 'A'));
   });
 
+  test('console users: viewers list, admins add and remove, the last admin stays, audited', async () => {
+    const list = await ctx.app.inject({ url: '/api/users', headers: { cookie: viewer } });
+    assert.equal(list.statusCode, 200);
+    assert.deepEqual(json(list).users.map((u: { user: string; role: string }) => `${u.user}:${u.role}`).sort(), ['admin:admin', 'vic:viewer']);
+    const denied = await ctx.app.inject({ method: 'POST', url: '/api/users', headers: { ...ORIGIN, cookie: viewer }, payload: { user: 'x', password: 'password1', role: 'admin' } });
+    assert.equal(denied.statusCode, 403);
+    const short = await ctx.app.inject({ method: 'POST', url: '/api/users', headers: { ...ORIGIN, cookie: admin }, payload: { user: 'ops', password: 'short', role: 'viewer' } });
+    assert.equal(short.statusCode, 400);
+    assert.ok(json(short).issues.some((i: { path: string }) => i.path === 'body.password'));
+    const add = await ctx.app.inject({ method: 'POST', url: '/api/users', headers: { ...ORIGIN, cookie: admin }, payload: { user: 'ops', password: 'password1', role: 'viewer' } });
+    assert.equal(add.statusCode, 200, add.body);
+    const dup = await ctx.app.inject({ method: 'POST', url: '/api/users', headers: { ...ORIGIN, cookie: admin }, payload: { user: 'ops', password: 'password1', role: 'viewer' } });
+    assert.equal(json(dup).code, 'CONSOLE_USER_EXISTS');
+    const opsSession = await login(ctx.app, 'ops', 'password1');
+    assert.equal(json(await ctx.app.inject({ url: '/api/me', headers: { cookie: opsSession } })).role, 'viewer');
+    const lastAdmin = await ctx.app.inject({ method: 'DELETE', url: '/api/users/admin', headers: { ...ORIGIN, cookie: admin } });
+    assert.equal(json(lastAdmin).code, 'LAST_ADMIN');
+    const del = await ctx.app.inject({ method: 'DELETE', url: '/api/users/ops', headers: { ...ORIGIN, cookie: admin } });
+    assert.equal(del.statusCode, 200);
+    assert.equal((await ctx.app.inject({ url: '/api/me', headers: { cookie: opsSession } })).statusCode, 401, 'sessions of a removed user end');
+    const audit = json(await ctx.app.inject({ url: '/api/audit?action=user.*', headers: { cookie: admin } }));
+    assert.ok(audit.entries.some((e: { action: string; outcome: string }) => e.action === 'user.add' && e.outcome === 'ok'));
+    assert.ok(audit.entries.some((e: { action: string; outcome: string }) => e.action === 'user.remove' && e.outcome === 'refused'));
+  });
+
   test('ops reload from disk, stats, openapi, not found', async () => {
     const h = { ...ORIGIN, cookie: admin };
     writeFileSync(ctx.file, readFileSync(ctx.file, 'utf8') + 'max_control_line: 8192\n');

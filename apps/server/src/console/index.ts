@@ -25,6 +25,7 @@ import { accountRoutes } from './routes-accounts.js';
 import { authRoutes } from './routes-auth.js';
 import { configRoutes } from './routes-config.js';
 import { opsRoutes } from './routes-ops.js';
+import { userRoutes } from './routes-users.js';
 import { StatsSampler } from './sampler.js';
 
 export { ConsoleDbError } from './db.js';
@@ -62,7 +63,9 @@ export async function buildConsole(opts: ConsoleOptions): Promise<FastifyInstanc
   const { server } = opts;
   const db = openDatabase(opts.dataDir ?? join(process.cwd(), 'data'));
   const users = new UserStore(db);
-  users.ensureInitialAdmin(opts.adminPassword ?? process.env.SWITCHBOARD_ADMIN_PASSWORD, opts.print ?? ((l) => process.stdout.write(`${l}\n`)));
+  const print = opts.print ?? ((l: string) => process.stdout.write(`${l}\n`));
+  users.ensureInitialAdmin(opts.adminPassword ?? process.env.SWITCHBOARD_ADMIN_PASSWORD, print);
+  users.ensureViewer(process.env.SWITCHBOARD_VIEWER_PASSWORD, print);
   const audit = new AuditLog(db);
   const config = new ConfigStore(server, db, opts.configFile ?? server.configFile);
   config.syncFromDisk();
@@ -102,6 +105,7 @@ export async function buildConsole(opts: ConsoleOptions): Promise<FastifyInstanc
   await app.register(configRoutes, { ctx });
   await app.register(accountRoutes, { ctx });
   await app.register(opsRoutes, { ctx });
+  await app.register(userRoutes, { ctx });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // The web build, with the SPA fallback for non-API paths.
