@@ -10,6 +10,9 @@ import { useHealthzQuery, useServers, useStatsQuery, useStatszEvents, useVarzQue
 
 type Row = ReturnType<typeof useServers>[number] & { health: HealthVerdict; local: boolean };
 
+
+/** Servers silent for longer than this are not listed (a restarted server has a new id). */
+const GONE_MS = 10 * 60_000;
 export function OverviewPage() {
   const [window, setWindow] = useState<WindowId>('5m');
   const [picked, setPicked] = useState<string>();
@@ -20,7 +23,11 @@ export function OverviewPage() {
   const serverId = picked ?? localId;
   const stats = useStatsQuery(serverId, window);
   const localStats = useStatsQuery(localId, '5m');
-  const servers = useServers(localStats.data?.servers);
+  const heardServers = useServers(localStats.data?.servers);
+  // Server ids change at every restart: servers silent for long are history, not the cluster now.
+  const listedAt = Date.now();
+  const servers = heardServers.filter((s) => s.id === localId || listedAt - s.lastSeen <= GONE_MS);
+  const gone = heardServers.filter((s) => !servers.includes(s));
   const live = useEventsStatus();
   const now = Date.now();
 
@@ -113,6 +120,11 @@ export function OverviewPage() {
         <Empty>No STATSZ recorded yet from the system account.</Empty>
       ) : (
         <Table caption="Servers" columns={columns} rows={rows} rowKey={(r) => r.id} onRowClick={(r) => setPicked(r.id)} selectedKey={serverId} />
+      )}
+      {gone.length > 0 && (
+        <p className="muted" data-testid="gone-servers">
+          Not heard for over {GONE_MS / 60_000} minutes, left out (history kept): {gone.map((g) => g.name).join(', ')}
+        </p>
       )}
 
       <div className="row" style={{ marginTop: 20 }}>
