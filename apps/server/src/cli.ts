@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Server, Logger, SWITCHBOARD_VERSION, VERSION, checkConfigFile, loadConfigFile, formatError, formatWarning } from '@switchboard/broker';
+import { Server, Logger, SWITCHBOARD_VERSION, VERSION, checkConfigFile, loadConfigFile, layerOverrides, formatError, formatWarning } from '@switchboard/broker';
 import type { OptionsInput } from '@switchboard/shared';
 import { parseFlags, FlagError, USAGE, type Flags } from './flags.js';
 import { listenURLs, writePortsFile, writePidFile, removeQuietly, sendSignal } from './process-files.js';
@@ -35,9 +35,10 @@ function optionsFromFlags(f: Flags): OptionsInput {
 }
 
 /** `--user`, `--pass`, `--auth` as nats-server applies them: over the file's authorization block. */
-function authFromFlags(f: Flags, file: OptionsInput): Pick<OptionsInput, 'authorization'> {
+/** --user/--pass/--auth: laid over the file's authorization block (at start and on reload). */
+function authFromFlags(f: Flags): Pick<OptionsInput, 'authorization'> {
   if (f.user === undefined && f.pass === undefined && f.auth === undefined) return {};
-  const authorization = { ...(file.authorization ?? {}) };
+  const authorization: NonNullable<OptionsInput['authorization']> = {};
   if (f.user !== undefined) authorization.user = f.user;
   if (f.pass !== undefined) authorization.password = f.pass;
   if (f.auth !== undefined) authorization.token = f.auth;
@@ -91,8 +92,8 @@ async function main(): Promise<void> {
     fileOptions = loaded.options;
     warnings.push(...loaded.warnings.map(formatWarning));
   }
-  overrides = { ...overrides, ...authFromFlags(flags, fileOptions) };
-  const merged: OptionsInput = { ...fileOptions, ...overrides };
+  overrides = { ...overrides, ...authFromFlags(flags) };
+  const merged = layerOverrides(fileOptions, overrides);
   const logger = new Logger({ debug: merged.debug, trace: merged.trace, logtime: merged.logtime, logFile: merged.logFile });
   for (const w of warnings) logger.warn(w);
   for (const u of flags.unsupported) logger.warn(`Option -${u} is not supported by Switchboard yet and is ignored`);

@@ -8,7 +8,7 @@ export { Sublist, type SublistResult, type SublistEntry, InvalidSubjectError } f
 export { isValidSubject, isValidLiteralSubject, hasWildcard, subjectMatches, subjectIsSubsetOf } from './subjects/subject.js';
 export { Parser, ProtocolError, parseSize, type ProtocolHandler } from './protocol/parser.js';
 export { ERR, ClosedReason } from './protocol/errors.js';
-export { type ReloadResult } from './server/reload.js';
+export { type ReloadResult, layerOverrides } from './server/reload.js';
 export { type LameDuckState } from './server/lameduck.js';
 export { type ReloadHook } from './server/server.js';
 export * from './config/index.js';

@@ -13,6 +13,16 @@ export interface ReloadResult {
   warnings: string[];
 }
 
+/**
+ * Lays command-line options over a config file's, as nats-server re-applies its flags: flags win
+ * key by key; the authorization flags (--user, --pass, --auth) go into the file's block.
+ */
+export function layerOverrides(file: OptionsInput, overrides: OptionsInput): OptionsInput {
+  const out: OptionsInput = { ...file, ...overrides };
+  if (overrides.authorization !== undefined) out.authorization = { ...(file.authorization ?? {}), ...overrides.authorization };
+  return out;
+}
+
 export interface ReloadPlan {
   next: Options | null;
   result: ReloadResult;
@@ -40,7 +50,7 @@ export function planReload(current: Options, source: { configFile?: string; opti
   } else {
     return refuse(['can only reload config when a file is provided using -c or --config']);
   }
-  const parsed = OptionsSchema.safeParse({ ...input, ...overrides });
+  const parsed = OptionsSchema.safeParse(layerOverrides(input, overrides));
   if (!parsed.success) {
     return refuse(parsed.error.issues.map((i) => `invalid value for ${i.path.join('.') || 'options'}: ${i.message}`), warnings);
   }
