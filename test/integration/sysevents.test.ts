@@ -112,3 +112,22 @@ test('no_system_account: no $SYS account, the API refuses', async () => {
     await server.shutdown();
   }
 });
+
+test('a failed authentication is published on $SYS.SERVER.<id>.CLIENT.AUTH.ERR', async () => {
+  const { server, url } = await startEmbedded({ accounts: ACCOUNTS });
+  const sys = await connect({ servers: url, user: 'sys', pass: 'sys' });
+  try {
+    const seen: Msg[] = [];
+    sys.subscribe(`$SYS.SERVER.${server.serverId}.CLIENT.AUTH.ERR`, { callback: (_e, m) => seen.push(m) });
+    await sys.flush();
+    await assert.rejects(connect({ servers: url, user: 'a', pass: 'wrong', name: 'intruder', reconnect: false }));
+    await waitFor(() => seen.length === 1, 5000, 'auth error event');
+    const ev = DisconnectEventMsgSchema.parse(seen[0].json());
+    assert.equal(ev.reason, 'Authentication Failure');
+    assert.equal(ev.client.name, 'intruder');
+    assert.equal(JSON.stringify(ev).includes('wrong'), false, 'no secret in the event');
+  } finally {
+    await sys.close();
+    await server.shutdown();
+  }
+});

@@ -1,3 +1,4 @@
+import { ClosedReason } from '../protocol/errors.js';
 import {
   ACCOUNT_CONNS_EVENT_TYPE,
   CONNECT_EVENT_TYPE,
@@ -29,6 +30,7 @@ import { Nuid, serverHash } from './ids.js';
 import * as R from './requests.js';
 import {
   ACC_CONNS_EVENT_SUBJ_NEW,
+  AUTH_ERROR_EVENT_SUBJ,
   ACC_CONNS_EVENT_SUBJ_OLD,
   ACC_DIRECT_REQ_SUBJ,
   ACC_NUM_SUBS_REQ_SUBJ,
@@ -361,6 +363,24 @@ export class SystemEvents {
       sent: { msgs: c.inMsgs, bytes: c.inBytes },
       received: { msgs: c.outMsgs, bytes: c.outBytes },
       reason: c.closeReason ?? '',
+    }));
+  }
+
+  /** A client failed to authenticate: `$SYS.SERVER.<id>.CLIENT.AUTH.ERR` (a disconnect event). */
+  authError(c: Client): void {
+    if (!this.running) return;
+    const stop = new Date();
+    const id = this.ids.next();
+    const client = this.clientInfo(c, c.account, stop);
+    this.sendWithInfo(sprintf(AUTH_ERROR_EVENT_SUBJ, this.server.serverId), '', (server): DisconnectEventMsg => ({
+      type: DISCONNECT_EVENT_TYPE,
+      id,
+      timestamp: rfc3339(stop),
+      server,
+      client,
+      sent: { msgs: c.inMsgs, bytes: c.inBytes },
+      received: { msgs: c.outMsgs, bytes: c.outBytes },
+      reason: ClosedReason.authFailure,
     }));
   }
 

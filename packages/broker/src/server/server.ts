@@ -242,7 +242,9 @@ export class Server extends EventEmitter {
     return this.auth.secureSocket(client, infoLine);
   }
 
-  authFailed(_client: Client): void {}
+  authFailed(client: Client): void {
+    this.events.authError(client);
+  }
 
   // ---- connections -------------------------------------------------------------------------
 
