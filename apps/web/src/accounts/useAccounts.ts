@@ -7,7 +7,7 @@ import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/rea
 import { AccountzSchema, ApplyResponseSchema, type AccountInfo, type ApplyResponse, type OptionsInput } from '@switchboard/shared';
 import type { AccountModel as Account } from '../api/model';
 import { getJson, request, withQuery } from '../api/client';
-import { ifMatch, invalidateConfig, normalizeChanges, useConfigQuery } from '../config/useConfig';
+import { ifMatch, invalidateConfig, useConfigQuery } from '../config/useConfig';
 
 export interface AccountRow {
   name: string;
@@ -100,7 +100,7 @@ export function useCreateAccountMutation() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (v: { name: string; account: Account; revision: string }): Promise<ApplyResponse> =>
-      (await request('/api/accounts', { method: 'POST', body: { name: v.name, account: v.account }, headers: ifMatch(v.revision), schema: ApplyResponseSchema, prepare: normalizeChanges })).data,
+      (await request('/api/accounts', { method: 'POST', body: { name: v.name, account: v.account }, headers: ifMatch(v.revision), schema: ApplyResponseSchema })).data,
     onSettled: () => invalidateConfig(qc),
   });
 }
@@ -109,7 +109,7 @@ export function useUpdateAccountMutation() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (v: { name: string; account: Account; revision: string }): Promise<ApplyResponse> =>
-      (await request(`/api/accounts/${encodeURIComponent(v.name)}`, { method: 'PUT', body: v.account, headers: ifMatch(v.revision), schema: ApplyResponseSchema, prepare: normalizeChanges })).data,
+      (await request(`/api/accounts/${encodeURIComponent(v.name)}`, { method: 'PUT', body: v.account, headers: ifMatch(v.revision), schema: ApplyResponseSchema })).data,
     onSettled: () => invalidateConfig(qc),
   });
 }
@@ -118,7 +118,7 @@ export function useDeleteAccountMutation() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (v: { name: string; revision: string }): Promise<ApplyResponse> =>
-      (await request(`/api/accounts/${encodeURIComponent(v.name)}`, { method: 'DELETE', headers: ifMatch(v.revision), schema: ApplyResponseSchema, prepare: normalizeChanges })).data,
+      (await request(`/api/accounts/${encodeURIComponent(v.name)}`, { method: 'DELETE', headers: ifMatch(v.revision), schema: ApplyResponseSchema })).data,
     onSettled: () => invalidateConfig(qc),
   });
 }

@@ -35,8 +35,6 @@ export interface RequestOptions<T> {
   headers?: Record<string, string>;
   /** Validates (and types) the response body. */
   schema?: z.ZodType<T>;
-  /** Adjusts the parsed body before validation (e.g. keys JSON leaves out). */
-  prepare?: (body: unknown) => unknown;
   signal?: AbortSignal;
 }
 
@@ -98,7 +96,6 @@ export async function request<T = unknown>(path: string, opts: RequestOptions<T>
   }
   if (text === '') parsed = undefined;
   let data = parsed as T;
-  if (opts.prepare) parsed = opts.prepare(parsed);
   if (opts.schema) {
     const r = opts.schema.safeParse(parsed);
     if (!r.success) {

@@ -40,14 +40,20 @@ describe('lineDiff', () => {
   });
 });
 
-import { normalizeChanges } from './useConfig';
 import { ApplyResponseSchema } from '@switchboard/shared';
 
-describe('normalizeChanges', () => {
-  it('makes server changes without old/new valid for the shared schema', () => {
-    const body = { ok: true, revision: '2', warnings: [], changes: [{ path: 'accounts.A', kind: 'added', new: {}, hot: true }] };
-    expect(ApplyResponseSchema.safeParse(body).success).toBe(false);
-    expect(ApplyResponseSchema.safeParse(normalizeChanges(body)).success).toBe(true);
+describe('the change contract', () => {
+  it('accepts server changes without old (added) or new (removed), as the JSON leaves them out', () => {
+    const body = {
+      ok: true,
+      revision: '2',
+      warnings: [],
+      changes: [
+        { path: 'accounts.A', kind: 'added', new: {}, hot: true },
+        { path: 'accounts.B', kind: 'removed', old: {}, hot: true },
+      ],
+    };
+    expect(ApplyResponseSchema.safeParse(body).success).toBe(true);
   });
 });
 

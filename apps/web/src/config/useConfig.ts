@@ -40,19 +40,6 @@ export async function invalidateConfig(qc: QueryClient): Promise<void> {
   await Promise.all([['config'], ['accounts'], ['accountz'], ['gatewayz'], ['varz'], ['audit']].map((k) => qc.invalidateQueries({ queryKey: k })));
 }
 
-/**
- * A change's `old` (added) or `new` (removed) is undefined and so absent from the JSON, while the
- * shared ConfigChangeSchema wants the keys: put them back before validating.
- */
-export function normalizeChanges(body: unknown): unknown {
-  if (!body || typeof body !== 'object') return body;
-  const b = body as Record<string, unknown>;
-  if (Array.isArray(b.changes)) {
-    b.changes = b.changes.map((c: unknown) => (c && typeof c === 'object' ? { old: undefined, new: undefined, ...(c as object) } : c));
-  }
-  return b;
-}
-
 export function ifMatch(revision: string): Record<string, string> {
   return { 'if-match': `"${revision}"` };
 }
@@ -90,7 +77,7 @@ export function usePreviewQuery(after: OptionsInput | undefined, enabled = true)
     retry: false,
     staleTime: 0,
     gcTime: 0,
-    queryFn: async (): Promise<PreviewResponse> => (await request('/api/config/preview', { method: 'POST', body: { options: after }, schema: PreviewResponseSchema, prepare: normalizeChanges })).data,
+    queryFn: async (): Promise<PreviewResponse> => (await request('/api/config/preview', { method: 'POST', body: { options: after }, schema: PreviewResponseSchema })).data,
   });
 }
 
@@ -98,7 +85,7 @@ export function useApplyConfigMutation() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (v: { options: OptionsInput; revision: string; comment?: string }): Promise<ApplyResponse> =>
-      (await request('/api/config', { method: 'PUT', body: { options: v.options, comment: v.comment }, headers: ifMatch(v.revision), schema: ApplyResponseSchema, prepare: normalizeChanges })).data,
+      (await request('/api/config', { method: 'PUT', body: { options: v.options, comment: v.comment }, headers: ifMatch(v.revision), schema: ApplyResponseSchema })).data,
     onSettled: () => invalidateConfig(qc),
   });
 }
@@ -123,7 +110,7 @@ export function useRevisionDiffQuery(from: string | undefined, to: string | unde
   return useQuery({
     queryKey: configKeys.diff(from ?? '', to ?? ''),
     enabled: !!from && !!to,
-    queryFn: async () => (await request(withQuery('/api/config/diff', { from, to }), { schema: RevisionDiffSchema, prepare: normalizeChanges })).data,
+    queryFn: async () => (await request(withQuery('/api/config/diff', { from, to }), { schema: RevisionDiffSchema })).data,
     staleTime: Infinity,
   });
 }
@@ -132,7 +119,7 @@ export function useRollbackMutation() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (v: { to: string; revision: string }): Promise<ApplyResponse> =>
-      (await request('/api/config/rollback', { method: 'POST', body: { revision: v.to, comment: `rollback to ${v.to}` }, headers: ifMatch(v.revision), schema: ApplyResponseSchema, prepare: normalizeChanges })).data,
+      (await request('/api/config/rollback', { method: 'POST', body: { revision: v.to, comment: `rollback to ${v.to}` }, headers: ifMatch(v.revision), schema: ApplyResponseSchema })).data,
     onSettled: () => invalidateConfig(qc),
   });
 }

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApplyResponseSchema, GatewayzSchema, RoutezSchema, type ApplyResponse, type OptionsInput } from '@switchboard/shared';
 import { getJson, request } from '../api/client';
-import { ifMatch, invalidateConfig, normalizeChanges } from '../config/useConfig';
+import { ifMatch, invalidateConfig } from '../config/useConfig';
 
 export function useGatewayzQuery() {
   return useQuery({ queryKey: ['gatewayz'], queryFn: () => getJson('/gatewayz?accs=true', GatewayzSchema), refetchInterval: 5_000 });
@@ -30,7 +30,7 @@ export function usePutGatewaysMutation() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (v: { gateway: OptionsInput['gateway'] | null; revision: string }): Promise<ApplyResponse> =>
-      (await request('/api/gateways', { method: 'PUT', body: { gateway: v.gateway }, headers: ifMatch(v.revision), schema: ApplyResponseSchema, prepare: normalizeChanges })).data,
+      (await request('/api/gateways', { method: 'PUT', body: { gateway: v.gateway }, headers: ifMatch(v.revision), schema: ApplyResponseSchema })).data,
     onSettled: () => invalidateConfig(qc),
   });
 }

@@ -2,13 +2,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { LameDuckResponseSchema, LameDuckStateSchema, ReloadResponseSchema, type LameDuckState, type ReloadResponse } from '@switchboard/shared';
 import { request } from '../api/client';
-import { invalidateConfig, normalizeChanges } from '../config/useConfig';
+import { invalidateConfig } from '../config/useConfig';
 import { useEvents } from '../lib/events';
 
 export function useReloadMutation() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (): Promise<ReloadResponse> => (await request('/api/ops/reload', { method: 'POST', body: {}, schema: ReloadResponseSchema, prepare: normalizeChanges })).data,
+    mutationFn: async (): Promise<ReloadResponse> => (await request('/api/ops/reload', { method: 'POST', body: {}, schema: ReloadResponseSchema })).data,
     onSettled: () => invalidateConfig(qc),
   });
 }
