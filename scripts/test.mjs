@@ -80,7 +80,9 @@ if (existsSync(join(webDir, 'vite.config.ts')) && (!only.length || only.some((o)
   try {
     const report = JSON.parse(readFileSync(jsonFile, 'utf8'));
     passed += report.numPassedTests ?? 0;
-    failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+    // A failing file that ran no test (e.g. an import error) counts once; otherwise count tests.
+    const failedTests = report.numFailedTests ?? 0;
+    failed += failedTests > 0 ? failedTests : (report.numFailedTestSuites ?? 0);
     console.log(`vitest: ${report.numPassedTests ?? 0} passed, ${report.numFailedTests ?? 0} failed`);
   } catch {
     failed += 1;
