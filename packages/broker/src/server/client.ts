@@ -512,31 +512,22 @@ export class Client implements ProtocolHandler {
     if (this.perms !== null && this.perms.canDeliver !== undefined && !this.perms.canDeliver(subject)) return false;
     sub.nm++;
     const out = this.out;
-    let from = start;
-    // HMSG only for a non-empty header block (nats-server delivers HPUB with 0 header bytes as MSG).
-    if (hdr > 0 && this.headers) {
-      out.writeLatin1('HMSG ');
-      out.writeLatin1(subject);
+    // HMSG only for a non-empty header block (nats-server delivers HPUB with 0 header bytes as MSG);
+    // a client without header support gets the payload alone.
+    const hmsg = hdr > 0 && this.headers;
+    const from = hdr > 0 && !hmsg ? start + hdr : start;
+    out.writeLatin1(hmsg ? 'HMSG ' : 'MSG ');
+    out.writeLatin1(subject);
+    out.byte(32);
+    out.writeLatin1(sub.sid);
+    out.byte(32);
+    if (reply.length > 0) {
+      out.writeLatin1(reply);
       out.byte(32);
-      out.writeLatin1(sub.sid);
-      out.byte(32);
-      if (reply.length > 0) {
-        out.writeLatin1(reply);
-        out.byte(32);
-      }
+    }
+    if (hmsg) {
       out.writeInt(hdr);
       out.byte(32);
-    } else {
-      if (hdr > 0) from = start + hdr;
-      out.writeLatin1('MSG ');
-      out.writeLatin1(subject);
-      out.byte(32);
-      out.writeLatin1(sub.sid);
-      out.byte(32);
-      if (reply.length > 0) {
-        out.writeLatin1(reply);
-        out.byte(32);
-      }
     }
     out.writeInt(end - from);
     out.byte(13);
@@ -546,7 +537,7 @@ export class Client implements ProtocolHandler {
     out.byte(10);
     this.outMsgs++;
     this.outBytes += end - from;
-    if (this.server.logger.isTrace) this.trace(`->> [${hdr > 0 && this.headers ? 'HMSG' : 'MSG'} ${subject} ${sub.sid} ${reply ? reply + ' ' : ''}${end - from}]`);
+    if (this.server.logger.isTrace) this.trace(`->> [${hmsg ? 'HMSG' : 'MSG'} ${subject} ${sub.sid} ${reply ? reply + ' ' : ''}${end - from}]`);
     if (reply.length > 0 && this.perms !== null && this.perms.onDeliveredReply !== undefined) this.perms.onDeliveredReply(reply);
     if (sub.max > 0 && sub.nm >= sub.max) this.unsubscribe(sub);
     this.scheduleFlush();

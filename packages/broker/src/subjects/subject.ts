@@ -93,7 +93,11 @@ export function hasWildcard(subject: string): boolean {
  * message path uses the sublist instead.
  */
 export function subjectMatches(pattern: string, subject: string): boolean {
-  const p = pattern.split('.');
+  return tokensMatch(pattern.split('.'), subject);
+}
+
+/** `subjectMatches` for a pattern already split into tokens. */
+export function tokensMatch(p: readonly string[], subject: string): boolean {
   const s = subject.split('.');
   for (let i = 0; i < p.length; i++) {
     const t = p[i];

@@ -1,4 +1,4 @@
-import { isValidSublistSubject } from './subject.js';
+import { tokensMatch, isValidSublistSubject } from './subject.js';
 
 /** What the sublist stores: anything with a subject and an optional queue group. */
 export interface SublistEntry {
@@ -214,17 +214,6 @@ export class Sublist<T extends SublistEntry> {
       if (tokensMatch(p, key)) cache.delete(key);
     }
   }
-}
-
-function tokensMatch(p: string[], subject: string): boolean {
-  const s = subject.split('.');
-  for (let i = 0; i < p.length; i++) {
-    const t = p[i];
-    if (t === '>') return s.length > i;
-    if (i >= s.length) return false;
-    if (t !== '*' && t !== s[i]) return false;
-  }
-  return p.length === s.length;
 }
 
 function addNode<T extends SublistEntry>(node: Node<T>, result: SublistResult<T>, queues: Map<string, T[]>): void {
