@@ -109,3 +109,44 @@ export class ReviewDialog {
     return this.dialog.getByTestId('conflict');
   }
 }
+
+export class ConsoleUsersPage {
+  constructor(readonly page: Page) {}
+  row(user: string): Locator {
+    return this.page.getByRole('row').filter({ has: this.page.getByRole('cell', { name: user, exact: true }) });
+  }
+  addButton(): Locator {
+    return this.page.getByRole('button', { name: 'Add user', exact: true });
+  }
+  removeButton(user: string): Locator {
+    return this.page.getByRole('button', { name: `Remove user ${user}` });
+  }
+  async open(): Promise<void> {
+    await new Nav(this.page).to('Console users');
+    await expect(this.page.getByRole('heading', { name: 'Console users' })).toBeVisible();
+  }
+  /** Opens the form, fills it and submits; the dialog stays open on a failure. */
+  async add(user: string, password: string, role: 'admin' | 'viewer'): Promise<Locator> {
+    const dialog = this.page.getByRole('dialog', { name: 'Add console user' });
+    if (!(await dialog.isVisible())) await this.addButton().click();
+    await dialog.getByLabel('User name').fill(user);
+    await dialog.getByLabel('Password').fill(password);
+    await dialog.getByLabel('Role').selectOption(role);
+    await dialog.getByRole('button', { name: 'Add user' }).click();
+    return dialog;
+  }
+  async remove(user: string): Promise<void> {
+    await this.removeButton(user).click();
+    const dialog = this.page.getByRole('dialog', { name: `Remove user ${user}` });
+    const confirm = dialog.getByRole('button', { name: 'Remove user' });
+    await expect(confirm).toBeDisabled();
+    await dialog.getByLabel(`Type ${user} to confirm`).fill(user);
+    await confirm.click();
+    await expect(dialog).toBeHidden();
+  }
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+}

@@ -10,6 +10,7 @@ import { GatewaysPage } from './gateways/GatewaysPage';
 import { ConnectionsPage } from './connections/ConnectionsPage';
 import { OpsPage } from './ops/OpsPage';
 import { AuditPage } from './audit/AuditPage';
+import { UsersPage } from './users/UsersPage';
 import { ApiError } from './api/client';
 
 const NAV = [
@@ -20,6 +21,7 @@ const NAV = [
   { to: '/connections', label: 'Connections' },
   { to: '/history', label: 'Config history' },
   { to: '/ops', label: 'Operations' },
+  { to: '/users', label: 'Console users' },
   { to: '/audit', label: 'Audit log' },
 ];
 
@@ -67,6 +69,7 @@ export function App() {
           <Route path="/connections/:cid" element={<ConnectionsPage />} />
           <Route path="/history" element={<HistoryPage />} />
           <Route path="/ops" element={<OpsPage />} />
+          <Route path="/users" element={<UsersPage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/login" element={<Navigate to="/" replace />} />
           <Route path="*" element={<div className="empty">No such page. <NavLink to="/">Go to the overview</NavLink></div>} />
