@@ -169,6 +169,19 @@ export class Parser {
   constructor(private readonly h: ProtocolHandler) {}
 
   private halted = false;
+  /** The last publish subject: a publisher repeating it gets the same string (no allocation, cached hash). */
+  private lastSubject = '';
+
+  private subjectAt(buf: Buffer, start: number, end: number): string {
+    const last = this.lastSubject;
+    const n = end - start;
+    if (last.length === n) {
+      let i = 0;
+      while (i < n && buf[start + i] === last.charCodeAt(i)) i++;
+      if (i === n) return last;
+    }
+    return (this.lastSubject = buf.latin1Slice(start, end));
+  }
   /** Parsing paused at an op boundary (e.g. while a CONNECT is verified asynchronously). */
   private suspended = false;
   private backlog: Buffer | null = null;
@@ -263,11 +276,11 @@ export class Parser {
         let size: number;
         if (op === Op.PUB) {
           if (a.n === 3) {
-            subject = buf.latin1Slice(a.s[0], a.e[0]);
+            subject = this.subjectAt(buf, a.s[0], a.e[0]);
             reply = buf.latin1Slice(a.s[1], a.e[1]);
             size = parseSize(buf, a.s[2], a.e[2]);
           } else if (a.n === 2) {
-            subject = buf.latin1Slice(a.s[0], a.e[0]);
+            subject = this.subjectAt(buf, a.s[0], a.e[0]);
             size = parseSize(buf, a.s[1], a.e[1]);
           } else {
             throw new ProtocolError('protocol', 'processPub Parse Error');
@@ -276,11 +289,11 @@ export class Parser {
         } else {
           if (!this.headers) throw new ProtocolError('protocol', 'message headers not supported');
           if (a.n === 3) {
-            subject = buf.latin1Slice(a.s[0], a.e[0]);
+            subject = this.subjectAt(buf, a.s[0], a.e[0]);
             hdr = parseSize(buf, a.s[1], a.e[1]);
             size = parseSize(buf, a.s[2], a.e[2]);
           } else if (a.n === 4) {
-            subject = buf.latin1Slice(a.s[0], a.e[0]);
+            subject = this.subjectAt(buf, a.s[0], a.e[0]);
             reply = buf.latin1Slice(a.s[1], a.e[1]);
             hdr = parseSize(buf, a.s[2], a.e[2]);
             size = parseSize(buf, a.s[3], a.e[3]);
