@@ -584,10 +584,20 @@ export class Client implements ProtocolHandler {
     // The kernel took it (no 'drain' will follow) or the backlog is back under the stall mark:
     // let stalled producers go, as nats-server closes its stall channel after such a flush.
     if (this.stalledProducers !== null && pending <= this.server.stallAt) this.releaseStalled();
-    if (pending > 0 && this.writeTimer === null) {
-      const deadline = this.server.opts.writeDeadline;
-      this.writeTimer = setTimeout(() => this.writeDeadlineExceeded(), deadline);
-    }
+    if (pending > 0 && this.writeTimer === null) this.armWriteDeadline();
+  }
+
+  /** Bytes that had left the socket's buffer for the kernel when the deadline was armed. */
+  private writtenAtArm = 0;
+
+  /** `bytesWritten` counts what is still buffered too; take that off to see real progress. */
+  private get bytesSent(): number {
+    return this.socket.bytesWritten - this.socket.writableLength;
+  }
+
+  private armWriteDeadline(): void {
+    this.writtenAtArm = this.bytesSent;
+    this.writeTimer = setTimeout(() => this.writeDeadlineExceeded(), this.server.opts.writeDeadline);
   }
 
   /** Closes the connection as a slow consumer when its queue passed max_pending. */
@@ -599,10 +609,15 @@ export class Client implements ProtocolHandler {
     return false;
   }
 
+  /**
+   * The deadline is for a write that makes no progress (nats-server's is per write call): a
+   * consumer that is slow but still reading gets another period; one that stopped is cut.
+   */
   private writeDeadlineExceeded(): void {
     this.writeTimer = null;
-    if (this.closed) return;
-    if (this.socket.writableLength > 0) this.slowConsumer(ClosedReason.slowConsumerWriteDeadline);
+    if (this.closed || this.socket.writableLength === 0) return;
+    if (this.bytesSent > this.writtenAtArm) this.armWriteDeadline();
+    else this.slowConsumer(ClosedReason.slowConsumerWriteDeadline);
   }
 
   private slowConsumer(reason: ClosedReason): void {
