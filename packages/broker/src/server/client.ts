@@ -516,25 +516,7 @@ export class Client implements ProtocolHandler {
     // a client without header support gets the payload alone.
     const hmsg = hdr > 0 && this.headers;
     const from = hdr > 0 && !hmsg ? start + hdr : start;
-    out.writeLatin1(hmsg ? 'HMSG ' : 'MSG ');
-    out.writeLatin1(subject);
-    out.byte(32);
-    out.writeLatin1(sub.sid);
-    out.byte(32);
-    if (reply.length > 0) {
-      out.writeLatin1(reply);
-      out.byte(32);
-    }
-    if (hmsg) {
-      out.writeInt(hdr);
-      out.byte(32);
-    }
-    out.writeInt(end - from);
-    out.byte(13);
-    out.byte(10);
-    out.writeBytes(buf, from, end);
-    out.byte(13);
-    out.byte(10);
+    out.frame(hmsg, subject, sub.sid, reply, hdr, buf, from, end);
     this.outMsgs++;
     this.outBytes += end - from;
     if (this.server.logger.isTrace) this.trace(`->> [${hmsg ? 'HMSG' : 'MSG'} ${subject} ${sub.sid} ${reply ? reply + ' ' : ''}${end - from}]`);

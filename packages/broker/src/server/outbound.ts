@@ -46,24 +46,40 @@ export class Outbound {
     this.len += n;
   }
 
-  /** Writes a non-negative integer in decimal. */
-  writeInt(v: number): void {
-    this.ensure(16);
+  /**
+   * Appends one `MSG`/`HMSG` frame: the control line and the message bytes buf[from, end).
+   * Sized once up front, written with plain stores: this runs once per delivery.
+   */
+  frame(hmsg: boolean, subject: string, sid: string, reply: string, hdr: number, buf: Buffer, from: number, end: number): void {
+    const size = end - from;
+    this.ensure(5 + subject.length + sid.length + reply.length + 30 + size);
     const b = this.buf;
-    if (v === 0) {
-      b[this.len++] = 48;
-      return;
+    let o = this.len;
+    if (hmsg) b[o++] = 72; // H
+    b[o++] = 77; // M
+    b[o++] = 83; // S
+    b[o++] = 71; // G
+    b[o++] = 32;
+    o = putLatin1(b, o, subject);
+    b[o++] = 32;
+    o = putLatin1(b, o, sid);
+    b[o++] = 32;
+    if (reply.length > 0) {
+      o = putLatin1(b, o, reply);
+      b[o++] = 32;
     }
-    let digits = 0;
-    for (let x = v; x > 0; x = Math.floor(x / 10)) digits++;
-    let o = this.len + digits;
+    if (hmsg) {
+      o = putInt(b, o, hdr);
+      b[o++] = 32;
+    }
+    o = putInt(b, o, size);
+    b[o++] = 13;
+    b[o++] = 10;
+    if (size < 64) for (let i = from; i < end; i++) b[o++] = buf[i];
+    else o += buf.copy(b, o, from, end);
+    b[o++] = 13;
+    b[o++] = 10;
     this.len = o;
-    for (let x = v; x > 0; x = Math.floor(x / 10)) b[--o] = 48 + (x % 10);
-  }
-
-  byte(c: number): void {
-    this.ensure(1);
-    this.buf[this.len++] = c;
   }
 
   /** Takes the queued bytes as one Buffer for the socket and empties the queue. */
@@ -84,4 +100,23 @@ export class Outbound {
     this.len = 0;
     if (this.buf.length > 1024 * 1024) this.buf = Buffer.allocUnsafe(INITIAL);
   }
+}
+
+function putLatin1(b: Buffer, o: number, s: string): number {
+  const n = s.length;
+  if (n > 24) return o + b.latin1Write(s, o, n);
+  for (let i = 0; i < n; i++) b[o++] = s.charCodeAt(i);
+  return o;
+}
+
+function putInt(b: Buffer, o: number, v: number): number {
+  if (v < 10) {
+    b[o] = 48 + v;
+    return o + 1;
+  }
+  let digits = 0;
+  for (let x = v; x > 0; x = Math.floor(x / 10)) digits++;
+  let p = o + digits;
+  for (let x = v; x > 0; x = Math.floor(x / 10)) b[--p] = 48 + (x % 10);
+  return o + digits;
 }
