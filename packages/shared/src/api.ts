@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AccountSchema, ExportSchema, GatewayOptionsSchema, ImportSchema, UserSchema } from './options.js';
+import { ServerStatsMsgSchema } from './monitor.js';
 
 /*
  * Admin API contracts of the console (apps/server, under /api), shared with the web app.
@@ -420,6 +421,24 @@ export const StatsResponseSchema = z.object({
   points: z.array(StatsPointSchema),
 });
 export type StatsResponse = z.output<typeof StatsResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Servers heard: GET /api/servers
+
+/** A server the STATSZ sampler has heard, with its latest full STATSZ (null when not heard since the console started). */
+export const HeardServerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** ISO time of the last STATSZ. */
+  lastSeen: z.string(),
+  statsz: ServerStatsMsgSchema.nullable(),
+  /** This console's own server. */
+  local: z.boolean(),
+});
+export type HeardServer = z.output<typeof HeardServerSchema>;
+/** Sorted by name. */
+export const ServerListSchema = z.object({ servers: z.array(HeardServerSchema) });
+export type ServerList = z.output<typeof ServerListSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

@@ -25,6 +25,7 @@ import { accountRoutes } from './routes-accounts.js';
 import { authRoutes } from './routes-auth.js';
 import { configRoutes } from './routes-config.js';
 import { opsRoutes } from './routes-ops.js';
+import { serverRoutes } from './routes-servers.js';
 import { userRoutes } from './routes-users.js';
 import { StatsSampler } from './sampler.js';
 
@@ -105,6 +106,7 @@ export async function buildConsole(opts: ConsoleOptions): Promise<FastifyInstanc
   await app.register(configRoutes, { ctx });
   await app.register(accountRoutes, { ctx });
   await app.register(opsRoutes, { ctx });
+  await app.register(serverRoutes, { ctx });
   await app.register(userRoutes, { ctx });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

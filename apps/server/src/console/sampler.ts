@@ -2,8 +2,10 @@
  * STATSZ history: every second, the STATSZ of every server (from `$SYS.REQ.SERVER.PING` through
  * the in-process $SYS API, or this server's varz without a system account) is stored at three
  * fixed resolutions — 5 min @ 1 s, 1 h @ 10 s, 24 h @ 5 min — in SQLite, so it survives restarts.
+ * The latest full STATSZ message of each server is kept in memory only (for GET /api/servers):
+ * it is a snapshot of now, so no DB table; after a restart a server's STATSZ is null until heard.
  */
-import { STATS_WINDOWS, type StatsPoint, type StatsWindow } from '@switchboard/shared';
+import { ServerStatsMsgSchema, STATS_WINDOWS, type HeardServer, type ServerStatsMsg, type StatsPoint, type StatsWindow } from '@switchboard/shared';
 import { varz, type Server } from '@switchboard/broker';
 import type { Db } from './db.js';
 
@@ -40,6 +42,8 @@ export class StatsSampler {
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
   private lastPrune = 0;
+  /** Server id → the latest full STATSZ message as received (in memory only, see above). */
+  private readonly latest = new Map<string, { msg: ServerStatsMsg; at: number }>();
 
   constructor(
     private readonly server: Server,
@@ -65,7 +69,11 @@ export class StatsSampler {
     this.busy = true;
     try {
       const samples = await this.collect();
-      for (const [id, name, s] of samples) this.record(id, name, s, now);
+      for (const [id, name, s, msg] of samples) {
+        this.record(id, name, s, now);
+        if (msg) this.latest.set(id, { msg, at: now });
+        else this.latest.delete(id);
+      }
       if (now - this.lastPrune > 60_000) this.prune(now);
     } catch {
       /* the next tick tries again */
@@ -74,12 +82,12 @@ export class StatsSampler {
     }
   }
 
-  private async collect(): Promise<[string, string, Sample][]> {
+  private async collect(): Promise<[string, string, Sample, ServerStatsMsg | null][]> {
     const ev = this.server.events;
     if (ev.enabled) {
       try {
         const msgs = (await ev.requestMany('$SYS.REQ.SERVER.PING', '', { timeoutMs: 500, max: ev.remoteServers + 1 })) as StatszLike[];
-        const out: [string, string, Sample][] = [];
+        const out: [string, string, Sample, ServerStatsMsg | null][] = [];
         for (const m of msgs) {
           if (!m?.server?.id || !m.statsz) continue;
           const z = m.statsz;
@@ -98,6 +106,8 @@ export class StatsSampler {
               mem: z.mem ?? 0,
               cpu: z.cpu ?? 0,
             },
+            // Kept as received; one that does not fit the contract (another server's dialect) is not shown.
+            ServerStatsMsgSchema.safeParse(m).success ? (m as ServerStatsMsg) : null,
           ]);
         }
         if (out.length > 0) return out;
@@ -122,6 +132,8 @@ export class StatsSampler {
           mem: v.mem,
           cpu: v.cpu,
         },
+        // No system account: this server's STATSZ as it would answer $SYS.REQ.SERVER.PING.
+        { server: this.server.events.nextServerInfo(), statsz: this.server.events.statsz() },
       ],
     ];
   }
@@ -141,11 +153,19 @@ export class StatsSampler {
     this.lastPrune = now;
     const del = this.db.prepare('DELETE FROM stats WHERE tier = ? AND t < ?');
     for (const [tier, { spanMs, stepMs }] of TIERS) del.run(tier, now - spanMs - stepMs);
+    // Server ids change at every restart: forget the STATSZ of servers silent for longer than the longest window.
+    const oldest = now - Math.max(...TIERS.map(([, { spanMs }]) => spanMs));
+    for (const [id, l] of this.latest) if (l.at < oldest) this.latest.delete(id);
   }
 
   servers(): { id: string; name: string; lastSeen: string }[] {
     const rows = this.db.prepare('SELECT id, name, last_seen FROM stats_servers ORDER BY name').all() as { id: string; name: string; last_seen: number }[];
     return rows.map((r) => ({ id: r.id, name: r.name, lastSeen: new Date(r.last_seen).toISOString() }));
+  }
+
+  /** Every server heard (as servers()), with its latest full STATSZ when heard since the console started. */
+  heard(): HeardServer[] {
+    return this.servers().map((s) => ({ ...s, statsz: this.latest.get(s.id)?.msg ?? null, local: s.id === this.server.serverId }));
   }
 
   points(serverId: string, window: StatsWindow, now = Date.now()): StatsPoint[] {

@@ -4,12 +4,12 @@ import { ErrorBox, Loading, Empty } from '../components/states';
 import { useEventsStatus } from '../lib/events';
 import { formatBytes, formatCount, formatDuration, formatPercent } from '../lib/format';
 import { clusterVerdict, healthVerdict, type HealthVerdict } from './health';
+import type { ServerRowData } from './servers';
 import { StatsCharts } from './StatsCharts';
 import { WINDOWS, type WindowId } from './stats';
 import { useHealthzQuery, useServers, useStatsQuery, useStatszEvents, useVarzQuery } from './useOverview';
 
-type Row = ReturnType<typeof useServers>[number] & { health: HealthVerdict; local: boolean };
-
+type Row = ServerRowData & { health: HealthVerdict };
 
 /** Servers silent for longer than this are not listed (a restarted server has a new id). */
 const GONE_MS = 10 * 60_000;
@@ -22,11 +22,10 @@ export function OverviewPage() {
   const localId = varz.data?.server_id;
   const serverId = picked ?? localId;
   const stats = useStatsQuery(serverId, window);
-  const localStats = useStatsQuery(localId, '5m');
-  const heardServers = useServers(localStats.data?.servers);
+  const { query: serversQuery, servers: heardServers } = useServers(localId);
   // Server ids change at every restart: servers silent for long are history, not the cluster now.
   const listedAt = Date.now();
-  const servers = heardServers.filter((s) => s.id === localId || listedAt - s.lastSeen <= GONE_MS);
+  const servers = heardServers.filter((s) => s.local || listedAt - s.lastSeen <= GONE_MS);
   const gone = heardServers.filter((s) => !servers.includes(s));
   const live = useEventsStatus();
   const now = Date.now();
@@ -35,20 +34,19 @@ export function OverviewPage() {
   if (stats.data && serverId) firstSlow.set(serverId, stats.data.points[0]?.slowConsumers ?? 0);
 
   const rows: Row[] = servers.map((s) => {
-    const local = s.id === localId;
+    const local = s.local;
     const st = s.msg?.statsz;
     const gwConfigured = local ? ((varz.data?.gateway.gateways as { name: string }[] | undefined) ?? []).map((g) => g.name) : undefined;
     return {
       ...s,
-      local,
       health: healthVerdict({
         name: s.name,
         now,
         lastSeen: s.lastSeen,
         healthz: local ? healthz.data : undefined,
-        slowConsumers: st?.slow_consumers ?? s.last?.slowConsumers,
-        slowConsumersBefore: firstSlow.get(s.id) ?? st?.slow_consumers ?? s.last?.slowConsumers,
-        cpu: st?.cpu ?? s.last?.cpu,
+        slowConsumers: st?.slow_consumers,
+        slowConsumersBefore: firstSlow.get(s.id) ?? st?.slow_consumers,
+        cpu: st?.cpu,
         cores: st?.cores,
         gatewaysConfigured: gwConfigured && st ? gwConfigured : undefined,
         gatewaysConnected: st ? (st.gateways ?? []).map((g) => g.name) : undefined,
@@ -81,11 +79,11 @@ export function OverviewPage() {
     },
     { key: 'ver', label: 'Version', render: (r) => r.msg?.server.ver ?? (r.local ? varz.data?.version : undefined) ?? '—' },
     { key: 'uptime', label: 'Uptime', render: (r) => (r.msg ? formatDuration(now - Date.parse(r.msg.statsz.start)) : r.local ? (varz.data?.uptime ?? '—') : '—') },
-    { key: 'conns', label: 'Conns', num: true, render: (r) => formatCount(r.msg?.statsz.connections ?? r.last?.connections) },
-    { key: 'subs', label: 'Subs', num: true, render: (r) => formatCount(r.msg?.statsz.subscriptions ?? r.last?.subscriptions) },
-    { key: 'slow', label: 'Slow cons.', num: true, render: (r) => formatCount(r.msg?.statsz.slow_consumers ?? r.last?.slowConsumers) },
-    { key: 'cpu', label: 'CPU', num: true, render: (r) => formatPercent(r.msg?.statsz.cpu ?? r.last?.cpu) },
-    { key: 'mem', label: 'Mem', num: true, render: (r) => formatBytes(r.msg?.statsz.mem ?? r.last?.mem) },
+    { key: 'conns', label: 'Conns', num: true, render: (r) => formatCount(r.msg?.statsz.connections) },
+    { key: 'subs', label: 'Subs', num: true, render: (r) => formatCount(r.msg?.statsz.subscriptions) },
+    { key: 'slow', label: 'Slow cons.', num: true, render: (r) => formatCount(r.msg?.statsz.slow_consumers) },
+    { key: 'cpu', label: 'CPU', num: true, render: (r) => formatPercent(r.msg?.statsz.cpu) },
+    { key: 'mem', label: 'Mem', num: true, render: (r) => formatBytes(r.msg?.statsz.mem) },
     { key: 'routes', label: 'Routes', num: true, render: (r) => (r.msg ? (r.msg.statsz.routes?.length ?? 0) : r.local ? varz.data?.routes : '—') },
     { key: 'gws', label: 'Gateways', num: true, render: (r) => (r.msg ? (r.msg.statsz.gateways?.length ?? 0) : r.local ? varz.data?.remotes : '—') },
     { key: 'seen', label: 'Last heard', render: (r) => (r.lastSeen ? `${Math.max(0, Math.round((now - r.lastSeen) / 1000))} s ago` : '—') },
@@ -112,10 +110,10 @@ export function OverviewPage() {
       {varz.error && <ErrorBox action="load /varz" error={varz.error} onRetry={() => void varz.refetch()} />}
 
       <h2>Servers</h2>
-      {localStats.isPending || varz.isPending ? (
+      {serversQuery.isPending ? (
         <Loading />
-      ) : localStats.error ? (
-        <ErrorBox action="list the servers" error={localStats.error} onRetry={() => void localStats.refetch()} />
+      ) : serversQuery.error && !serversQuery.data ? (
+        <ErrorBox action="list the servers" error={serversQuery.error} onRetry={() => void serversQuery.refetch()} />
       ) : rows.length === 0 ? (
         <Empty>No STATSZ recorded yet from the system account.</Empty>
       ) : (

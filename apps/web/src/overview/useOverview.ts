@@ -1,12 +1,13 @@
 /*
- * Overview data hooks: the local /varz and /healthz, the servers the system account hears (the
- * /api/stats server list plus the latest STATSZ of each from /api/events), and the STATSZ history
- * of a window (/api/stats) kept live by `statsz` events.
+ * Overview data hooks: the local /varz and /healthz, the servers the system account hears
+ * (/api/servers with the latest STATSZ of each, kept live by `statsz` events from /api/events),
+ * and the STATSZ history of a window (/api/stats) kept live by the same events.
  */
-import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { HealthStatusSchema, ServerStatsMsgSchema, STATS_WINDOWS, StatsResponseSchema, VarzSchema, type ServerStatsMsg, type StatsResponse } from '@switchboard/shared';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { HealthStatusSchema, ServerListSchema, ServerStatsMsgSchema, STATS_WINDOWS, StatsResponseSchema, VarzSchema, type StatsResponse } from '@switchboard/shared';
 import { ApiError, getJson, withQuery } from '../api/client';
 import { useEvents } from '../lib/events';
+import { mergeServers, type HeardStatsz } from './servers';
 import { appendStatsz, type WindowId } from './stats';
 
 export function useVarzQuery() {
@@ -29,15 +30,6 @@ export function useHealthzQuery() {
   });
 }
 
-export interface HeardServer {
-  id: string;
-  name: string;
-  /** ms since epoch. */
-  lastSeen: number;
-  /** The latest full STATSZ heard since the page opened. */
-  msg?: ServerStatsMsg;
-}
-
 const heardKey = ['statsz', 'latest'] as const;
 
 /** Keeps the latest STATSZ of every server from the event stream in the query cache. */
@@ -47,7 +39,7 @@ export function useStatszEvents(): void {
     const r = ServerStatsMsgSchema.safeParse(d);
     if (!r.success) return;
     const msg = r.data;
-    qc.setQueryData<Record<string, { msg: ServerStatsMsg; time: number }>>(heardKey, (old = {}) => ({ ...old, [msg.server.id]: { msg, time } }));
+    qc.setQueryData<HeardStatsz>(heardKey, (old = {}) => ({ ...old, [msg.server.id]: { msg, time } }));
     for (const w of Object.keys(STATS_WINDOWS) as WindowId[]) {
       qc.setQueryData<StatsResponse>(['stats', msg.server.id, w], (old) =>
         old ? { ...old, points: appendStatsz(old.points, msg, time, old.stepMs, STATS_WINDOWS[w].spanMs) } : old,
@@ -68,20 +60,14 @@ export function useStatsQuery(server: string | undefined, window: WindowId) {
   });
 }
 
-/** Every server with recorded samples, with its latest numbers. */
-export function useServers(list: StatsResponse['servers'] | undefined) {
-  const heard = useQuery({ queryKey: heardKey, queryFn: () => ({}) as Record<string, { msg: ServerStatsMsg; time: number }>, staleTime: Infinity });
-  const lasts = useQueries({
-    queries: (list ?? []).map((s) => ({
-      queryKey: ['stats', s.id, '5m'],
-      queryFn: () => getJson(withQuery('/api/stats', { server: s.id, window: '5m' }), StatsResponseSchema),
-      staleTime: Infinity,
-    })),
-  });
-  const servers: (HeardServer & { last?: StatsResponse['points'][number] })[] = (list ?? []).map((s, i) => {
-    const h = heard.data?.[s.id];
-    const seen = Math.max(Date.parse(s.lastSeen) || 0, h?.time ?? 0);
-    return { id: s.id, name: s.name, lastSeen: seen, msg: h?.msg, last: lasts[i]?.data?.points.at(-1) };
-  });
-  return servers;
+/** Every server the console's sampler heard, with its latest STATSZ (GET /api/servers). */
+export function useServersQuery() {
+  return useQuery({ queryKey: ['servers'], queryFn: () => getJson('/api/servers', ServerListSchema), refetchInterval: 5_000 });
+}
+
+/** Every server heard, with its latest STATSZ: /api/servers merged with the live `statsz` events. */
+export function useServers(localId: string | undefined) {
+  const listed = useServersQuery();
+  const heard = useQuery({ queryKey: heardKey, queryFn: (): HeardStatsz => ({}), staleTime: Infinity });
+  return { query: listed, servers: mergeServers(listed.data?.servers, heard.data, localId) };
 }
