@@ -42,6 +42,7 @@ export const API_ERRORS = {
   REVISION_CONFLICT: { status: 409, message: 'The configuration changed since you loaded it' },
   NO_CONFIG_FILE: { status: 409, message: 'The server runs without a config file (-c); the config cannot be edited' },
   LAME_DUCK_ACTIVE: { status: 409, message: 'The server is in lame duck mode' },
+  CONFIG_NOT_PATCHABLE: { status: 409, message: 'The edit cannot be written into the config file without losing its comments, includes or variables; edit the file text instead' },
   RESTART_REQUIRED: { status: 422, message: 'The change needs a server restart and was not applied' },
   CONFIG_INVALID: { status: 422, message: 'The configuration is invalid and was not applied' },
   RELOAD_REFUSED: { status: 422, message: 'The server refused to reload the configuration' },

@@ -8,7 +8,16 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, w
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { OptionsSchema, toIssues, type ConfigChange, type Issue, type Options, type OptionsInput, type Revision, type RevisionSummary } from '@switchboard/shared';
-import { diffOptions, formatError, parseConfigText, writeConfig, type Server, type ConfigError } from '@switchboard/broker';
+import {
+  contentLostByRewrite,
+  diffOptions,
+  formatError,
+  parseConfigText,
+  patchConfigText,
+  writeConfig,
+  type Server,
+  type ConfigError,
+} from '@switchboard/broker';
 import type { Db } from './db.js';
 import { ApiHttpError } from './errors.js';
 
@@ -167,7 +176,34 @@ export class ConfigStore {
     const r = OptionsSchema.safeParse(input.options);
     if (!r.success) return { options: null, text: '', errors: toIssues(r.error), warnings: [] };
     const options = input.options as OptionsInput;
-    return { options, text: writeConfig(options), errors: [], warnings: [] };
+    return { options, text: this.render(options), errors: [], warnings: [] };
+  }
+
+  /**
+   * The conf text for an edited model. The file on disk (read fresh) is patched: only the
+   * top-level entries whose value changed are rewritten, so comments, includes and variables
+   * elsewhere survive. When patching is impossible, the whole model is rendered only if the file
+   * holds nothing a rewrite would lose; otherwise the edit is refused (CONFIG_NOT_PATCHABLE).
+   */
+  private render(after: OptionsInput): string {
+    if (!this.configFile) return writeConfig(after);
+    let text: string;
+    try {
+      text = readFileSync(this.configFile, 'utf8');
+    } catch {
+      return writeConfig(after); // no file yet: nothing to keep
+    }
+    // The splice is relative to this text, so its own model is the "before" (the running model
+    // also holds command-line overrides and defaults, which are not in the file).
+    const before = parseConfigText(text, this.configFile).options;
+    const patched = patchConfigText(text, this.configFile, before, after);
+    if ('text' in patched) return patched.text;
+    const lost = contentLostByRewrite(text);
+    if (lost.length === 0) return writeConfig(after);
+    throw new ApiHttpError(
+      'CONFIG_NOT_PATCHABLE',
+      `cannot apply the edit to ${this.configFile}: ${patched.error}. Rewriting the whole file would lose its ${lost.join(', ')}; edit the file's text instead; nothing changed`,
+    );
   }
 
   /** What a reload to `checked` would do (nothing applied). */

@@ -357,3 +357,56 @@ describe('live events (SSE over HTTP)', () => {
     }
   });
 });
+
+describe('console edits patch the conf file', () => {
+  const CONF = `# top comment: kept
+max_payload: 1MB # one meg, kept
+accounts {
+  A { users [{user: a, password: a}] }
+  B { users [{user: b, password: b}] }
+}
+# after the accounts: kept
+`;
+
+  test('an account edit keeps comments and formatting elsewhere in the file', async () => {
+    const ctx = await setup(CONF);
+    try {
+      const admin = await login(ctx.app, 'admin', 'secret');
+      const before = readFileSync(ctx.file, 'utf8');
+      const r = await ctx.app.inject({ method: 'PUT', url: '/api/accounts/A/exports', headers: { ...ORIGIN, cookie: admin }, payload: { exports: [{ stream: 'news.>' }] } });
+      assert.equal(r.statusCode, 200, r.body);
+      const text = readFileSync(ctx.file, 'utf8');
+      assert.notEqual(text, before);
+      const head = before.slice(0, before.indexOf('accounts {'));
+      const tail = before.slice(before.indexOf('# after the accounts'));
+      assert.ok(text.startsWith(head), text);
+      assert.ok(text.endsWith(`\n${tail}`), text);
+      assert.match(text, /stream: "news\.>"/);
+      assert.deepEqual(ctx.server.opts.accounts?.A?.exports, [{ stream: 'news.>' }]);
+      const u = await ctx.app.inject({ method: 'POST', url: '/api/accounts/B/users', headers: { ...ORIGIN, cookie: admin }, payload: { user: 'b2', password: 'b2-password' } });
+      assert.equal(u.statusCode, 200, u.body);
+      const text2 = readFileSync(ctx.file, 'utf8');
+      assert.ok(text2.startsWith(head) && text2.endsWith(`\n${tail}`), text2);
+      assert.match(text2, /# one meg, kept/);
+    } finally {
+      await ctx.app.close();
+      rmSync(ctx.dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an edit that cannot be patched without loss is refused (409 CONFIG_NOT_PATCHABLE); the file is unchanged', async () => {
+    const ctx = await setup(`# the password comes from a variable\nPW: "a"\naccounts {\n  A { users [{user: a, password: $PW}] }\n  B { users [{user: b, password: b}] }\n}\n`);
+    try {
+      const admin = await login(ctx.app, 'admin', 'secret');
+      const before = readFileSync(ctx.file, 'utf8');
+      const r = await ctx.app.inject({ method: 'PUT', url: '/api/accounts/A/exports', headers: { ...ORIGIN, cookie: admin }, payload: { exports: [{ stream: 'news.>' }] } });
+      assert.equal(r.statusCode, 409, r.body);
+      assert.equal(json(r).code, 'CONFIG_NOT_PATCHABLE');
+      assert.match(json(r).message, /"accounts".*\$PW/);
+      assert.equal(readFileSync(ctx.file, 'utf8'), before);
+    } finally {
+      await ctx.app.close();
+      rmSync(ctx.dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -15,7 +15,7 @@ export {
   type ParseOptions,
   type ParseResult,
 } from './parser.js';
-export { mapConfig, isValidSubject, NOT_YET_IMPLEMENTED, type ConfigWarning, type MapResult } from './model.js';
+export { mapConfig, canonicalTopKey, isValidSubject, NOT_YET_IMPLEMENTED, type ConfigWarning, type MapResult } from './model.js';
 export {
   parseConfigText,
   loadConfigFile,
@@ -25,7 +25,8 @@ export {
   type LoadOptions,
   type CheckResult,
 } from './load.js';
-export { writeConfig, quoteString } from './writer.js';
+export { writeConfig, quoteString, renderTopLevel, type RenderedEntry } from './writer.js';
+export { patchConfigText, contentLostByRewrite, type PatchResult } from './patch.js';
 export {
   diffOptions,
   explainChange,

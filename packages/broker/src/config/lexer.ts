@@ -35,6 +35,8 @@ export interface Token {
   /** 1-based line and column of `offset`. */
   line: number;
   col: number;
+  /** Offset just past the token's source text (closing quote or `)` included). */
+  end: number;
 }
 
 type State = (lx: Lexer) => State | null;
@@ -128,7 +130,12 @@ export class Lexer {
   }
   private push(kind: TokenKind, text: string, offset: number): void {
     const { line, col } = this.position(offset);
-    this.tokens.push({ kind, text, offset, line, col });
+    this.tokens.push({ kind, text, offset, line, col, end: Math.max(offset, this.pos) });
+  }
+  /** The last token's source text ends here (after its closing quote or `)`). */
+  endLast(): void {
+    const t = this.tokens[this.tokens.length - 1];
+    if (t) t.end = this.pos;
   }
   emit(kind: TokenKind): void {
     const text = this.parts.join('') + this.current();
@@ -367,6 +374,7 @@ function lexInclude(lx: Lexer): State | null {
         l.emit('include');
         l.next();
         l.ignore();
+        l.endLast();
         return l.popState();
       }
       if (d === EOF) return l.error(`Unexpected EOF in ${q === '"' ? 'double ' : ''}quoted include`);
@@ -392,6 +400,7 @@ function lexIncludeBare(lx: Lexer): State | null {
     if (c === "'") {
       lx.next();
       lx.ignore();
+      lx.endLast();
     }
     return lx.popState();
   }
@@ -569,6 +578,7 @@ function lexSingleQuoted(lx: Lexer): State | null {
     lx.emit('string');
     lx.next();
     lx.ignore();
+    lx.endLast();
     return lx.popState();
   }
   if (c === EOF) {
@@ -590,6 +600,7 @@ function lexDoubleQuoted(lx: Lexer): State | null {
     lx.emit('string');
     lx.next();
     lx.ignore();
+    lx.endLast();
     return lx.popState();
   }
   if (c === EOF) {
@@ -621,6 +632,7 @@ function lexString(lx: Lexer): State | null {
     lx.emit('string');
     lx.next();
     lx.ignore();
+    lx.endLast();
     return lx.popState();
   }
   return lexString;
@@ -638,6 +650,7 @@ function lexBlock(lx: Lexer): State | null {
       lx.emit('string');
       lx.next();
       lx.ignore();
+      lx.endLast();
       return lx.popState();
     }
   }

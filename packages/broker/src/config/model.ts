@@ -233,6 +233,9 @@ const ALIASES: Record<string, string> = {
   no_sys_acc: 'no_system_account',
 };
 
+/** A top-level conf key as the mapping knows it: lower case, aliases resolved (`max_conn` → `max_connections`). */
+export const canonicalTopKey = (key: string): string => ALIASES[key.toLowerCase()] ?? key.toLowerCase();
+
 /** Maps a parsed conf tree to options. Values are not defaulted (see `resolveOptions`). */
 export function mapConfig(root: ConfMap): MapResult {
   const mp = new Mapper();

@@ -37,6 +37,12 @@ export interface ConfEntry {
   key: string;
   keyPos: Pos;
   value: ConfNode;
+  /**
+   * Source offsets in `keyPos.file`: from the key (its opening quote included) to just past the
+   * value's last character (closing quote, `}` or `]`). Absent for entries that did not come
+   * from text (environment variables).
+   */
+  span?: { start: number; end: number };
 }
 export interface ConfMap extends NodeBase {
   type: 'map';
@@ -56,6 +62,11 @@ export interface ParseOptions {
 export interface ParseResult {
   root: ConfMap;
   errors: ConfigError[];
+  /**
+   * Every top-level entry written in this file, in source order, including those a later entry
+   * or an include replaced in `root` (included files' entries are not listed).
+   */
+  topLevel: ConfEntry[];
 }
 
 export const formatError = (e: ConfigError): string => `${e.file}:${e.line}:${e.col}: ${e.message}`;
@@ -93,14 +104,16 @@ export function parseIntegerToken(text: string): { value: number } | { error: st
 
 interface Frame {
   node: ConfMap | ConfArray;
-  pendingKey?: { key: string; pos: Pos };
+  pendingKey?: { key: string; pos: Pos; start: number };
 }
 
 class Parser {
   readonly errors: ConfigError[] = [];
+  readonly topLevel: ConfEntry[] = [];
   private readonly frames: Frame[];
 
   constructor(
+    private readonly text: string,
     private readonly tokens: Token[],
     private readonly file: string,
     private readonly opts: ParseOptions,
@@ -119,7 +132,8 @@ class Parser {
     return this.frames[this.frames.length - 1]!;
   }
 
-  private setValue(node: ConfNode): void {
+  /** `end`: the offset just past the value's source text. */
+  private setValue(node: ConfNode, end: number): void {
     const f = this.top;
     if (f.node.type === 'array') {
       f.node.items.push(node);
@@ -128,8 +142,10 @@ class Parser {
     const k = f.pendingKey;
     if (!k) return; // the key was lost to a syntax error
     f.pendingKey = undefined;
+    const entry: ConfEntry = { key: k.key, keyPos: k.pos, value: node, span: { start: k.start, end } };
     f.node.entries.delete(k.key);
-    f.node.entries.set(k.key, { key: k.key, keyPos: k.pos, value: node });
+    f.node.entries.set(k.key, entry);
+    if (this.frames.length === 1) this.topLevel.push(entry);
   }
 
   run(): void {
@@ -142,7 +158,10 @@ class Parser {
           this.top.pendingKey = undefined;
           break;
         case 'key':
-          if (this.top.node.type === 'map') this.top.pendingKey = { key: t.text, pos: this.pos(t) };
+          if (this.top.node.type === 'map') {
+            const quoted = t.offset > 0 && (this.text[t.offset - 1] === '"' || this.text[t.offset - 1] === "'");
+            this.top.pendingKey = { key: t.text, pos: this.pos(t), start: quoted ? t.offset - 1 : t.offset };
+          }
           break;
         case 'mapStart':
           this.frames.push({ node: { type: 'map', entries: new Map(), pos: this.pos(t) } });
@@ -154,21 +173,21 @@ class Parser {
         case 'arrayEnd': {
           if (this.frames.length < 2) break;
           const done = this.frames.pop()!;
-          this.setValue(done.node);
+          this.setValue(done.node, t.end);
           break;
         }
         case 'string':
-          this.setValue({ type: 'string', value: t.text, raw: t.text, pos: this.pos(t) });
+          this.setValue({ type: 'string', value: t.text, raw: t.text, pos: this.pos(t) }, t.end);
           break;
         case 'bool':
-          this.setValue({ type: 'bool', value: ['true', 'yes', 'on'].includes(t.text.toLowerCase()), raw: t.text, pos: this.pos(t) });
+          this.setValue({ type: 'bool', value: ['true', 'yes', 'on'].includes(t.text.toLowerCase()), raw: t.text, pos: this.pos(t) }, t.end);
           break;
         case 'integer': {
           const r = parseIntegerToken(t.text);
           if ('error' in r) {
             this.err(t, r.error);
             this.top.pendingKey = undefined;
-          } else this.setValue({ type: 'integer', value: r.value, raw: t.text, pos: this.pos(t) });
+          } else this.setValue({ type: 'integer', value: r.value, raw: t.text, pos: this.pos(t) }, t.end);
           break;
         }
         case 'float': {
@@ -176,7 +195,7 @@ class Parser {
           if (!Number.isFinite(v)) {
             this.err(t, `float '${t.text}' is out of the range`);
             this.top.pendingKey = undefined;
-          } else this.setValue({ type: 'float', value: v, raw: t.text, pos: this.pos(t) });
+          } else this.setValue({ type: 'float', value: v, raw: t.text, pos: this.pos(t) }, t.end);
           break;
         }
         case 'datetime': {
@@ -184,7 +203,7 @@ class Parser {
           if (Number.isNaN(d.getTime())) {
             this.err(t, `expected Zulu formatted DateTime, but got '${t.text}'`);
             this.top.pendingKey = undefined;
-          } else this.setValue({ type: 'datetime', value: d, raw: t.text, pos: this.pos(t) });
+          } else this.setValue({ type: 'datetime', value: d, raw: t.text, pos: this.pos(t) }, t.end);
           break;
         }
         case 'variable':
@@ -204,7 +223,7 @@ class Parser {
     const at = this.pos(t);
     // Unquoted bcrypt hashes ($2a$…) are values, not variables.
     if (name.startsWith('2a$')) {
-      this.setValue({ type: 'string', value: `$${name}`, raw: `$${name}`, pos: at });
+      this.setValue({ type: 'string', value: `$${name}`, raw: `$${name}`, pos: at }, t.end);
       return;
     }
     for (let i = this.frames.length - 1; i >= 0; i--) {
@@ -213,7 +232,7 @@ class Parser {
       const e = n.entries.get(name);
       if (e) {
         e.value.usedVariable = true;
-        this.setValue({ ...e.value, pos: at, usedVariable: false });
+        this.setValue({ ...e.value, pos: at, usedVariable: false }, t.end);
         return;
       }
     }
@@ -228,7 +247,7 @@ class Parser {
         this.top.pendingKey = undefined;
         return;
       }
-      this.setValue(relocate(v.value, at));
+      this.setValue(relocate(v.value, at), t.end);
       return;
     }
     this.err(t, `variable reference for '${name}' on line ${t.line} can not be found`);
@@ -274,9 +293,9 @@ function relocate(n: ConfNode, pos: Pos): ConfNode {
 /** Parses conf text. `file` is used in positions and as the base for relative includes. */
 export function parseConf(text: string, file: string, opts: ParseOptions = {}): ParseResult {
   const root: ConfMap = { type: 'map', entries: new Map(), pos: { file, line: 1, col: 1 } };
-  const p = new Parser(lex(text), file, opts, root);
+  const p = new Parser(text, lex(text), file, opts, root);
   p.run();
-  return { root, errors: p.errors };
+  return { root, errors: p.errors, topLevel: p.topLevel };
 }
 
 /** Converts a node to a plain JS value (maps → objects, datetimes → Date). */

@@ -258,8 +258,8 @@ function gateway(g: GatewayOptions | undefined): Value {
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-/** Renders options as conf text. Accepts a full `Options` or an `OptionsInput`. */
-export function writeConfig(input: Options | OptionsInput, opts: { header?: string } = {}): string {
+/** The top-level entries of the model, in the writer's order (undefined values dropped). */
+function topEntries(input: Options | OptionsInput): Entries {
   const o = resolveOptions(input as OptionsInput);
   const d = resolveOptions({});
   const changed = <K extends keyof Options>(k: K): Options[K] | undefined => (same(o[k], d[k]) ? undefined : o[k]);
@@ -303,7 +303,7 @@ export function writeConfig(input: Options | OptionsInput, opts: { header?: stri
           ['https_port', changed('httpsPort')],
         ] as [string, Value][]);
 
-  const top = entries([
+  return entries([
     ['server_name', o.serverName],
     ['host', changed('host')],
     ['port', changed('port')],
@@ -350,7 +350,26 @@ export function writeConfig(input: Options | OptionsInput, opts: { header?: stri
     ['gateway', gateway(o.gateway)],
     ...Object.entries(o.passthrough ?? {}).map(([k, v]): [string, Value] => [k, fromPlain(v)]),
   ]);
-  void nonEmpty;
+}
+void nonEmpty;
+
+/** One rendered top-level entry: its conf key and its text (`key: value\n`, maybe several lines). */
+export interface RenderedEntry {
+  key: string;
+  text: string;
+}
+
+/**
+ * The model's top-level entries, each rendered on its own, in the writer's order; their
+ * concatenation is `writeConfig`'s body. The patching writer (`patch.ts`) splices single ones.
+ */
+export function renderTopLevel(input: Options | OptionsInput): RenderedEntry[] {
+  return topEntries(input).__entries.map(([k, v]) => ({ key: k, text: renderEntries(entries([[k, v]]), '') }));
+}
+
+/** Renders options as conf text. Accepts a full `Options` or an `OptionsInput`. */
+export function writeConfig(input: Options | OptionsInput, opts: { header?: string } = {}): string {
+  const top = topEntries(input);
   const header = opts.header ? opts.header.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n') + '\n' : '';
   return header + renderEntries(top, '');
 }
