@@ -233,11 +233,26 @@ export class Parser {
     }
 
     if (this.partial !== null) {
+      const nl = chunk.indexOf(LF, pos);
+      if (nl >= 0) {
+        // Finish the split control line alone (a few bytes), then go on in this chunk: a PUB's
+        // payload is then collected by the split-payload path above. Joining the whole chunk
+        // instead would copy every read that ends mid-line.
+        const line = Buffer.concat([this.partial, chunk.subarray(pos, nl + 1)]);
+        this.partial = null;
+        this.scan(line, 0);
+        if (nl + 1 < len0) this.parse(chunk.subarray(nl + 1));
+        return;
+      }
       buf = Buffer.concat([this.partial, pos === 0 ? chunk : chunk.subarray(pos)]);
       this.partial = null;
       pos = 0;
     }
+    this.scan(buf, pos);
+  }
 
+  /** Parses whole ops from buf[pos..]; keeps a trailing partial line or payload for the next read. */
+  private scan(buf: Buffer, pos: number): void {
     const h = this.h;
     const len = buf.length;
     while (pos < len && !this.halted) {
