@@ -152,9 +152,10 @@ describe('slow consumers', () => {
   });
 
   test('a slow reader that keeps making progress outlives the write deadline', async () => {
-    // Deadline 300 ms; the reader takes a sip every 100 ms, so its socket never empties but
-    // every deadline period sees bytes leave. nats-server's deadline is per blocked write.
-    const { server, url, port } = await startEmbedded({ maxPending: 512 * MB, writeDeadline: 300 });
+    // Deadline 1 s; the reader takes a sip every 50 ms, so its socket never empties but every
+    // deadline period sees bytes leave (with margin for a busy CI machine). nats-server's
+    // deadline is per blocked write.
+    const { server, url, port } = await startEmbedded({ maxPending: 512 * MB, writeDeadline: 1000 });
     const conns: NatsConnection[] = [];
     let raw: RawConn | undefined;
     let sipper: NodeJS.Timeout | undefined;
@@ -168,19 +169,19 @@ describe('slow consumers', () => {
         setTimeout(() => {
           r.socket.pause();
           r.drain();
-        }, 5);
-      }, 100);
+        }, 10);
+      }, 50);
       const pub = await connect({ servers: url, reconnect: false });
       conns.push(pub);
       const payload = new Uint8Array(64 * 1024);
-      const until = Date.now() + 1500;
+      const until = Date.now() + 2500;
       let sawBacklog = false;
       for (let i = 0; i < 2000 && Date.now() < until && !slow.closed; i++) {
         pub.publish('sip', payload);
         if (i % 8 === 7) await pub.flush();
         if (slow.socket.writableLength > 0) sawBacklog = true;
       }
-      await new Promise((res) => setTimeout(res, 400));
+      await new Promise((res) => setTimeout(res, 1200));
       assert.ok(sawBacklog, 'the server had a backlog for the slow reader');
       assert.equal(slow.closed, false, `cut as ${slow.closeReason}`);
       assert.equal(server.stats.slowConsumers, 0);
