@@ -5,36 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { connect, StringCodec } from 'nats';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { Logger, Server, loadConfigFile } from '@switchboard/broker';
+import type { LightMyRequestResponse } from 'fastify';
+import { Logger, Server } from '@switchboard/broker';
 import { buildConsole, ConsoleDbError } from './index.js';
 import { waitFor } from '../../../../test/helpers/servers.js';
+import { ORIGIN, login, startConsole } from '../../../../test/helpers/console.js';
 
-const ORIGIN = { origin: 'http://localhost:80', host: 'localhost:80' };
-
-async function setup(conf = 'accounts { A { users [{user: a, password: a}] }, B { users [{user: b, password: b}] } }\n') {
-  const dir = mkdtempSync(join(tmpdir(), 'console-'));
-  const file = join(dir, 'server.conf');
-  writeFileSync(file, `host: 127.0.0.1\nport: -1\n${conf}`);
-  const loaded = loadConfigFile(file);
-  assert.deepEqual(loaded.errors, []);
-  const server = new Server(loaded.options, { logger: new Logger({ sink: () => {} }), configFile: file });
-  await server.start();
-  const printed: string[] = [];
-  const app = await buildConsole({ server, dataDir: join(dir, 'data'), adminPassword: 'secret', print: (l) => printed.push(l), sampleStats: false });
-  await app.ready();
-  return { dir, file, server, app, printed };
-}
-
-async function login(app: FastifyInstance, user: string, password: string): Promise<string> {
-  const r = await app.inject({ method: 'POST', url: '/api/login', headers: ORIGIN, payload: { user, password } });
-  assert.equal(r.statusCode, 200, r.body);
-  const c = r.cookies.find((x) => x.name === 'sb_session');
-  assert.ok(c);
-  assert.equal(c.httpOnly, true);
-  assert.equal(c.sameSite, 'Strict');
-  return `sb_session=${c.value}`;
-}
+const TWO_ACCOUNTS = 'accounts { A { users [{user: a, password: a}] }, B { users [{user: b, password: b}] } }\n';
+const setup = (conf = TWO_ACCOUNTS) => startConsole(conf);
 
 const json = (r: LightMyRequestResponse) => r.json() as Record<string, any>;
 

@@ -1,35 +1,10 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { Logger, Server, loadConfigFile } from '@switchboard/broker';
+import { rmSync } from 'node:fs';
 import { ServerListSchema } from '@switchboard/shared';
-import { buildConsole } from './index.js';
+import { login, startConsole } from '../../../../test/helpers/console.js';
 
-const ORIGIN = { origin: 'http://localhost:80', host: 'localhost:80' };
-
-async function setup(conf = '') {
-  const dir = mkdtempSync(join(tmpdir(), 'console-servers-'));
-  const file = join(dir, 'server.conf');
-  writeFileSync(file, `host: 127.0.0.1\nport: -1\n${conf}`);
-  const loaded = loadConfigFile(file);
-  assert.deepEqual(loaded.errors, []);
-  const server = new Server(loaded.options, { logger: new Logger({ sink: () => {} }), configFile: file });
-  await server.start();
-  const app = await buildConsole({ server, dataDir: join(dir, 'data'), adminPassword: 'secret', print: () => {}, sampleStats: false });
-  await app.ready();
-  return { dir, server, app };
-}
-
-async function login(app: FastifyInstance, user: string, password: string): Promise<string> {
-  const r = await app.inject({ method: 'POST', url: '/api/login', headers: ORIGIN, payload: { user, password } });
-  assert.equal(r.statusCode, 200, r.body);
-  const c = r.cookies.find((x) => x.name === 'sb_session');
-  assert.ok(c);
-  return `sb_session=${c.value}`;
-}
+const setup = startConsole;
 
 for (const [label, conf] of [
   ['with a system account ($SYS.REQ.SERVER.PING)', ''],
