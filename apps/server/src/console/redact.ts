@@ -7,29 +7,7 @@
  * old/new values of a config change whose path ends in such a key, anything shaped like an nkey
  * seed or a bcrypt hash (also inside longer strings), and conf file text (`text`, shown as '').
  */
-import type { Role } from '@switchboard/shared';
-
-export const REDACTED = '[REDACTED]';
-
-/** Keys whose values are secrets, in the model (camelCase) and in conf passthrough (snake_case). */
-const SECRET_KEY = /^(pass|password|.*token|.*seed|.*secret|private_?key|credentials_?text)$/i;
-/** An nkey seed (S + type + base32) and a bcrypt hash, anywhere in a string. */
-const SECRET_VALUES = [/\bS[UAONCXP][A-Z2-7]{56}\b/g, /\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}/g];
-
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
-}
-
-function isSecretPath(path: string): boolean {
-  const last = path.split('.').pop() ?? '';
-  return isSecretKey(last);
-}
-
-function scrubString(s: string): string {
-  let out = s;
-  for (const re of SECRET_VALUES) out = out.replace(re, REDACTED);
-  return out;
-}
+import { isSecretKey, isSecretPath, REDACTED, scrubSecretValues, type Role } from '@switchboard/shared';
 
 /** A config change (`{ path, kind, old?, new? }`) as the broker's diff makes them. */
 function isChange(v: Record<string, unknown>): boolean {
@@ -38,25 +16,25 @@ function isChange(v: Record<string, unknown>): boolean {
 
 /** A deep copy of `v` with every secret replaced (see the rule above). */
 export function redactSecrets(v: unknown): unknown {
-  if (typeof v === 'string') return scrubString(v);
+  if (typeof v === 'string') return scrubSecretValues(v);
   if (Array.isArray(v)) return v.map(redactSecrets);
   if (v === null || typeof v !== 'object') return v;
-  if (v instanceof Date) return v;
   const src = v as Record<string, unknown>;
   const secretChange = isChange(src) && isSecretPath(src.path as string);
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(src)) {
     let value: unknown;
-    if ((secretChange && (k === 'old' || k === 'new')) || (isSecretKey(k) && x !== undefined && x !== null && typeof x !== 'object')) value = REDACTED;
+    if (secretChange && (k === 'old' || k === 'new')) value = REDACTED;
+    else if (isSecretKey(k) && x !== undefined && x !== null && typeof x !== 'object') value = REDACTED;
     else if (k === 'text' && typeof x === 'string') value = '';
     else value = redactSecrets(x);
-    // defineProperty: user data (account names like `__proto__`) stays an own key.
+    // defineProperty: user data (an account named `__proto__`) stays an own key.
     Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
 
-/** The payload as `role` may see it (null role: not logged in, treated as a viewer). */
+/** The payload as `role` may see it (no role — not logged in — sees what a viewer sees). */
 export function viewFor<T>(role: Role | null | undefined, payload: T): T {
   return role === 'admin' ? payload : (redactSecrets(payload) as T);
 }
