@@ -144,7 +144,9 @@ export function diffOptions(oldOpts: Options, newOpts: Options): Change[] {
     if (NESTED.has(k) && (o === undefined || typeof o === 'object') && (n === undefined || typeof n === 'object')) {
       const ro = (o ?? {}) as Record<string, unknown>;
       const rn = (n ?? {}) as Record<string, unknown>;
-      for (const sk of new Set([...Object.keys(ro), ...Object.keys(rn)])) push(`${k}.${sk}`, ro[sk], rn[sk]);
+      // Own keys only: an account named `constructor` is not Object's constructor.
+      const own = (r: Record<string, unknown>, key: string) => (Object.hasOwn(r, key) ? r[key] : undefined);
+      for (const sk of new Set([...Object.keys(ro), ...Object.keys(rn)])) push(`${k}.${sk}`, own(ro, sk), own(rn, sk));
       continue;
     }
     push(k, o, n);
