@@ -22,7 +22,7 @@ import { LoginLimiter, SESSION_COOKIE, UserStore } from './auth.js';
 import { ConfigStore } from './config-store.js';
 import { requireSession, type ConsoleContext } from './context.js';
 import { openDatabase, type Db } from './db.js';
-import { installErrorHandlers } from './errors.js';
+import { ApiHttpError, installErrorHandlers, sendError } from './errors.js';
 import { EventHub } from './events.js';
 import { SECURITY_HEADERS } from './headers.js';
 import { silentLog, type ConsoleLog } from './log.js';
@@ -94,6 +94,7 @@ async function baseApp(opts: MonitoringOptions, guard?: (req: FastifyRequest) =>
     reply.headers(SECURITY_HEADERS);
     return payload;
   });
+  app.setNotFoundHandler((req, reply) => sendError(reply, new ApiHttpError('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`)));
   app.decorateRequest('sessionUser', null);
   app.decorateRequest('sessionExpired', false);
   await app.register(cookie);
