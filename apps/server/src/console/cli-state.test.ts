@@ -96,3 +96,10 @@ test('a corrupt console.db: the broker starts and serves clients, the console sa
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('console flags: --data_dir, --trust_proxy (true or addresses), --max_revisions', async () => {
+  const { parseFlags } = await import('../flags.js');
+  assert.deepEqual(parseFlags(['--data_dir', '/d', '--trust_proxy', 'true', '--max_revisions', '7']), { unsupported: [], dataDir: '/d', trustProxy: true, maxRevisions: 7 });
+  assert.equal(parseFlags(['--trust_proxy=10.0.0.1,10.0.0.2']).trustProxy, '10.0.0.1,10.0.0.2');
+  assert.equal(parseFlags(['--trust_proxy', 'false']).trustProxy, false);
+});

@@ -166,16 +166,17 @@ export async function buildConsole(opts: ConsoleOptions): Promise<FastifyInstanc
   }
 
   const users = state?.ctx.users;
-  // With monitoringAuth, the monitoring endpoints want a console session too.
-  const guard =
-    opts.monitoringAuth && users
-      ? (req: FastifyRequest) => {
-          const s = users.session(req.cookies[SESSION_COOKIE]);
-          if (s === 'expired') req.sessionExpired = true;
-          else req.sessionUser = s;
-          requireSession(req);
-        }
-      : undefined;
+  // With monitoringAuth, the monitoring endpoints want a console session too (none to be had
+  // while the console is off: they stay closed rather than turn public).
+  const guard = opts.monitoringAuth
+    ? (req: FastifyRequest) => {
+        if (!users) throw new ApiHttpError('CONSOLE_UNAVAILABLE', `monitoring needs a console login and the admin console is off: ${consoleState.ok ? '' : consoleState.error}`);
+        const s = users.session(req.cookies[SESSION_COOKIE]);
+        if (s === 'expired') req.sessionExpired = true;
+        else req.sessionUser = s;
+        requireSession(req);
+      }
+    : undefined;
   const app = await baseApp(opts, guard);
   app.decorate('consoleState', { getter: () => consoleState });
   await app.register(swagger, {
