@@ -105,7 +105,7 @@ export function ConnectionsPage() {
           </select>
         </label>
       </form>
-      <div className={cid ? 'grid cols-2' : undefined} style={cid ? { gridTemplateColumns: 'minmax(0, 3fr) minmax(300px, 2fr)' } : undefined}>
+      <div className={cid ? 'grid split' : undefined}>
         <div>
           <QueryState query={connz} action="load connections" isEmpty={(d) => d.connections.length === 0} empty="No connections match.">
             {(d) => (

@@ -4,7 +4,8 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { z } from 'zod';
 import type { OptionsInput } from '@switchboard/shared';
 import { ErrorBox, Loading, Empty } from '../components/states';
-import { ReadOnlyNotice, WriteButton } from '../components/WriteButton';
+import { ReadOnlyNotice, WriteButton, WriteFieldset } from '../components/WriteButton';
+import { useUnsavedChanges } from '../components/UnsavedChanges';
 import { ReviewDialog } from '../config/ReviewDialog';
 import { notEditableReason, useConfigQuery, type ConfigState } from '../config/useConfig';
 import { formatBytes, formatCount } from '../lib/format';
@@ -92,7 +93,7 @@ export function GatewaysPage() {
         ) : gw.error ? (
           <ErrorBox action="load /gatewayz" error={gw.error} onRetry={() => void gw.refetch()} />
         ) : gw.data && Object.keys(gw.data.outbound_gateways).length + Object.keys(gw.data.inbound_gateways).length === 0 ? (
-          <Empty>No gateway links. {gw.data.name ? 'Gateways are configured but none is connected yet.' : 'Configure the gateway block below to join a super cluster.'}</Empty>
+          <Empty>No gateway links. {gw.data.name || config.data?.options.gateway ? 'Gateways are configured but none is connected yet.' : 'Configure the gateway block below to join a super cluster.'}</Empty>
         ) : (
           gw.data && (
             <div className="table-wrap">
@@ -213,6 +214,7 @@ function GatewayEditor({ config, onReload }: { config: ConfigState; onReload: ()
   const [after, setAfter] = useState<OptionsInput | null>(null);
   const enabled = watch('enabled');
   const e = formState.errors;
+  const { prompt } = useUnsavedChanges(formState.isDirty, 'the gateway configuration');
   return (
     <section className="panel" aria-labelledby="gwedit-h">
       <h2 id="gwedit-h" style={{ marginTop: 0 }}>
@@ -220,6 +222,7 @@ function GatewayEditor({ config, onReload }: { config: ConfigState; onReload: ()
       </h2>
       <p className="muted small">Changes to the gateway block are saved to the config file and need a restart (nats-server does not reload them).</p>
       <form onSubmit={handleSubmit((v) => setAfter(fromForm(options, v)))} noValidate aria-label="Gateway configuration">
+        <WriteFieldset lockedReason={locked}>
         <label className="row" style={{ marginBottom: 8 }}>
           <input type="checkbox" {...register('enabled')} /> this server accepts and makes gateway connections
         </label>
@@ -258,25 +261,25 @@ function GatewayEditor({ config, onReload }: { config: ConfigState; onReload: ()
                   <textarea rows={2} className="mono" {...register(`gateways.${i}.urls`)} aria-label={`Remote gateway ${i + 1} URLs`} aria-invalid={!!e.gateways?.[i]?.urls} />
                   {e.gateways?.[i]?.urls && <span className="field-error">{e.gateways[i]?.urls?.message}</span>}
                 </label>
-                <button type="button" className="danger" onClick={() => remotes.remove(i)} style={{ marginTop: 20 }}>
+                <WriteButton className="danger" onClick={() => remotes.remove(i)} style={{ marginTop: 20 }} aria-label={`Remove remote gateway ${i + 1}`}>
                   Remove
-                </button>
+                </WriteButton>
               </div>
             ))}
-            <button type="button" onClick={() => remotes.append({ name: '', urls: '' })}>
-              Add remote gateway
-            </button>
+            <WriteButton onClick={() => remotes.append({ name: '', urls: '' })}>Add remote gateway</WriteButton>
           </>
         )}
+        </WriteFieldset>
         <div className="row" style={{ marginTop: 12 }}>
           <WriteButton type="submit" className="primary" disabled={!formState.isDirty || !!locked} disabledReason={locked ?? 'Nothing changed yet'}>
             Review changes
           </WriteButton>
-          <button type="button" onClick={() => reset(defaults)} disabled={!formState.isDirty}>
-            Discard
-          </button>
+          <WriteButton onClick={() => reset(defaults)} disabled={!formState.isDirty || !!locked} disabledReason={locked ?? 'Nothing changed yet'}>
+            Discard changes
+          </WriteButton>
         </div>
       </form>
+      {prompt}
       {after && (
         <ReviewDialog
           title="gateway block"
@@ -286,7 +289,11 @@ function GatewayEditor({ config, onReload }: { config: ConfigState; onReload: ()
           mutation={put}
           variables={{ gateway: after.gateway ?? null, revision }}
           onClose={() => setAfter(null)}
-          onDone={() => setAfter(null)}
+          onDone={() => {
+            setAfter(null);
+            // Applied: the form now starts from the saved configuration.
+            reset(toForm(config.options));
+          }}
           onReloadLatest={onReload}
         />
       )}
