@@ -204,7 +204,7 @@ function FileDiff({ before, after }: { before?: string; after: string }) {
   return (
     <details className="file-diff" data-testid="file-diff">
       <summary>
-        The config file: {changed} line{changed === 1 ? '' : 's'} change
+        The config file: {changed} changed line{changed === 1 ? '' : 's'}
       </summary>
       <DiffLines lines={withContext(lines)} label="Config file changes" />
     </details>
