@@ -6,7 +6,7 @@ import { ErrorBox, Loading } from '../components/states';
 import { ReadOnlyNotice, WriteButton, WriteFieldset } from '../components/WriteButton';
 import { useUnsavedChanges } from '../components/UnsavedChanges';
 import { ReviewDialog } from '../config/ReviewDialog';
-import { notEditableReason, useApplyConfigMutation, useConfigQuery } from '../config/useConfig';
+import { notEditableReason, useApplyConfigMutation, usePinnedConfig } from '../config/useConfig';
 import type { Issue } from '@switchboard/shared';
 import { accountResolver, accountToForm, emptyExport, emptyImport, emptyUser, formPath, formToAccount, type AccountForm } from './form';
 import { accountNameError } from './validation';
@@ -16,10 +16,10 @@ import { useCreateAccountMutation, useUpdateAccountMutation, withAccount } from 
 
 /** Create or edit one account: users, exports, imports. Ends in the review/apply flow. */
 export function AccountEditor({ name, onDone }: { name?: string; onDone: (name?: string) => void }) {
-  const config = useConfigQuery();
-  if (config.isPending) return <Loading what="Loading the configuration" />;
-  if (config.error || !config.data) return <ErrorBox action="load the configuration" error={config.error} onRetry={() => void config.refetch()} />;
-  const account = name ? config.data.options.accounts?.[name] : undefined;
+  const { query: config, base, reload } = usePinnedConfig();
+  if (config.error && !config.data) return <ErrorBox action="load the configuration" error={config.error} onRetry={() => void config.refetch()} />;
+  if (!base) return <Loading what="Loading the configuration" />;
+  const account = name ? base.options.accounts?.[name] : undefined;
   if (name && !account) {
     return (
       <div>
@@ -37,11 +37,11 @@ export function AccountEditor({ name, onDone }: { name?: string; onDone: (name?:
     <EditorForm
       name={name}
       account={account ?? {}}
-      options={config.data.options}
-      revision={config.data.revision}
-      locked={notEditableReason(config.data)}
+      options={base.options}
+      revision={base.revision}
+      locked={notEditableReason(base)}
       onDone={onDone}
-      onReload={() => void config.refetch()}
+      onReload={() => void reload()}
     />
   );
 }

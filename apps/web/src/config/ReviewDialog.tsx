@@ -1,11 +1,11 @@
 import { useEffect } from 'react';
-import type { UseMutationResult } from '@tanstack/react-query';
+import { useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import type { ApplyResponse, Issue, OptionsInput } from '@switchboard/shared';
 import { Dialog } from '../components/Dialog';
 import { ErrorBox, Loading } from '../components/states';
 import { WriteButton } from '../components/WriteButton';
 import { ApiError } from '../api/client';
-import { fromApiChange, useConfigQuery, usePreviewQuery } from './useConfig';
+import { configKeys, fromApiChange, usePreviewQuery, type ConfigState } from './useConfig';
 import { needsRestart } from './diff';
 import { ChangeList, DiffLines } from './ChangeList';
 import { lineDiff, withContext } from '../lib/textdiff';
@@ -98,7 +98,8 @@ export function ReviewDialog<V>({
   onReloadLatest?: () => void;
 }) {
   const preview = usePreviewQuery(after);
-  const current = useConfigQuery();
+  // The file now, from the cache: observing the config query here would refetch it.
+  const currentText = useQueryClient().getQueryData<ConfigState>(configKeys.current)?.text;
   const result = mutation.data;
   const changes = preview.data?.changes.map(fromApiChange) ?? [];
   const conflict = mutation.error instanceof ApiError && mutation.error.code === 'REVISION_CONFLICT';
@@ -159,7 +160,7 @@ export function ReviewDialog<V>({
                 </div>
               ))}
               <ChangeList changes={changes} />
-              {preview.data?.text !== undefined && <FileDiff before={current.data?.text} after={preview.data.text} />}
+              {preview.data?.text !== undefined && <FileDiff before={currentText} after={preview.data.text} />}
             </>
           )}
           {mutation.error && <ApplyError error={mutation.error} action="apply the configuration" onReload={reload} />}

@@ -7,7 +7,7 @@ import { ErrorBox, Loading, Empty } from '../components/states';
 import { ReadOnlyNotice, WriteButton, WriteFieldset } from '../components/WriteButton';
 import { useUnsavedChanges } from '../components/UnsavedChanges';
 import { ReviewDialog } from '../config/ReviewDialog';
-import { notEditableReason, useConfigQuery, type ConfigState } from '../config/useConfig';
+import { notEditableReason, useConfigQuery, usePinnedConfig, type ConfigState } from '../config/useConfig';
 import { formatBytes, formatCount } from '../lib/format';
 import { linkState, useGatewayzQuery, usePutGatewaysMutation, useRoutezQuery, type LinkState } from './useGateways';
 
@@ -193,18 +193,20 @@ export function GatewaysPage() {
         )}
       </section>
 
-      {config.isPending ? (
-        <Loading />
-      ) : config.error || !config.data ? (
-        <ErrorBox action="load the configuration" error={config.error} />
-      ) : (
-        <GatewayEditor config={config.data} onReload={() => void config.refetch()} />
-      )}
+      <GatewayEditorSection />
     </div>
   );
 }
 
-function GatewayEditor({ config, onReload }: { config: ConfigState; onReload: () => void }) {
+/** The gateway block editor, on the configuration pinned when it opened (see usePinnedConfig). */
+function GatewayEditorSection() {
+  const { query, base, reload } = usePinnedConfig();
+  if (query.error && !query.data) return <ErrorBox action="load the configuration" error={query.error} onRetry={() => void query.refetch()} />;
+  if (!base) return <Loading what="Loading the configuration" />;
+  return <GatewayEditor config={base} reload={reload} />;
+}
+
+function GatewayEditor({ config, reload }: { config: ConfigState; reload: () => Promise<ConfigState | undefined> }) {
   const { options, revision } = config;
   const locked = notEditableReason(config);
   const put = usePutGatewaysMutation();
@@ -292,9 +294,9 @@ function GatewayEditor({ config, onReload }: { config: ConfigState; onReload: ()
           onDone={() => {
             setAfter(null);
             // Applied: the form now starts from the saved configuration.
-            reset(toForm(config.options));
+            void reload().then((latest) => latest && reset(toForm(latest.options)));
           }}
-          onReloadLatest={onReload}
+          onReloadLatest={() => void reload()}
         />
       )}
     </section>

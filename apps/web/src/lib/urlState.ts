@@ -41,7 +41,9 @@ export function useUrlState(defaults: Record<string, string> = {}) {
   const [params, setParams] = useSearchParams();
   const key = JSON.stringify(defaults);
   const set = useCallback(
-    (patch: Patch, opts: { push?: boolean } = {}) => setParams((old) => patchSearch(old, patch, JSON.parse(key) as Record<string, string>), { replace: !opts.push }),
+    // flushSync: a data router commits navigations in a transition; controls bound to the URL
+    // (radios, pressed buttons) must show their new state at once, not a frame later.
+    (patch: Patch, opts: { push?: boolean } = {}) => setParams((old) => patchSearch(old, patch, JSON.parse(key) as Record<string, string>), { replace: !opts.push, flushSync: true }),
     [setParams, key],
   );
   return [params, set] as const;
