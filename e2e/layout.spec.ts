@@ -4,7 +4,7 @@
  * dark, land in test-results/screenshots/layout-*.png for a look by eye.
  */
 import { test, expect } from './fixtures';
-import { horizontalOverflow, shot } from './pages';
+import { AccountEditor, horizontalOverflow, shot } from './pages';
 import { PAGES, SEEDED_CONF, seedHistory } from './seed';
 
 test.use({ sbOptions: { conf: SEEDED_CONF } });
@@ -14,7 +14,7 @@ const SIZES = [
   { name: 'narrow', width: 600, height: 800 },
 ];
 
-const slug = (path: string) => path.replace(/^\/$/, 'overview').replace(/^\//, '').replaceAll('/', '-');
+const slug = (path: string) => path.replace(/^\/($|\?)/, 'overview$1').replace(/^\//, '').replaceAll('/', '-').replace(/[?=]/g, '-');
 
 for (const size of SIZES) {
   test(`every page fits a ${size.width} px window`, async ({ page, sb, admin, nats, loginAsAdmin }) => {
@@ -23,7 +23,7 @@ for (const size of SIZES) {
     await nats({ servers: sb.natsUrl, user: 'sam', pass: 'sam-pw', name: 'layout-client' });
     await page.setViewportSize({ width: size.width, height: size.height });
     await loginAsAdmin();
-    for (const p of PAGES) {
+    for (const p of [...PAGES, { path: '/?window=24h', nav: undefined, heading: 'Overview' }]) {
       await page.goto(sb.url + p.path);
       await expect(page.getByRole('heading', { name: p.heading, exact: true })).toBeVisible();
       await expect(page.locator('main .loading')).toHaveCount(0);
@@ -37,6 +37,28 @@ for (const size of SIZES) {
     }
   });
 }
+
+test('the account form, a generated seed and the review fit 600 px', async ({ page, sb, loginAsAdmin }) => {
+  await page.setViewportSize({ width: 600, height: 800 });
+  await loginAsAdmin();
+  await page.goto(sb.url + '/accounts/new');
+  const editor = new AccountEditor(page);
+  await editor.setName('NARROW');
+  await editor.addUser('n1', 'n1-password');
+  const i = await editor.addNkeyUser();
+  await expect(editor.seed(i)).toBeVisible();
+  await editor.addExport('service', 'narrow.svc', 'SHIP');
+  await editor.addImport('stream', 'SALES', 'orders.>', { prefix: 'n' });
+  await shot(page, 'layout-narrow-account-form');
+  expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+  const review = await editor.review();
+  await review.expectChanges();
+  await shot(page, 'layout-narrow-review');
+  expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+  const box = await review.dialog.boundingBox();
+  expect(box!.x).toBeGreaterThanOrEqual(0);
+  expect(box!.x + box!.width).toBeLessThanOrEqual(600);
+});
 
 test.describe('dark mode', () => {
   test.use({ colorScheme: 'dark' });

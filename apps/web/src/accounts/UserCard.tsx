@@ -64,7 +64,9 @@ function PasswordFields({ index: i, control, register, errors }: Pick<Props, 'in
   const [store, password] = useWatch({ control, name: [`users.${i}.store`, `users.${i}.password`] });
   const e = errors.users?.[i];
   const hint =
-    store === 'plain'
+    password === '[REDACTED]'
+      ? 'Not shown: passwords and hashes reach admins only.'
+      : store === 'plain'
       ? 'Plain text: anyone who can read the config file can sign in with it (the server warns at start).'
       : isBcrypt(password ?? '')
         ? 'Stored as a bcrypt hash. Type a new password to replace it.'
@@ -108,7 +110,7 @@ function NkeyFields({ index: i, control, register, setValue, errors }: Omit<Prop
   // The seed belongs to the public key in the field; once that changes, it is of no use here.
   const shown = pair && pair.publicKey === nkey ? pair : null;
   return (
-    <div style={{ flex: '3 1 320px', minWidth: 0 }}>
+    <div style={{ flex: '3 1 380px', minWidth: 0 }}>
       <div className="row" style={{ alignItems: 'flex-start' }}>
         <label className="field" style={{ flex: '1 1 260px' }}>
           <span>User nkey (public key)</span>

@@ -180,7 +180,7 @@ export function GatewaysPage() {
                     </td>
                     <td>{r.did_solicit ? 'yes' : 'no'}</td>
                     <td>{r.uptime}</td>
-                    <td className="num">{r.subscriptions}</td>
+                    <td className="num">{formatCount(r.subscriptions)}</td>
                     <td className="num">
                       {formatCount(r.in_msgs)} / {formatCount(r.out_msgs)}
                     </td>

@@ -60,6 +60,6 @@ describe('axis ticks', () => {
     expect(byteTicks(102 * MiB).map(formatBytes)).toEqual(['0 B', '50 MiB', '100 MiB', '150 MiB']);
   });
   it('percent ticks', () => {
-    expect([0, 20, 0.5].map(formatPercentTick)).toEqual(['0%', '20%', '0.5%']);
+    expect([0, 20, 0.5, 0.15, 0.45].map(formatPercentTick)).toEqual(['0%', '20%', '0.5%', '0.15%', '0.45%']);
   });
 });

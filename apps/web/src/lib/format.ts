@@ -126,9 +126,9 @@ export function timeAxisFormatter(spanMs: number): (t: number) => string {
   return formatClock;
 }
 
-/** Percent axis ticks: whole numbers bare ("20%"), fractions with one decimal ("0.5%"). */
+/** Percent axis ticks as exact as the tick is ("20%", "0.5%", "0.15%"), never rounded onto a neighbour. */
 export function formatPercentTick(v: number): string {
-  return `${Number.isInteger(v) ? v : v.toFixed(1)}%`;
+  return `${Number.parseFloat(v.toFixed(2))}%`;
 }
 
 /**
