@@ -120,94 +120,94 @@ function EditorForm({
       <ReadOnlyNotice />
       <form onSubmit={handleSubmit(onValid)} noValidate aria-label="Account">
         <WriteFieldset lockedReason={locked}>
-        <div className="panel">
-          <label className="field" style={{ maxWidth: 320 }}>
-            <span>Name</span>
-            <input {...register('name')} aria-invalid={!!errors.name} autoFocus={!name} />
-            <FieldError error={errors.name} />
-          </label>
-        </div>
+          <div className="panel">
+            <label className="field" style={{ maxWidth: 320 }}>
+              <span>Name</span>
+              <input {...register('name')} aria-invalid={!!errors.name} autoFocus={!name} />
+              <FieldError error={errors.name} />
+            </label>
+          </div>
 
-        <section className="panel" aria-labelledby="users-h">
-          <div className="row">
-            <h2 id="users-h" style={{ margin: 0, flex: 1 }}>
-              Users
-            </h2>
-            <WriteButton onClick={() => users.append(emptyUser())}>Add user</WriteButton>
-          </div>
-          {users.fields.length === 0 && <p className="muted">No users: nobody can connect to this account yet.</p>}
-          <div className="card-list">
-            {users.fields.map((f, i) => (
-              <UserCard key={f.id} index={i} control={control} register={register} setValue={setValue} errors={errors} onRemove={() => users.remove(i)} />
-            ))}
-          </div>
-        </section>
+          <section className="panel" aria-labelledby="users-h">
+            <div className="row">
+              <h2 id="users-h" style={{ margin: 0, flex: 1 }}>
+                Users
+              </h2>
+              <WriteButton onClick={() => users.append(emptyUser())}>Add user</WriteButton>
+            </div>
+            {users.fields.length === 0 && <p className="muted">No users: nobody can connect to this account yet.</p>}
+            <div className="card-list">
+              {users.fields.map((f, i) => (
+                <UserCard key={f.id} index={i} control={control} register={register} setValue={setValue} errors={errors} onRemove={() => users.remove(i)} />
+              ))}
+            </div>
+          </section>
 
-        <section className="panel" aria-labelledby="exports-h">
-          <div className="row">
-            <h2 id="exports-h" style={{ margin: 0, flex: 1 }}>
-              Exports
-            </h2>
-            <WriteButton onClick={() => exports.append(emptyExport())}>Add export</WriteButton>
-          </div>
-          {exports.fields.length === 0 && <p className="muted">Nothing exported: other accounts cannot import from this one.</p>}
-          <div className="card-list">
-            {exports.fields.map((f, i) => (
-              <div className="card" key={f.id} data-testid={`export-${i}`}>
-                <div className="row" style={{ alignItems: 'flex-start' }}>
-                  <label className="field">
-                    <span>Kind</span>
-                    <select {...register(`exports.${i}.kind`)} aria-label={`Export ${i + 1} kind`}>
-                      <option value="stream">stream</option>
-                      <option value="service">service</option>
-                    </select>
-                  </label>
-                  <label className="field" style={{ flex: 2 }}>
-                    <span>Subject</span>
-                    <input {...register(`exports.${i}.subject`)} placeholder="events.>" aria-label={`Export ${i + 1} subject`} aria-invalid={!!errors.exports?.[i]?.subject} />
-                    <FieldError error={errors.exports?.[i]?.subject} />
-                  </label>
-                  <label className="field" style={{ flex: 2 }}>
-                    <span>Only for accounts</span>
-                    <input {...register(`exports.${i}.accounts`)} placeholder="public (any account)" aria-label={`Export ${i + 1} accounts`} aria-invalid={!!errors.exports?.[i]?.accounts} />
-                    <FieldError error={errors.exports?.[i]?.accounts} />
-                  </label>
-                  <ExportResponseType control={control} register={register} index={i} />
-                  <WriteButton className="danger" onClick={() => exports.remove(i)} aria-label={`Remove export ${i + 1}`} style={{ marginTop: 20 }}>
-                    Remove
-                  </WriteButton>
+          <section className="panel" aria-labelledby="exports-h">
+            <div className="row">
+              <h2 id="exports-h" style={{ margin: 0, flex: 1 }}>
+                Exports
+              </h2>
+              <WriteButton onClick={() => exports.append(emptyExport())}>Add export</WriteButton>
+            </div>
+            {exports.fields.length === 0 && <p className="muted">Nothing exported: other accounts cannot import from this one.</p>}
+            <div className="card-list">
+              {exports.fields.map((f, i) => (
+                <div className="card" key={f.id} data-testid={`export-${i}`}>
+                  <div className="row" style={{ alignItems: 'flex-start' }}>
+                    <label className="field">
+                      <span>Kind</span>
+                      <select {...register(`exports.${i}.kind`)} aria-label={`Export ${i + 1} kind`}>
+                        <option value="stream">stream</option>
+                        <option value="service">service</option>
+                      </select>
+                    </label>
+                    <label className="field" style={{ flex: 2 }}>
+                      <span>Subject</span>
+                      <input {...register(`exports.${i}.subject`)} placeholder="events.>" aria-label={`Export ${i + 1} subject`} aria-invalid={!!errors.exports?.[i]?.subject} />
+                      <FieldError error={errors.exports?.[i]?.subject} />
+                    </label>
+                    <label className="field" style={{ flex: 2 }}>
+                      <span>Only for accounts</span>
+                      <input {...register(`exports.${i}.accounts`)} placeholder="public (any account)" aria-label={`Export ${i + 1} accounts`} aria-invalid={!!errors.exports?.[i]?.accounts} />
+                      <FieldError error={errors.exports?.[i]?.accounts} />
+                    </label>
+                    <ExportResponseType control={control} register={register} index={i} />
+                    <WriteButton className="danger" onClick={() => exports.remove(i)} aria-label={`Remove export ${i + 1}`} style={{ marginTop: 20 }}>
+                      Remove
+                    </WriteButton>
+                  </div>
                 </div>
-              </div>
-            ))}
-          </div>
-        </section>
+              ))}
+            </div>
+          </section>
 
-        <section className="panel" aria-labelledby="imports-h">
-          <div className="row">
-            <h2 id="imports-h" style={{ margin: 0, flex: 1 }}>
-              Imports
-            </h2>
-            <WriteButton onClick={() => imports.append(emptyImport())}>Add import</WriteButton>
-          </div>
-          {imports.fields.length === 0 && <p className="muted">Nothing imported.</p>}
-          <datalist id="account-names">
-            {existing.map((n) => (
-              <option key={n} value={n} />
-            ))}
-          </datalist>
-          <div className="card-list">
-            {imports.fields.map((f, i) => (
-              <ImportCard key={f.id} index={i} control={control} register={register} errors={errors} others={others} onRemove={() => imports.remove(i)} />
-            ))}
-          </div>
-        </section>
+          <section className="panel" aria-labelledby="imports-h">
+            <div className="row">
+              <h2 id="imports-h" style={{ margin: 0, flex: 1 }}>
+                Imports
+              </h2>
+              <WriteButton onClick={() => imports.append(emptyImport())}>Add import</WriteButton>
+            </div>
+            {imports.fields.length === 0 && <p className="muted">Nothing imported.</p>}
+            <datalist id="account-names">
+              {existing.map((n) => (
+                <option key={n} value={n} />
+              ))}
+            </datalist>
+            <div className="card-list">
+              {imports.fields.map((f, i) => (
+                <ImportCard key={f.id} index={i} control={control} register={register} errors={errors} others={others} onRemove={() => imports.remove(i)} />
+              ))}
+            </div>
+          </section>
 
-        {Object.keys(errors).length > 0 && formState.isSubmitted && (
-          <div className="alert error" role="alert">
-            Some fields need attention (marked in red) before this can be reviewed.
-          </div>
-        )}
-        {hashError && <div className="alert error" role="alert">{hashError}</div>}
+          {Object.keys(errors).length > 0 && formState.isSubmitted && (
+            <div className="alert error" role="alert">
+              Some fields need attention (marked in red) before this can be reviewed.
+            </div>
+          )}
+          {hashError && <div className="alert error" role="alert">{hashError}</div>}
         </WriteFieldset>
         <div className="row">
           <WriteButton type="submit" className="primary" disabled={!!locked || hashing} disabledReason={locked}>

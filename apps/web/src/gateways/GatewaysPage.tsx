@@ -225,52 +225,52 @@ function GatewayEditor({ config, reload }: { config: ConfigState; reload: () => 
       <p className="muted small">Changes to the gateway block are saved to the config file and need a restart (nats-server does not reload them).</p>
       <form onSubmit={handleSubmit((v) => setAfter(fromForm(options, v)))} noValidate aria-label="Gateway configuration">
         <WriteFieldset lockedReason={locked}>
-        <label className="row" style={{ marginBottom: 8 }}>
-          <input type="checkbox" {...register('enabled')} /> this server accepts and makes gateway connections
-        </label>
-        {enabled && (
-          <>
-            <div className="row" style={{ alignItems: 'flex-start' }}>
-              <label className="field">
-                <span>Gateway name (this cluster)</span>
-                <input {...register('name')} aria-invalid={!!e.name} />
-                {e.name && <span className="field-error">{e.name.message}</span>}
-              </label>
-              <label className="field">
-                <span>Host</span>
-                <input {...register('host')} placeholder="0.0.0.0" />
-              </label>
-              <label className="field">
-                <span>Port</span>
-                <input {...register('port')} inputMode="numeric" size={7} aria-invalid={!!e.port} />
-                {e.port && <span className="field-error">{e.port.message}</span>}
-              </label>
-              <label className="row" style={{ marginTop: 22 }}>
-                <input type="checkbox" {...register('rejectUnknown')} /> reject unknown clusters
-              </label>
-            </div>
-            <h3>Remote gateways</h3>
-            {remotes.fields.length === 0 && <p className="muted">None: this cluster only accepts inbound gateways.</p>}
-            {remotes.fields.map((f, i) => (
-              <div className="row card" key={f.id} style={{ alignItems: 'flex-start', marginBottom: 6 }}>
+          <label className="row" style={{ marginBottom: 8 }}>
+            <input type="checkbox" {...register('enabled')} /> this server accepts and makes gateway connections
+          </label>
+          {enabled && (
+            <>
+              <div className="row" style={{ alignItems: 'flex-start' }}>
                 <label className="field">
-                  <span>Name</span>
-                  <input {...register(`gateways.${i}.name`)} aria-label={`Remote gateway ${i + 1} name`} aria-invalid={!!e.gateways?.[i]?.name} />
-                  {e.gateways?.[i]?.name && <span className="field-error">{e.gateways[i]?.name?.message}</span>}
+                  <span>Gateway name (this cluster)</span>
+                  <input {...register('name')} aria-invalid={!!e.name} />
+                  {e.name && <span className="field-error">{e.name.message}</span>}
                 </label>
-                <label className="field" style={{ flex: 1 }}>
-                  <span>URLs (one per line)</span>
-                  <textarea rows={2} className="mono" {...register(`gateways.${i}.urls`)} aria-label={`Remote gateway ${i + 1} URLs`} aria-invalid={!!e.gateways?.[i]?.urls} />
-                  {e.gateways?.[i]?.urls && <span className="field-error">{e.gateways[i]?.urls?.message}</span>}
+                <label className="field">
+                  <span>Host</span>
+                  <input {...register('host')} placeholder="0.0.0.0" />
                 </label>
-                <WriteButton className="danger" onClick={() => remotes.remove(i)} style={{ marginTop: 20 }} aria-label={`Remove remote gateway ${i + 1}`}>
-                  Remove
-                </WriteButton>
+                <label className="field">
+                  <span>Port</span>
+                  <input {...register('port')} inputMode="numeric" size={7} aria-invalid={!!e.port} />
+                  {e.port && <span className="field-error">{e.port.message}</span>}
+                </label>
+                <label className="row" style={{ marginTop: 22 }}>
+                  <input type="checkbox" {...register('rejectUnknown')} /> reject unknown clusters
+                </label>
               </div>
-            ))}
-            <WriteButton onClick={() => remotes.append({ name: '', urls: '' })}>Add remote gateway</WriteButton>
-          </>
-        )}
+              <h3>Remote gateways</h3>
+              {remotes.fields.length === 0 && <p className="muted">None: this cluster only accepts inbound gateways.</p>}
+              {remotes.fields.map((f, i) => (
+                <div className="row card" key={f.id} style={{ alignItems: 'flex-start', marginBottom: 6 }}>
+                  <label className="field">
+                    <span>Name</span>
+                    <input {...register(`gateways.${i}.name`)} aria-label={`Remote gateway ${i + 1} name`} aria-invalid={!!e.gateways?.[i]?.name} />
+                    {e.gateways?.[i]?.name && <span className="field-error">{e.gateways[i]?.name?.message}</span>}
+                  </label>
+                  <label className="field" style={{ flex: 1 }}>
+                    <span>URLs (one per line)</span>
+                    <textarea rows={2} className="mono" {...register(`gateways.${i}.urls`)} aria-label={`Remote gateway ${i + 1} URLs`} aria-invalid={!!e.gateways?.[i]?.urls} />
+                    {e.gateways?.[i]?.urls && <span className="field-error">{e.gateways[i]?.urls?.message}</span>}
+                  </label>
+                  <WriteButton className="danger" onClick={() => remotes.remove(i)} style={{ marginTop: 20 }} aria-label={`Remove remote gateway ${i + 1}`}>
+                    Remove
+                  </WriteButton>
+                </div>
+              ))}
+              <WriteButton onClick={() => remotes.append({ name: '', urls: '' })}>Add remote gateway</WriteButton>
+            </>
+          )}
         </WriteFieldset>
         <div className="row" style={{ marginTop: 12 }}>
           <WriteButton type="submit" className="primary" disabled={!formState.isDirty || !!locked} disabledReason={locked ?? 'Nothing changed yet'}>

@@ -180,25 +180,25 @@ function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (u:
     <Dialog title="Add console user" onClose={onClose}>
       <form onSubmit={handleSubmit(onValid)} noValidate aria-label="Add console user">
         <WriteFieldset>
-        <label className="field">
-          <span>User name</span>
-          <input {...register('user')} {...invalid('user')} autoComplete="off" spellCheck={false} />
-          <FieldError id="add-user-user-error" message={errors.user?.message} />
-        </label>
-        <label className="field">
-          <span>Password</span>
-          <input type="password" {...register('password')} {...invalid('password')} autoComplete="new-password" />
-          <span className="hint">At least 8 characters. Give it to the user over a safe channel.</span>
-          <FieldError id="add-user-password-error" message={errors.password?.message} />
-        </label>
-        <label className="field">
-          <span>Role</span>
-          <select {...register('role')} {...invalid('role')}>
-            <option value="viewer">viewer — sees everything, changes nothing</option>
-            <option value="admin">admin — may change the configuration and users</option>
-          </select>
-          <FieldError id="add-user-role-error" message={errors.role?.message} />
-        </label>
+          <label className="field">
+            <span>User name</span>
+            <input {...register('user')} {...invalid('user')} autoComplete="off" spellCheck={false} />
+            <FieldError id="add-user-user-error" message={errors.user?.message} />
+          </label>
+          <label className="field">
+            <span>Password</span>
+            <input type="password" {...register('password')} {...invalid('password')} autoComplete="new-password" />
+            <span className="hint">At least 8 characters. Give it to the user over a safe channel.</span>
+            <FieldError id="add-user-password-error" message={errors.password?.message} />
+          </label>
+          <label className="field">
+            <span>Role</span>
+            <select {...register('role')} {...invalid('role')}>
+              <option value="viewer">viewer — sees everything, changes nothing</option>
+              <option value="admin">admin — may change the configuration and users</option>
+            </select>
+            <FieldError id="add-user-role-error" message={errors.role?.message} />
+          </label>
         </WriteFieldset>
         {add.error && <ErrorBox action="add user" error={add.error} />}
         <div className="actions">
