@@ -15,7 +15,7 @@ import { ServerStatsMsgSchema } from './monitor.js';
  *   gets 401 before its body is looked at.
  * - Viewers never see a secret: in every response and event, passwords, tokens, nkey seeds and
  *   bcrypt hashes are replaced by `"[REDACTED]"` (also the old/new values of a config change)
- *   and conf file text is `''`. Admins see what they edit.
+ *   and conf file text is left out (`''` in a revision). Admins see what they edit.
  * - Config revisions are opaque strings. Writes that change the config take the revision they
  *   were based on in `If-Match` (quoted or bare); a stale one gets 409 `REVISION_CONFLICT`.
  *   Responses carrying a revision also set `ETag: "<revision>"`.
@@ -168,7 +168,7 @@ export const ConfigResponseSchema = z.object({
   options: z.record(z.string(), z.unknown()),
   /** The config file path, absent when the server runs without -c. */
   configFile: z.string().optional(),
-  /** The file's text at this revision ('' for viewers). */
+  /** The file's text at this revision (admins only). */
   text: z.string().optional(),
   editable: z.boolean(),
 });
@@ -230,7 +230,8 @@ export type RevisionList = z.output<typeof RevisionListSchema>;
 
 /** GET /api/config/revisions/:id */
 export const RevisionSchema = RevisionSummarySchema.extend({
-  text: z.string(),
+  /** The conf file text ('' for viewers). */
+  text: z.string().default(''),
   options: z.record(z.string(), z.unknown()),
 });
 export type Revision = z.output<typeof RevisionSchema>;

@@ -5,7 +5,8 @@
  * The rule: admins see everything — they edit the conf file, whose text holds the secrets anyway.
  * Viewers never see a secret: values under a secret key (password, token, seed, secret…), the
  * old/new values of a config change whose path ends in such a key, anything shaped like an nkey
- * seed or a bcrypt hash (also inside longer strings), and conf file text (`text`, shown as '').
+ * seed or a bcrypt hash (also inside longer strings), and conf file text (`text` is left out; a
+ * schema that requires it fills in '').
  */
 import { isSecretKey, isSecretPath, REDACTED, scrubSecretValues, type Role } from '@switchboard/shared';
 
@@ -23,10 +24,10 @@ export function redactSecrets(v: unknown): unknown {
   const secretChange = isChange(src) && isSecretPath(src.path as string);
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(src)) {
+    if (k === 'text' && typeof x === 'string') continue;
     let value: unknown;
     if (secretChange && (k === 'old' || k === 'new')) value = REDACTED;
     else if (isSecretKey(k) && x !== undefined && x !== null && typeof x !== 'object') value = REDACTED;
-    else if (k === 'text' && typeof x === 'string') value = '';
     else value = redactSecrets(x);
     // defineProperty: user data (an account named `__proto__`) stays an own key.
     Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
