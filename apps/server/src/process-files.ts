@@ -77,16 +77,23 @@ export function sendSignal(spec: string): string {
   return `signal "${cmd}" ${sig} sent to process ${pids[0]}`;
 }
 
-/** Processes running this command: `switchboard` (or its dist file), or the name this one was invoked by (a `nats-server` symlink finds its kin). */
+/**
+ * Whether a process's argv (from /proc/<pid>/cmdline) runs this command as a server: `switchboard`
+ * (the command, its bundle, or apps/server/dist/cli.js) or the name this one was invoked by (so a
+ * `nats-server` symlink finds its kin, as nats-server finds nats-server processes), and is not
+ * itself sending a signal.
+ */
+export function runsCommand(argv: string[], self: string = commandName()): boolean {
+  const isCommand = (arg: string) => /(^|\/)switchboard(\.js)?$|apps\/server\/dist\/cli\.js$/.test(arg) || (arg !== '' && self !== 'cli' && commandName(arg) === self);
+  return argv.some(isCommand) && !argv.some((a) => /^-(-)?(sl|signal)/.test(a));
+}
+
 function findSwitchboardPids(): number[] {
   const out: number[] = [];
-  const self = commandName();
-  const isCommand = (arg: string) => /(^|\/)switchboard(\.js)?$|apps\/server\/dist\/cli\.js$/.test(arg) || (self !== 'cli' && commandName(arg) === self);
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
     try {
-      const argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-      if (argv.some(isCommand) && !argv.some((a) => /^-(-)?(sl|signal)/.test(a))) out.push(Number(d));
+      if (runsCommand(readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0'))) out.push(Number(d));
     } catch {
       /* process went away */
     }
