@@ -140,6 +140,8 @@ test('the installed switchboard serves clients, monitoring, the console API and 
   const js = await fetch(`${http}${asset}`);
   assert.equal(js.status, 200);
   assert.match(js.headers.get('content-type') ?? '', /javascript/);
+  // Read every body: the console's close waits for a response that a client has not read.
+  assert.ok((await js.arrayBuffer()).byteLength > 1000);
 
   // The console's login: bcrypt, the SQLite store and the session cookie.
   const login = await fetch(`${http}/api/login`, {
@@ -147,7 +149,8 @@ test('the installed switchboard serves clients, monitoring, the console API and 
     headers: { 'content-type': 'application/json', origin: http },
     body: JSON.stringify({ user: 'admin', password: 'packed-admin-pw' }),
   });
-  assert.equal(login.status, 200, await login.clone().text());
+  const loginBody = await login.text();
+  assert.equal(login.status, 200, loginBody);
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
   assert.ok(cookie.includes('='), 'a session cookie is set');
   const me = (await (await fetch(`${http}/api/me`, { headers: { cookie } })).json()) as { user: string; role: string };

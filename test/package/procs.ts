@@ -52,7 +52,7 @@ export async function startCommand(cmd: string, args: string[], opts: { env?: No
       resolve((ended = { code: null, signal: null }));
     });
   });
-  const stop = async (ms = 10_000) => {
+  const stop = async (ms = 30_000) => {
     if (ended) return ended;
     proc.kill('SIGTERM');
     await waitFor(() => !!ended, ms, `${cmd} to exit`).catch(() => proc.kill('SIGKILL'));
