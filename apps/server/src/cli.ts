@@ -133,10 +133,6 @@ async function main(): Promise<void> {
     logger.info(`Starting http monitor on ${monitoring[0]}`);
   }
   let portsFile: string | undefined;
-  if (opts.portsFileDir) {
-    portsFile = writePortsFile(opts.portsFileDir, { nats: listenURLs('nats', opts.host, server.port), ...(monitoring ? { monitoring } : {}) });
-  }
-
   let stopping = false;
   // Exit status as nats-server: 0 after SIGINT or a finished lame duck run, 1 after SIGTERM.
   const stop = async (sig: string, code = 0) => {
@@ -165,6 +161,10 @@ async function main(): Promise<void> {
     logger.debug('Trapped "user defined signal 2" signal');
     void server.lameDuck().then(() => stop('lame duck done'));
   });
+  // Last, as nats-server: whoever waits for the ports file may signal the server at once.
+  if (opts.portsFileDir) {
+    portsFile = writePortsFile(opts.portsFileDir, { nats: listenURLs('nats', opts.host, server.port), ...(monitoring ? { monitoring } : {}) });
+  }
 }
 
 main().catch((e: unknown) => {
