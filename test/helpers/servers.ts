@@ -48,18 +48,16 @@ export async function startProcess(kind: 'switchboard' | 'nats-server', args: st
   let exited = false;
   proc.on('exit', () => (exited = true));
   let portsFile = '';
-  try {
-    // Generous: a loaded 2-core machine takes seconds to start node.
-    await waitFor(() => {
-      if (exited) throw new Error(`${kind} exited: ${out}`);
-      const f = readdirSync(dir).find((n) => n.endsWith('.ports'));
-      if (f) portsFile = join(dir, f);
-      return !!f && readFileSync(portsFile, 'utf8').length > 0;
-    }, 20_000, `${kind} ports file`);
-  } catch (e) {
-    proc.kill('SIGKILL'); // never leave a process behind a failed start
+  await waitFor(() => {
+    if (exited) throw new Error(`${kind} exited: ${out}`);
+    const f = readdirSync(dir).find((n) => n.endsWith('.ports'));
+    if (f) portsFile = join(dir, f);
+    return !!f && readFileSync(portsFile, 'utf8').length > 0;
+  }, 20_000, `${kind} ports file`).catch((e: unknown) => {
+    // Not left running when it is too slow to start (a loaded machine) or broken.
+    proc.kill('SIGKILL');
     throw e;
-  }
+  });
   const ports = JSON.parse(readFileSync(portsFile, 'utf8')) as { nats: string[] };
   const port = Number(new URL(ports.nats[0]).port);
   return {

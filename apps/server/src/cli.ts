@@ -1,12 +1,23 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Server, Logger, SWITCHBOARD_VERSION, VERSION, checkConfigFile, loadConfigFile, layerOverrides, formatError, formatWarning } from '@switchboard/broker';
 import type { OptionsInput } from '@switchboard/shared';
 import { parseFlags, FlagError, USAGE, type Flags } from './flags.js';
 import { listenURLs, writePortsFile, writePidFile, removeQuietly, sendSignal } from './process-files.js';
 import { nkMain } from './nk.js';
-import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { passwdMain } from './passwd.js';
+
+/** The console's web build: apps/web/dist in a checkout, web/ beside dist/ in an installed package. */
+function webBuildDir(): string | undefined {
+  for (const rel of ['../../web/dist', '../web']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(join(dir, 'index.html'))) return dir;
+  }
+  return undefined;
+}
 
 function fail(msg: string): never {
   process.stderr.write(`switchboard: ${msg}\n`);
@@ -114,7 +125,7 @@ async function main(): Promise<void> {
       // Loaded only when asked for: a broker without -m starts without the HTTP stack.
       const { buildConsole, buildMonitoring } = await import('./console/index.js');
       consoleApp = flags.dataDir
-        ? await buildConsole({ server, dataDir: flags.dataDir, configFile: flags.config, log: logger, trustProxy: flags.trustProxy, maxRevisions: flags.maxRevisions, sourceMaps: process.env.SWITCHBOARD_SOURCE_MAPS === '1' })
+        ? await buildConsole({ server, dataDir: flags.dataDir, configFile: flags.config, log: logger, trustProxy: flags.trustProxy, maxRevisions: flags.maxRevisions, sourceMaps: process.env.SWITCHBOARD_SOURCE_MAPS === '1', webDir: webBuildDir() })
         : await buildMonitoring({ server, log: logger });
       await consoleApp.listen({ host: httpHost, port: opts.httpPort === -1 ? 0 : opts.httpPort });
     } catch (e) {
@@ -129,10 +140,6 @@ async function main(): Promise<void> {
     else if (consoleApp.consoleState.ok) logger.info(`Admin console on ${monitoring[0]}/ (state in ${resolve(flags.dataDir)})`);
   }
   let portsFile: string | undefined;
-  if (opts.portsFileDir) {
-    portsFile = writePortsFile(opts.portsFileDir, { nats: listenURLs('nats', opts.host, server.port), ...(monitoring ? { monitoring } : {}) });
-  }
-
   let stopping = false;
   // Exit status as nats-server: 0 after SIGINT or a finished lame duck run, 1 after SIGTERM.
   const stop = async (sig: string, code = 0) => {
@@ -161,6 +168,10 @@ async function main(): Promise<void> {
     logger.debug('Trapped "user defined signal 2" signal');
     void server.lameDuck().then(() => stop('lame duck done'));
   });
+  // Last, as nats-server: whoever waits for the ports file may signal the server at once.
+  if (opts.portsFileDir) {
+    portsFile = writePortsFile(opts.portsFileDir, { nats: listenURLs('nats', opts.host, server.port), ...(monitoring ? { monitoring } : {}) });
+  }
 }
 
 main().catch((e: unknown) => {
