@@ -29,7 +29,8 @@ export interface Usr {
 type Dates = { exp?: number; nbf?: number };
 
 /** An operator with one signing key (`sk`), listed in its JWT. */
-export async function makeOperator(nats: Partial<Operator> = {}, opts: Dates & { v1?: boolean } = {}): Promise<Op> {
+/** `nats` may hold fields @nats-io/jwt does not type (strict_signing_key_usage, assert_server_version). */
+export async function makeOperator(nats: Partial<Operator> & Record<string, unknown> = {}, opts: Dates & { v1?: boolean } = {}): Promise<Op> {
   const kp = createOperator();
   const sk = createOperator();
   const jwt = await encodeOperator('OP', kp, { signing_keys: [sk.getPublicKey()], ...nats }, { ...dates(opts), ...(opts.v1 ? { algorithm: Algorithms.v1 } : {}) });
