@@ -6,7 +6,6 @@ import { listenURLs, writePortsFile, writePidFile, removeQuietly, sendSignal } f
 import { nkMain } from './nk.js';
 import { buildConsole, ConsoleDbError } from './console/index.js';
 import { passwdMain } from './passwd.js';
-import { jwtMain } from './jwt-cli.js';
 
 function fail(msg: string): never {
   process.stderr.write(`switchboard: ${msg}\n`);
@@ -51,7 +50,7 @@ async function main(): Promise<void> {
   // Key tools: `switchboard nk …` (as nats' nk) and `switchboard passwd` (bcrypt hash).
   if (argv[0] === 'nk') process.exit(nkMain(argv.slice(1)));
   if (argv[0] === 'passwd') process.exit(passwdMain(argv.slice(1)));
-  if (argv[0] === 'jwt') process.exit(await jwtMain(argv.slice(1)));
+  if (argv[0] === 'jwt') process.exit(await (await import('./jwt-cli.js')).jwtMain(argv.slice(1)));
   let flags: Flags;
   try {
     flags = parseFlags(argv);
