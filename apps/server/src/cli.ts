@@ -62,6 +62,7 @@ async function main(): Promise<void> {
   // Key tools: `switchboard nk …` (as nats' nk) and `switchboard passwd` (bcrypt hash).
   if (argv[0] === 'nk') process.exit(nkMain(argv.slice(1)));
   if (argv[0] === 'passwd') process.exit(passwdMain(argv.slice(1)));
+  if (argv[0] === 'jwt') process.exit(await (await import('./jwt-cli.js')).jwtMain(argv.slice(1)));
   let flags: Flags;
   try {
     flags = parseFlags(argv);

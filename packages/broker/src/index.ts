@@ -16,3 +16,4 @@ export * from './auth/index.js';
 export * from './monitor/index.js';
 export { SystemEvents, type EventCallback } from './events/system.js';
 export * as sysSubjects from './events/subjects.js';
+export * as jwt from './jwt/index.js';

@@ -12,6 +12,7 @@ import { runLameDuck, type LameDuckState } from './lameduck.js';
 import { planReload, explainChange, type ReloadResult } from './reload.js';
 import type { Change } from '../config/index.js';
 import { applyAccountRules, validateAccountRules } from '../accounts/rules.js';
+import { operatorModeStartErrors } from '../jwt/options.js';
 import { ServerAuth } from '../auth/authenticator.js';
 import { reloadAuthorization } from '../auth/reload.js';
 import type { TLSSocket } from 'node:tls';
@@ -117,7 +118,8 @@ export class Server extends EventEmitter {
     this.globalAccount = new Account(GLOBAL_ACCOUNT);
     this.accounts.set(GLOBAL_ACCOUNT, this.globalAccount);
     this.stallAt = Math.min(this.opts.maxPending / 2, 8 * 1024 * 1024);
-    const accountErrors = validateAccountRules(this.opts);
+    // Operator mode (JWT) is refused here until it is wired in: nats-server's start checks, then the refusal.
+    const accountErrors = [...validateAccountRules(this.opts), ...operatorModeStartErrors(this.opts)];
     if (accountErrors.length > 0) throw new Error(accountErrors.join('\n'));
     applyAccountRules(this, this.opts);
     this.reloadHooks.push((next, _prev, changes) => {
