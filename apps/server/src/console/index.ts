@@ -86,7 +86,9 @@ const DEFAULT_WEB_DIR = resolve(fileURLToPath(new URL('../../../web/dist', impor
 async function baseApp(opts: MonitoringOptions, guard?: (req: FastifyRequest) => void): Promise<FastifyInstance> {
   const log = opts.log ?? silentLog;
   const trustProxy: boolean | string | string[] = opts.trustProxy ?? false;
-  const app: FastifyInstance = Fastify({ logger: opts.logger ?? false, trustProxy: trustProxy as string });
+  // forceCloseConnections: close() ends every connection once the preClose hooks have run (the
+  // broker is down by then); a client that stops reading a response must not keep the process.
+  const app: FastifyInstance = Fastify({ logger: opts.logger ?? false, trustProxy: trustProxy as string, forceCloseConnections: true });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandlers(app, log);
