@@ -5,7 +5,7 @@ export { Logger, type LogOptions } from './server/logger.js';
 export { VERSION, SWITCHBOARD_VERSION, GO_VERSION } from './server/version.js';
 export { Account, GLOBAL_ACCOUNT, SYSTEM_ACCOUNT } from './accounts/account.js';
 export { Sublist, type SublistResult, type SublistEntry, InvalidSubjectError } from './subjects/sublist.js';
-export { isValidSubject, isValidLiteralSubject, hasWildcard, subjectMatches, subjectIsSubsetOf } from './subjects/subject.js';
+
 export { Parser, ProtocolError, parseSize, type ProtocolHandler } from './protocol/parser.js';
 export { ERR, ClosedReason } from './protocol/errors.js';
 export { type ReloadResult, layerOverrides } from './server/reload.js';

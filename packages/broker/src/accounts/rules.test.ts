@@ -5,7 +5,7 @@ import { resolveOptions, type OptionsInput } from '@switchboard/shared';
 import { Server } from '../server/server.js';
 import { Logger } from '../server/logger.js';
 import { Subscription } from '../server/subscription.js';
-import { subjectMatches } from '../subjects/subject.js';
+import { subjectMatches } from '@switchboard/shared';
 import { validateAccountRules, withHeader } from './rules.js';
 import { SubjectTransform } from './transform.js';
 

@@ -1,5 +1,5 @@
 import type { Options, Export, Import } from '@switchboard/shared';
-import { isValidSubject, subjectIsSubsetOf, subjectMatches } from '../subjects/subject.js';
+import { isValidSubject, subjectIsSubsetOf, subjectsCollide, tokenAt } from '@switchboard/shared';
 import { Subscription } from '../server/subscription.js';
 import type { Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
@@ -52,15 +52,8 @@ function authOf(e: Export): ExportAuth {
 /** May `importer` import `subject` from an export of `exportSubject` with this auth? */
 function exportAllows(auth: ExportAuth, exportSubject: string, importer: string, subject: string): boolean {
   if (subject !== exportSubject && !subjectIsSubsetOf(subject, exportSubject)) return false;
-  if (auth.tokenPosition > 0) {
-    const tokens = subject.split('.');
-    return auth.tokenPosition <= tokens.length && tokens[auth.tokenPosition - 1] === importer;
-  }
+  if (auth.tokenPosition > 0) return tokenAt(subject, auth.tokenPosition) === importer;
   return auth.accounts === null || auth.accounts.has(importer);
-}
-
-function collide(a: string, b: string): boolean {
-  return subjectIsSubsetOf(a, b) || subjectIsSubsetOf(b, a) || subjectMatches(a, b.replace(/>|\*/g, 'x')) || subjectMatches(b, a.replace(/>|\*/g, 'x'));
 }
 
 /** A service import that leads, through other accounts' service imports, back to the importer. */
@@ -72,7 +65,7 @@ function findServiceCycles(opts: Options): string[] {
     for (const im of accounts[account]?.imports ?? []) {
       if (!im.service) continue;
       const local = im.to ?? im.service.subject;
-      if (!collide(subject, local)) continue;
+      if (!subjectsCollide(subject, local)) continue;
       if (visited.has(im.service.account)) return true;
       const next = new Set(visited).add(account);
       if (walk(im.service.account, im.service.subject, next, depth + 1)) return true;

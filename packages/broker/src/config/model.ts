@@ -22,9 +22,8 @@ import { Mapper, parseListen, type ConfigWarning } from './model-mapper.js';
 import { parseCluster, parseGateway, parseTls } from './model-network.js';
 import { toPlain, type ConfEntry, type ConfigError, type ConfMap, type Pos } from './parser.js';
 
-export { isValidSubject, type ConfigWarning } from './model-mapper.js';
+export { type ConfigWarning } from './model-mapper.js';
 export { parsePermissions } from './model-auth.js';
-export { subjectIsSubsetMatch } from './model-accounts.js';
 
 export interface MapResult {
   options: OptionsInput;

@@ -20,7 +20,7 @@ import type { Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
 import { Subscription } from '../server/subscription.js';
 import { VERSION } from '../server/version.js';
-import { isValidLiteralSubject, subjectIsSubsetOf } from '../subjects/subject.js';
+import { isValidLiteralSubject, subjectIsSubsetOf } from '@switchboard/shared';
 import { connz, subsz, varz, routez, gatewayz, leafz, accountz, accountInfo, accountStatz, healthz } from '../monitor/index.js';
 import { accountTracker, type AccountTracker } from '../monitor/tracker.js';
 import { serverTotals, totalSubscriptions } from '../monitor/varz.js';

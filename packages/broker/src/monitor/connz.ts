@@ -1,4 +1,4 @@
-import { MonitorError, SORT_OPTIONS, type ConnInfo, type Connz, type ConnzOptions, type SortOpt, type SubDetail } from '@switchboard/shared';
+import { MonitorError, SORT_OPTIONS, subjectsCollide, type ConnInfo, type Connz, type ConnzOptions, type SortOpt, type SubDetail } from '@switchboard/shared';
 import { GLOBAL_ACCOUNT } from '../accounts/account.js';
 import type { Client } from '../server/client.js';
 import type { ClosedClientInfo, Server } from '../server/server.js';
@@ -193,18 +193,6 @@ function fillClosed(cc: ClosedClientInfo, f: FillOpts): ConnInfo {
     } else if (f.subs) ci.subscriptions_list = detail.map((d) => d.subject);
   }
   return ci;
-}
-
-/** Whether some literal subject matches both patterns. */
-export function subjectsCollide(a: string, b: string): boolean {
-  const x = a.split('.');
-  const y = b.split('.');
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    if (x[i] === '>' || y[i] === '>') return true;
-    if (x[i] !== y[i] && x[i] !== '*' && y[i] !== '*') return false;
-  }
-  return x.length === y.length;
 }
 
 /**

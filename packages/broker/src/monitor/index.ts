@@ -2,7 +2,7 @@
  * Monitoring views, each one function with typed options and a typed result, in nats-server's
  * JSON shape. The HTTP endpoints and the $SYS.REQ.SERVER.PING.<X> responders both call them.
  */
-export { connz, subjectsCollide, makeSubDetail, DEFAULT_LIST_SIZE } from './connz.js';
+export { connz, makeSubDetail, DEFAULT_LIST_SIZE } from './connz.js';
 export { varz, serverTotals, totalSubscriptions, type VarzOptions } from './varz.js';
 export { subsz, subszHttpBody, sublistStats } from './subsz.js';
 export { routez, gatewayz, leafz } from './cluster.js';

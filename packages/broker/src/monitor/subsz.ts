@@ -2,7 +2,7 @@ import { MonitorError, type SublistStats, type SubDetail, type Subsz, type Subsz
 import type { Account } from '../accounts/account.js';
 import type { Server } from '../server/server.js';
 import type { Subscription } from '../server/subscription.js';
-import { isValidLiteralSubject, subjectMatches } from '../subjects/subject.js';
+import { isValidLiteralSubject, subjectMatches } from '@switchboard/shared';
 import type { Sublist } from '../subjects/sublist.js';
 import { DEFAULT_LIST_SIZE, makeSubDetail } from './connz.js';
 import { rfc3339 } from './format.js';

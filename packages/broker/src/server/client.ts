@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { Parser, ProtocolError, type ProtocolHandler } from '../protocol/parser.js';
 import { ERR, ClosedReason } from '../protocol/errors.js';
 import { decodeConnect, checkClientInfo } from '../protocol/connect.js';
-import { isValidLiteralSubject, tokenCount } from '../subjects/subject.js';
+import { isValidLiteralSubject, tokenCount } from '@switchboard/shared';
 import { InvalidSubjectError } from '../subjects/sublist.js';
 import type { Account } from '../accounts/account.js';
 import { Outbound } from './outbound.js';

@@ -1,4 +1,4 @@
-import { tokensMatch, isValidSublistSubject } from './subject.js';
+import { tokensMatch, isValidSublistSubject } from '@switchboard/shared';
 
 /** What the sublist stores: anything with a subject and an optional queue group. */
 export interface SublistEntry {
