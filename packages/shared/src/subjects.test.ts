@@ -154,7 +154,7 @@ describe('matching without allocation', () => {
 
 describe('subjectsCollide (nats-server SubjectsCollide)', () => {
   test('examples', () => {
-    for (const [a, b] of [['a.*', 'a.b'], ['a.>', '*.b.c'], ['>', 'x'], ['foo.*', '*.bar'], ['a.b', 'a.b']]) assert.equal(subjectsCollide(a, b), true, `${a} ~ ${b}`);
+    for (const [a, b] of [['a.*', 'a.b'], ['a.>', '*.b.c'], ['>', 'x'], ['foo.*', '*.bar'], ['a.b', 'a.b'], ['a.*.c', 'a.b.*'], ['a.>', 'a.b.c']]) assert.equal(subjectsCollide(a, b), true, `${a} ~ ${b}`);
     for (const [a, b] of [['a.b', 'a.c'], ['a', 'a.>'], ['a.b', 'a.b.c'], ['a.*', 'a.b.c']]) assert.equal(subjectsCollide(a, b), false, `${a} !~ ${b}`);
   });
 
