@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { Logger, Server, loadConfigFile } from '@switchboard/broker';
+import { Logger, createServer, loadConfigFile } from '@switchboard/broker';
 import { buildConsole } from '../../apps/server/src/console/index.js';
 
 /** Same-origin headers for console writes in inject() tests. */
@@ -19,7 +19,7 @@ export async function startConsole(conf = '') {
   writeFileSync(file, `host: 127.0.0.1\nport: -1\n${conf}`);
   const loaded = loadConfigFile(file);
   assert.deepEqual(loaded.errors, []);
-  const server = new Server(loaded.options, { logger: new Logger({ sink: () => {} }), configFile: file });
+  const server = createServer(loaded.options, { logger: new Logger({ sink: () => {} }), configFile: file });
   await server.start();
   const printed: string[] = [];
   const app = await buildConsole({ server, dataDir: join(dir, 'data'), adminPassword: 'secret', print: (l) => printed.push(l), sampleStats: false });

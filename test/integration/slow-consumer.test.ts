@@ -6,7 +6,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type NatsConnection } from 'nats';
-import type { Client, Server } from '@switchboard/broker';
+import type { ClientConnection, Switchboard } from '@switchboard/broker';
 import { startEmbedded, waitFor } from '../helpers/servers.js';
 import { RawConn } from '../helpers/raw.js';
 
@@ -23,7 +23,7 @@ async function stalledSubscriber(port: number, name: string, subject: string): P
   return raw;
 }
 
-function clientNamed(server: Server, name: string): Client | undefined {
+function clientNamed(server: Switchboard, name: string): ClientConnection | undefined {
   for (const c of server.clients.values()) if (c.opts.name === name) return c;
   return undefined;
 }
@@ -103,7 +103,7 @@ describe('slow consumers', () => {
       for (const h of healthy) assert.equal(h.bytes(), published * payload.length);
       assert.ok(pubs.every((p) => !p.isClosed()));
       // The closed connection is on record.
-      const rec = server.closed.find((c) => c.cid === slowCid);
+      const rec = server.monitor.closed.find((c) => c.cid === slowCid);
       assert.equal(rec?.reason, 'Slow Consumer (Pending Bytes)');
     } finally {
       raw?.close();

@@ -15,7 +15,7 @@ import {
   parseConfigText,
   patchConfigText,
   writeConfig,
-  type Server,
+  type Switchboard,
   type ConfigError,
 } from '@switchboard/broker';
 import type { Db } from './db.js';
@@ -82,7 +82,7 @@ export class ConfigStore {
   writeFile: (path: string, text: string) => void = atomicWrite;
 
   constructor(
-    private readonly server: Server,
+    private readonly server: Switchboard,
     private readonly db: Db,
     readonly configFile: string | undefined,
   ) {}

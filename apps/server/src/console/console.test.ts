@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { connect, StringCodec } from 'nats';
 import type { LightMyRequestResponse } from 'fastify';
-import { Logger, Server } from '@switchboard/broker';
+import { Logger, createServer } from '@switchboard/broker';
 import { buildConsole, ConsoleDbError } from './index.js';
 import { waitFor } from '../../../../test/helpers/servers.js';
 import { ORIGIN, login, startConsole } from '../../../../test/helpers/console.js';
@@ -248,7 +248,7 @@ describe('console state', () => {
   test('a corrupt database is reported, not recreated', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'console-db-'));
     writeFileSync(join(dir, 'console.db'), 'this is not a database '.repeat(100));
-    const server = new Server({ host: '127.0.0.1', port: -1 }, { logger: new Logger({ sink: () => {} }) });
+    const server = createServer({ host: '127.0.0.1', port: -1 }, { logger: new Logger({ sink: () => {} }) });
     await assert.rejects(buildConsole({ server, dataDir: dir, print: () => {} }), (e: Error) => e instanceof ConsoleDbError && /corrupt or unreadable/.test(e.message));
     assert.match(readFileSync(join(dir, 'console.db'), 'utf8'), /not a database/);
     rmSync(dir, { recursive: true, force: true });
@@ -257,7 +257,7 @@ describe('console state', () => {
   test('generated admin password printed once; state persists across restarts; rate-limited login', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'console-db-'));
     const mk = async () => {
-      const server = new Server({ host: '127.0.0.1', port: -1 }, { logger: new Logger({ sink: () => {} }) });
+      const server = createServer({ host: '127.0.0.1', port: -1 }, { logger: new Logger({ sink: () => {} }) });
       await server.start();
       const printed: string[] = [];
       const app = await buildConsole({ server, dataDir: dir, print: (l) => printed.push(l), sampleStats: false, loginAttemptsPerMinute: 3, adminPassword: '' });

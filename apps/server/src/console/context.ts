@@ -2,7 +2,7 @@
 import type {} from '@fastify/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Server } from '@switchboard/broker';
+import type { Switchboard } from '@switchboard/broker';
 import type { Role } from '@switchboard/shared';
 import type { AuditLog } from './audit.js';
 import { SESSION_COOKIE, type LoginLimiter, type SessionUser, type UserStore } from './auth.js';
@@ -13,7 +13,7 @@ import type { EventHub } from './events.js';
 import type { StatsSampler } from './sampler.js';
 
 export interface ConsoleContext {
-  server: Server;
+  server: Switchboard;
   db: Db;
   users: UserStore;
   audit: AuditLog;

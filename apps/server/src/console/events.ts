@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { ConsoleEvent, SseEventType } from '@switchboard/shared';
-import type { Server } from '@switchboard/broker';
+import type { ServerEvents, Switchboard } from '@switchboard/broker';
 import type { AuditLog } from './audit.js';
 
 export function eventTypeOf(subject: string): SseEventType | null {
@@ -33,7 +33,7 @@ export class EventHub {
   cut = 0;
 
   constructor(
-    private readonly server: Server,
+    private readonly server: Switchboard,
     audit: AuditLog,
     readonly maxBufferedBytes = 1024 * 1024,
   ) {
@@ -49,7 +49,7 @@ export class EventHub {
         /* no system account */
       }
     }
-    const on = (ev: string, type: SseEventType) => {
+    const on = (ev: keyof ServerEvents, type: SseEventType) => {
       const fn = (data: unknown) => this.broadcast(type, data);
       server.on(ev, fn);
       this.cleanups.push(() => server.off(ev, fn));

@@ -1,5 +1,5 @@
 /*
- * The console: a Fastify app composed of small plugins around one broker `Server` —
+ * The console: a Fastify app composed of small plugins around one broker server (`Switchboard`) —
  * nats-server's monitoring endpoints, /metrics, the admin API (/api), live events (SSE), STATSZ
  * history, the OpenAPI document and the web build. `buildConsole()` returns the Fastify instance
  * (tests use inject(); the CLI listens). Closing it stops the broker first, then HTTP.
@@ -11,7 +11,7 @@ import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SWITCHBOARD_VERSION, type Server } from '@switchboard/broker';
+import { SWITCHBOARD_VERSION, type Switchboard } from '@switchboard/broker';
 import { AuditLog } from './audit.js';
 import { checkSameOrigin, LoginLimiter, SESSION_COOKIE, UserStore } from './auth.js';
 import { ConfigStore } from './config-store.js';
@@ -32,7 +32,7 @@ import { StatsSampler } from './sampler.js';
 export { ConsoleDbError } from './db.js';
 
 export interface ConsoleOptions {
-  server: Server;
+  server: Switchboard;
   /** Where console.db lives (default ./data). */
   dataDir?: string;
   /** The conf file the console edits (default server.configFile). */

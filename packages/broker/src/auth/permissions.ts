@@ -15,7 +15,7 @@
  *   `maxMsgs` times within `expires` (negative or zero = unlimited for the check).
  */
 import { hasWildcard, splitTokens, subjectIsSubsetOf, tokensMatch, type Permissions, type SubjectPermission } from '@switchboard/shared';
-import type { ClientPermissions } from '../server/client.js';
+import type { ClientPermissions } from '../contracts/index.js';
 
 /** Publish results cached per connection (nats-server keeps 128; we keep more, same pruning idea). */
 export const PUB_CACHE_MAX = 1024;

@@ -6,7 +6,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Parser, ProtocolError, parseSize, type ProtocolHandler } from './parser.js';
+import { OpTable, Parser, ProtocolError, parseSize, splitArgs, type LineOp, type MsgOp } from './parser.js';
+import { CLIENT_OPS, PING, PONG, type ClientOpHandler, type PingHandler } from './client-ops.js';
 
 type Ev =
   | ['PUB', string, string, string]
@@ -21,7 +22,7 @@ type Ev =
   | ['ERR', string];
 
 /** A handler that records every op; payloads are copied (the parser may reuse its buffers). */
-class Recorder implements ProtocolHandler {
+class Recorder implements ClientOpHandler {
   events: Ev[] = [];
   onAuthBypass(): boolean {
     return true;
@@ -62,9 +63,9 @@ interface Outcome {
   error: string | null;
 }
 
-function parseChunks(chunks: Buffer[], setup?: (p: Parser) => void): Outcome {
+function parseChunks(chunks: Buffer[], setup?: (p: Parser<ClientOpHandler>) => void): Outcome {
   const r = new Recorder();
-  const p = new Parser(r);
+  const p = new Parser(r, CLIENT_OPS);
   p.headers = true;
   setup?.(p);
   try {
@@ -237,5 +238,81 @@ describe('parser', () => {
     assert.equal(size('-1'), -1);
     assert.equal(size('+1'), -1);
     assert.equal(size('1a'), -1);
+  });
+});
+
+// ---- another connection kind: a table of its own, the same scan loop ------------------------
+
+/** A route-like protocol: `RS+ <account> <subject>` lines and `RMSG <account> <subject> <size>` messages. */
+interface ToyRouteHandler extends PingHandler {
+  events: string[];
+  onAuthBypass(): boolean;
+  onRemoteSub(account: string, subject: string): void;
+  onRoutedMsg(account: string, subject: string, payload: string): void;
+}
+
+const RS_PLUS: LineOp<ToyRouteHandler> = {
+  name: 'rs+',
+  hasArgs: true,
+  run(h, _p, buf, s, e) {
+    const a = splitArgs(buf, s, e, true);
+    if (a.n !== 2) throw new ProtocolError('protocol', 'RS+ Parse Error');
+    h.onRemoteSub(buf.latin1Slice(a.s[0], a.e[0]), buf.latin1Slice(a.s[1], a.e[1]));
+  },
+};
+let routedAccount = '';
+const RMSG: MsgOp<ToyRouteHandler> = {
+  name: 'rmsg',
+  hasArgs: true,
+  payload: true,
+  header(p, buf, s, e) {
+    const a = splitArgs(buf, s, e, false);
+    if (a.n !== 3) throw new ProtocolError('protocol', 'RMSG Parse Error');
+    routedAccount = buf.latin1Slice(a.s[0], a.e[0]);
+    p.msg.subject = p.subjectAt(buf, a.s[1], a.e[1]);
+    return parseSize(buf, a.s[2], a.e[2]);
+  },
+  deliver(h, p, buf, start, end) {
+    h.onRoutedMsg(routedAccount, p.msg.subject, buf.toString('latin1', start, end));
+  },
+};
+const TOY_ROUTE_OPS = new OpTable<ToyRouteHandler>([RMSG, RS_PLUS, PING, PONG]);
+
+describe('op tables', () => {
+  const toy = (): ToyRouteHandler => ({
+    events: [],
+    onAuthBypass: () => true,
+    onPing() {
+      this.events.push('PING');
+    },
+    onPong() {
+      this.events.push('PONG');
+    },
+    onRemoteSub(account, subject) {
+      this.events.push(`RS+ ${account} ${subject}`);
+    },
+    onRoutedMsg(account, subject, payload) {
+      this.events.push(`RMSG ${account} ${subject} ${JSON.stringify(payload)}`);
+    },
+  });
+  const stream = Buffer.from('RS+ $G foo.>\r\nrmsg A foo.bar 5\r\nhe\r\no\r\nPING\r\nRS+ B x\r\n', 'latin1');
+  const want = ['RS+ $G foo.>', 'RMSG A foo.bar "he\\r\\no"', 'PING', 'RS+ B x'];
+
+  test('a new kind is a new table: its ops parse, split anywhere, through the same loop', () => {
+    fc.assert(
+      fc.property(cuts, (at) => {
+        const h = toy();
+        const p = new Parser(h, TOY_ROUTE_OPS);
+        for (const c of split(stream, at)) p.parse(c);
+        assert.deepEqual(h.events, want);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('ops of another table are unknown', () => {
+    const h = toy();
+    assert.throws(() => new Parser(h, TOY_ROUTE_OPS).parse(Buffer.from('PUB a 1\r\nx\r\n')), (e: unknown) => e instanceof ProtocolError && e.kind === 'unknown_op');
+    assert.equal(parseChunks([Buffer.from('RS+ A b\r\n')]).error, 'unknown_op');
   });
 });

@@ -1,5 +1,4 @@
 import { OptionsSchema, type Options, type OptionsInput } from '@switchboard/shared';
-import { validateAccountRules } from '../accounts/rules.js';
 import { loadConfigFile, diffOptions, blockingChanges, reloadRefusal, explainChange, formatError, type Change } from '../config/index.js';
 
 export interface ReloadResult {
@@ -30,10 +29,16 @@ export interface ReloadPlan {
 
 /**
  * Works out what a reload would do, without touching the server: read the file (or take the
- * given options), lay the command-line flags over it, validate, and diff against what runs.
- * Any change that needs a restart refuses the whole reload, as in nats-server.
+ * given options), lay the command-line flags over it, validate (the schema, then `validate`:
+ * the modules' own checks), and diff against what runs. Any change that needs a restart
+ * refuses the whole reload, as in nats-server.
  */
-export function planReload(current: Options, source: { configFile?: string; options?: OptionsInput }, overrides: OptionsInput): ReloadPlan {
+export function planReload(
+  current: Options,
+  source: { configFile?: string; options?: OptionsInput },
+  overrides: OptionsInput,
+  validate: (next: Options) => string[] = () => [],
+): ReloadPlan {
   const refuse = (errors: string[], warnings: string[] = [], changes: Change[] = []): ReloadPlan => ({
     next: null,
     result: { ok: false, applied: false, changes, errors, warnings },
@@ -55,8 +60,8 @@ export function planReload(current: Options, source: { configFile?: string; opti
     return refuse(parsed.error.issues.map((i) => `invalid value for ${i.path.join('.') || 'options'}: ${i.message}`), warnings);
   }
   const next = parsed.data;
-  const accountErrors = validateAccountRules(next);
-  if (accountErrors.length > 0) return refuse(accountErrors, warnings);
+  const invalid = validate(next);
+  if (invalid.length > 0) return refuse(invalid, warnings);
   const changes = diffOptions(current, next);
   const blocking = blockingChanges(changes);
   if (blocking.length > 0) return refuse(blocking.map(reloadRefusal), warnings, changes);

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { resolveOptions, type OptionsInput } from '@switchboard/shared';
-import { Server } from '../server/server.js';
-import { Logger } from '../server/logger.js';
-import { Subscription } from '../server/subscription.js';
 import { subjectMatches } from '@switchboard/shared';
-import { validateAccountRules, withHeader } from './rules.js';
+import { validateAccountRules } from '../config/account-rules.js';
+import { Logger } from '../log/logger.js';
+import { createServer } from '../switchboard.js';
+import { withHeader } from './accounts.js';
 import { SubjectTransform } from './transform.js';
 
 const quiet = () => new Logger({ sink: () => {} });
@@ -126,15 +126,15 @@ test('property: a message reaches exactly the subscribers the export/import rule
       }
       const opts = resolveOptions({ accounts });
       if (validateAccountRules(opts).length > 0) return; // the generator may make a cycle; config load refuses those
-      const server = new Server({ accounts }, { logger: quiet() });
+      const server = createServer({ accounts }, { logger: quiet() });
       const got: string[] = [];
       w.subs.forEach((s, i) => {
         const acc = server.accounts.get(s.account)!;
-        acc.sublist.insert(Subscription.internal(s.pattern, `obs${i}`, (_sub, _from, subject) => (got.push(`${i}:${subject}`), true)));
+        acc.addInternalSub({ subject: s.pattern, sid: `obs${i}`, advertise: true, handler: (_sub, _from, subject) => (got.push(`${i}:${subject}`), true) });
       });
       for (const p of w.pubs) {
         got.length = 0;
-        server.route(null, server.accounts.get(p.account)!, p.subject, '', -1, Buffer.from('x'), 0, 1);
+        server.deliverMessage(null, server.accounts.get(p.account)!, p.subject, '', -1, Buffer.from('x'), 0, 1);
         assert.deepEqual([...got].sort(), expected(w, p.account, p.subject).sort(), `publish ${p.account}/${p.subject}`);
       }
     }),

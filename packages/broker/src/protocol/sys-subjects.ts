@@ -1,4 +1,6 @@
 /** $SYS subjects and event types of nats-server 2.9.10 (events.go). `%s` is filled by sprintf(). */
+import type { ExtExport, ExtImport, Options } from '@switchboard/shared';
+import { SYSTEM_ACCOUNT } from './accounts.js';
 
 export const CONNECT_EVENT_SUBJ = '$SYS.ACCOUNT.%s.CONNECT';
 export const DISCONNECT_EVENT_SUBJ = '$SYS.ACCOUNT.%s.DISCONNECT';
@@ -35,4 +37,30 @@ export const ORPHAN_CHECK_MS = 3 * EVENTS_HB_INTERVAL_MS;
 export function sprintf(format: string, ...args: string[]): string {
   let i = 0;
   return format.replace(/%s/g, () => args[i++] ?? '');
+}
+
+/** The system account's name (`system_account`, default `$SYS`), or undefined with `no_system_account`. */
+export function systemAccountName(opts: Pick<Options, 'noSystemAccount' | 'systemAccount'>): string | undefined {
+  if (opts.noSystemAccount) return undefined;
+  return opts.systemAccount ?? SYSTEM_ACCOUNT;
+}
+
+/** Exports the system account always has (accountz). */
+export function systemExports(): ExtExport[] {
+  return [
+    { subject: sprintf(ACC_DIRECT_REQ_SUBJ, '*', 'CONNZ'), type: 'service', response_type: 'Streamed' },
+    { subject: sprintf(ACC_DIRECT_REQ_SUBJ, '*', 'STATZ'), type: 'service', response_type: 'Streamed' },
+  ];
+}
+
+/** The automatic service imports of a non-system account from the system account `sys` (accountz). */
+export function systemImports(sys: string, accountName: string): ExtImport[] {
+  if (accountName === sys) return [];
+  const imp = (subject: string, to: string): ExtImport => ({ subject, account: sys, to, type: 'service', invalid: false, share: false, tracking: false });
+  const connz = sprintf(ACC_DIRECT_REQ_SUBJ, accountName, 'CONNZ');
+  return [
+    imp(sprintf(ACC_PING_REQ_SUBJ, 'CONNZ'), connz),
+    imp(sprintf(SERVER_PING_REQ_SUBJ, 'CONNZ'), connz),
+    imp(sprintf(ACC_PING_REQ_SUBJ, 'STATZ'), sprintf(ACC_DIRECT_REQ_SUBJ, accountName, 'STATZ')),
+  ];
 }

@@ -2,54 +2,19 @@ import { EventEmitter } from 'node:events';
 import { createServer, type Server as NetServer, type Socket, type AddressInfo } from 'node:net';
 import { createServer as createServerKey } from '@nats-io/nkeys';
 import { resolveOptions, type Options, type OptionsInput } from '@switchboard/shared';
-import { Account, GLOBAL_ACCOUNT } from '../accounts/account.js';
+import type { Change } from '../config/index.js';
+import type { AccountSource, AuthResult, Authenticator, BrokerModule, ChangeSet, ClientBinding, ConnectionView, AccountRef, ServerStats, ServerView } from '../contracts/index.js';
+import { Logger } from '../log/logger.js';
+import type { ConnectOptions } from '../protocol/connect.js';
 import { ERR, ClosedReason } from '../protocol/errors.js';
-import { Client, type ConnectOptions } from './client.js';
-import type { Subscription } from './subscription.js';
-import { Logger } from './logger.js';
-import { VERSION, GO_VERSION } from './version.js';
+import { VERSION, GO_VERSION, SWITCHBOARD_VERSION } from '../protocol/version.js';
+import type { Account, InterestSink } from './account.js';
+import { AccountRegistry } from './accounts.js';
+import { ClientConnection, type ClientHost } from './client.js';
+import type { Connection } from './connection.js';
+import { Delivery } from './delivery.js';
 import { runLameDuck, type LameDuckState } from './lameduck.js';
 import { planReload, explainChange, type ReloadResult } from './reload.js';
-import type { Change } from '../config/index.js';
-import { applyAccountRules, validateAccountRules } from '../accounts/rules.js';
-import { ServerAuth } from '../auth/authenticator.js';
-import { reloadAuthorization } from '../auth/reload.js';
-import type { TLSSocket } from 'node:tls';
-import { SystemEvents } from '../events/system.js';
-
-export interface ServerStats {
-  inMsgs: number;
-  outMsgs: number;
-  inBytes: number;
-  outBytes: number;
-  slowConsumers: number;
-  totalConnections: number;
-}
-
-/** What /connz needs of a closed connection. */
-export interface ClosedClientInfo {
-  cid: number;
-  host: string;
-  port: number;
-  start: Date;
-  stop: Date;
-  reason: string;
-  name?: string;
-  lang?: string;
-  version?: string;
-  account: string;
-  user?: string;
-  inMsgs: number;
-  outMsgs: number;
-  inBytes: number;
-  outBytes: number;
-  rtt: number;
-  subscriptions: string[];
-  /** Last activity before the close (connz `last_activity`, `idle`). */
-  lastActivity?: Date;
-  /** The subscriptions at close time (connz `subs=detail`). */
-  subsDetail?: { subject: string; queue: string | null; sid: string; msgs: number; max: number }[];
-}
 
 export interface ServerDeps {
   logger?: Logger;
@@ -59,10 +24,15 @@ export interface ServerDeps {
   overrides?: OptionsInput;
 }
 
-/** Applies the reloadable part of a change set to subsystems (auth, accounts…). */
-export type ReloadHook = (next: Options, prev: Options, changes: Change[]) => void;
-
-const CLOSED_HISTORY = 10_000;
+/** The server's public events (the console listens to them). */
+export interface ServerEvents {
+  ready: [];
+  shutdown: [];
+  reload: [ReloadResult];
+  'ldm:start': [LameDuckState];
+  'ldm:progress': [LameDuckState];
+  'ldm:done': [LameDuckState];
+}
 
 /** Milliseconds as Go prints a time.Duration (`10s`, `1.5s`, `200ms`, `2m0s`). */
 function goDuration(ms: number): string {
@@ -72,40 +42,48 @@ function goDuration(ms: number): string {
   return `${m}m${(ms - m * 60_000) / 1000}s`;
 }
 
+function changeSet(prev: Options, next: Options, changes: readonly Change[]): ChangeSet {
+  return {
+    prev,
+    next,
+    changes,
+    touches: (...keys) => changes.some((c) => keys.some((k) => c.path === k || c.path.startsWith(`${k}.`))),
+  };
+}
+
 /**
- * A NATS server: listens for clients, routes messages through account sublists, keeps stats.
- * Events: 'ready', 'client:connect' (Client), 'client:close' (Client), 'shutdown'.
+ * The broker core: the client listener, the connections, the account registry and delivery,
+ * stats, reload plumbing, lame duck and shutdown. Everything else (authentication, account
+ * sources, monitoring records, $SYS events; later routes and gateways) is a `BrokerModule`
+ * registered by the composition root (`createServer` in src/index.ts), and reaches the core
+ * only through the contracts.
  */
-export class Server extends EventEmitter {
+export class Server extends EventEmitter<ServerEvents> implements ServerView, ClientHost {
   opts: Options;
   readonly logger: Logger;
   readonly serverId: string;
-  readonly clients = new Map<number, Client>();
-  readonly accounts = new Map<string, Account>();
-  readonly globalAccount: Account;
+  readonly clients = new Map<number, ClientConnection>();
   readonly stats: ServerStats = { inMsgs: 0, outMsgs: 0, inBytes: 0, outBytes: 0, slowConsumers: 0, totalConnections: 0 };
-  readonly closed: ClosedClientInfo[] = [];
   readonly startTime = new Date();
   configLoadTime = new Date();
+  readonly delivery: Delivery;
+  readonly registry: AccountRegistry;
+  readonly configFile: string | undefined;
+  readonly overrides: OptionsInput;
+  /** Set while in lame duck mode; observable progress for the console. */
+  lameDuckState: LameDuckState | null = null;
 
   private listener: NetServer | null = null;
   private cidCounter = 0;
-  private flushQueue: Client[] = [];
+  private flushQueue: Connection[] = [];
   private flushScheduled = false;
   private shuttingDown = false;
-  /** Set while in lame duck mode; observable progress for the console. */
-  lameDuckState: LameDuckState | null = null;
-  readonly configFile: string | undefined;
-  readonly overrides: OptionsInput;
-  /** Subsystems that re-apply themselves on reload, in registration order. */
-  readonly reloadHooks: ReloadHook[] = [];
   private infoBase: Record<string, unknown> = {};
-  /** Producers stall when a subscriber's queue passes this. */
-  stallAt: number;
-  /** Authentication, permissions binding and client TLS (src/auth). */
-  readonly auth: ServerAuth;
-  /** The system account, its $SYS events and the in-process $SYS API (src/events). */
-  readonly events: SystemEvents;
+  /** Modules in registration order: hooks run in this order (shutdown in reverse). */
+  private readonly modules: BrokerModule[] = [];
+  /** The modules that watch interest, so a SUB costs nothing more when none does. */
+  private readonly interestWatchers: BrokerModule[] = [];
+  private readonly authenticators: Authenticator[] = [];
 
   constructor(input: OptionsInput = {}, deps: ServerDeps = {}) {
     super();
@@ -114,23 +92,54 @@ export class Server extends EventEmitter {
     this.opts = resolveOptions(input);
     this.logger = deps.logger ?? new Logger({ debug: this.opts.debug, trace: this.opts.trace, logtime: this.opts.logtime, logFile: this.opts.logFile });
     this.serverId = createServerKey().getPublicKey();
-    this.globalAccount = new Account(GLOBAL_ACCOUNT);
-    this.accounts.set(GLOBAL_ACCOUNT, this.globalAccount);
-    this.stallAt = Math.min(this.opts.maxPending / 2, 8 * 1024 * 1024);
-    const accountErrors = validateAccountRules(this.opts);
-    if (accountErrors.length > 0) throw new Error(accountErrors.join('\n'));
-    applyAccountRules(this, this.opts);
-    this.reloadHooks.push((next, _prev, changes) => {
-      if (changes.some((c) => c.path === 'accounts' || c.path.startsWith('accounts.'))) applyAccountRules(this, next);
-    });
-    this.auth = new ServerAuth(this);
-    this.reloadHooks.push((next) => void reloadAuthorization(this, next));
-    this.events = new SystemEvents(this);
-    this.rebuildInfo();
+    this.delivery = new Delivery(this.opts.maxPending);
+    this.registry = new AccountRegistry(this.interestChanged, this.delivery, () => this.name);
   }
+
+  // ---- composition -------------------------------------------------------------------------
+
+  /** Adds a module; its hooks run after those of the modules registered before it. */
+  register(module: BrokerModule): void {
+    this.modules.push(module);
+    if (module.interestChanged !== undefined) this.interestWatchers.push(module);
+  }
+
+  /** Adds an authenticator; earlier ones are asked first. */
+  addAuthenticator(a: Authenticator): void {
+    this.authenticators.push(a);
+  }
+
+  addAccountSource(source: AccountSource): void {
+    this.registry.addSource(source);
+  }
+
+  /** Every module's objections to `next` (none: it can be used). */
+  validate(next: Options): string[] {
+    const errors: string[] = [];
+    for (const m of this.modules) if (m.validate) errors.push(...m.validate(next));
+    return errors;
+  }
+
+  /** The interest seam: every sublist insert and remove, internal subscriptions included, passes here. */
+  private readonly interestChanged: InterestSink = (account, sub, added) => {
+    const watchers = this.interestWatchers;
+    if (watchers.length === 0) return;
+    const change = { account, sub, added };
+    for (let i = 0; i < watchers.length; i++) watchers[i].interestChanged!(change);
+  };
+
+  // ---- views -------------------------------------------------------------------------------
 
   get name(): string {
     return this.opts.serverName ?? this.serverId;
+  }
+
+  get accounts(): ReadonlyMap<string, Account> {
+    return this.registry.accounts;
+  }
+
+  get globalAccount(): Account {
+    return this.registry.globalAccount;
   }
 
   /** The bound client port (after start). */
@@ -148,11 +157,29 @@ export class Server extends EventEmitter {
     return this.listener !== null && !this.shuttingDown;
   }
 
+  get stallAt(): number {
+    return this.delivery.stallAt;
+  }
+
+  getOrCreateAccount(name: string): Account {
+    return this.registry.getOrCreate(name);
+  }
+
+  refreshAccounts(): void {
+    this.registry.refresh();
+  }
+
+  deliverMessage(from: ConnectionView | null, account: AccountRef, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, noForward = false): boolean {
+    return this.delivery.deliver(from as Connection | null, account as Account, subject, reply, hdr, buf, start, end, noForward);
+  }
+
+  // ---- start -------------------------------------------------------------------------------
+
   async start(): Promise<void> {
     const log = this.logger;
-    log.info(`Starting nats-server`);
-    log.info(`  Version:  ${VERSION}`);
-    log.info(`  Git:      [not set]`);
+    log.info('Starting switchboard');
+    log.info(`  Version:  ${SWITCHBOARD_VERSION}`);
+    log.info(`  Protocol: nats-server ${VERSION} (proto 1)`);
     log.info(`  Name:     ${this.name}`);
     log.info(`  ID:       ${this.serverId}`);
     const listener = createServer({ noDelay: true }, (socket) => this.accept(socket));
@@ -168,10 +195,12 @@ export class Server extends EventEmitter {
     this.listener = listener;
     this.rebuildInfo();
     log.info(`Listening for client connections on ${this.opts.host}:${this.port}`);
-    this.events.start();
+    for (const m of this.modules) m.start?.();
     log.info('Server is ready');
     this.emit('ready');
   }
+
+  // ---- INFO and authentication -------------------------------------------------------------
 
   /** INFO fields in nats-server's order (server.go: Info). */
   rebuildInfo(): void {
@@ -196,54 +225,59 @@ export class Server extends EventEmitter {
       port,
       headers: !o.noHeaderSupport,
     };
-    Object.assign(info, this.auth.infoFields());
+    for (const a of this.authenticators) Object.assign(info, a.infoFields());
     info.max_payload = o.maxPayload;
     this.infoBase = info;
   }
 
   /** The INFO line for a client (with its id, IP and, when needed, a nonce). */
-  infoLineFor(client: Client, extra: Record<string, unknown> = {}): Buffer {
+  infoLineFor(client: ClientConnection, extra: Record<string, unknown> = {}): Buffer {
     const info: Record<string, unknown> = { ...this.infoBase };
     info.max_payload = client.maxPayload;
     info.client_id = client.cid;
     info.client_ip = client.host;
-    Object.assign(info, this.infoExtras(client), extra);
+    for (const a of this.authenticators) if (a.infoFor) Object.assign(info, a.infoFor(client));
+    Object.assign(info, extra);
     return Buffer.from(`INFO ${JSON.stringify(info)} \r\n`);
   }
 
-  // ---- hooks for authentication (delegated to src/auth) --------------------------------------
-
   /** Whether clients must authenticate (CONNECT first). */
   authRequired(): boolean {
-    return this.auth.required;
-  }
-
-  /** Extra INFO fields for one client (e.g. nonce). */
-  protected infoExtras(client: Client): Record<string, unknown> {
-    return this.auth.infoExtras(client);
+    for (const a of this.authenticators) if (a.required) return true;
+    return false;
   }
 
   authTimeoutSeconds(): number {
-    return this.auth.authTimeoutSeconds();
+    let secs = 0;
+    for (const a of this.authenticators) secs = Math.max(secs, a.timeoutSeconds());
+    return secs > 0 ? secs : 2;
   }
 
-  /** Decides a CONNECT; binds account/permissions on success. */
-  authenticate(client: Client, opts: ConnectOptions): boolean | Promise<boolean> {
-    return this.auth.authenticateConnect(client, opts);
+  secureSocket(client: ClientConnection, infoLine: Buffer): Socket | null {
+    for (const a of this.authenticators) {
+      const s = a.secure?.(client, infoLine) ?? null;
+      if (s !== null) return s;
+    }
+    return null;
   }
 
-  /** Binds the no_auth_user to a client that skipped CONNECT; false when there is none. */
-  bindNoAuthUser(client: Client): boolean {
-    return this.auth.bindNoAuthUser(client);
+  /** Asks the authenticators in order; the first that answers decides (a Promise for a slow check). */
+  authenticate(client: ClientConnection, connect: ConnectOptions, from = 0): AuthResult | Promise<AuthResult> {
+    const auths = this.authenticators;
+    for (let i = from; i < auths.length; i++) {
+      const r = auths[i].authenticate(client, connect);
+      if (r instanceof Promise) return r.then((v) => (v === undefined ? this.authenticate(client, connect, i + 1) : v));
+      if (r !== undefined) return r;
+    }
+    return this.authRequired() ? false : undefined;
   }
 
-  /** With client TLS: sends INFO in plaintext, starts the handshake, returns the socket to use. */
-  secureSocket(client: Client, infoLine: Buffer): TLSSocket | null {
-    return this.auth.secureSocket(client, infoLine);
-  }
-
-  authFailed(client: Client): void {
-    this.events.authError(client);
+  bypassAuth(client: ClientConnection): ClientBinding | null {
+    for (const a of this.authenticators) {
+      const b = a.bypass?.(client) ?? null;
+      if (b !== null) return b;
+    }
+    return null;
   }
 
   // ---- connections -------------------------------------------------------------------------
@@ -254,7 +288,7 @@ export class Server extends EventEmitter {
       return;
     }
     const cid = ++this.cidCounter;
-    const client = new Client(this, cid, socket, this.globalAccount);
+    const client = new ClientConnection(this, cid, socket, this.globalAccount);
     if (this.clients.size >= this.opts.maxConnections) {
       client.begin(this.infoLineFor(client), false);
       this.logger.error(`${client.label} - Maximum Connections Exceeded`);
@@ -270,130 +304,39 @@ export class Server extends EventEmitter {
   }
 
   /** Called by a client once its CONNECT was accepted. */
-  clientConnected(client: Client): void {
+  clientConnected(client: ClientConnection): void {
     client.account.numClients++;
-    this.emit('client:connect', client);
+    for (const m of this.modules) m.clientConnected?.(client);
+  }
+
+  clientAuthFailed(client: ClientConnection): void {
+    for (const m of this.modules) m.clientAuthFailed?.(client);
   }
 
   /** Called exactly once by a client when it closes. */
-  clientClosed(client: Client): void {
+  clientClosed(client: ClientConnection): void {
     if (!this.clients.delete(client.cid)) return;
     this.stats.inMsgs += client.inMsgs;
     this.stats.inBytes += client.inBytes;
     this.stats.outMsgs += client.outMsgs;
     this.stats.outBytes += client.outBytes;
     client.debug(`Client connection closed: ${client.closeReason}`);
-    if (this.closed.length >= CLOSED_HISTORY) this.closed.shift();
-    this.closed.push({
-      cid: client.cid,
-      host: client.host,
-      port: client.port,
-      start: client.start,
-      stop: client.stop ?? new Date(),
-      reason: client.closeReason ?? '',
-      name: client.opts.name,
-      lang: client.opts.lang,
-      version: client.opts.version,
-      account: client.account.name,
-      user: client.user,
-      inMsgs: client.inMsgs,
-      outMsgs: client.outMsgs,
-      inBytes: client.inBytes,
-      outBytes: client.outBytes,
-      rtt: client.rtt,
-      subscriptions: [...client.subs.values()].map((s) => s.subject),
-      lastActivity: new Date(client.lastActivity),
-      subsDetail: [...client.subs.values()].map((s) => ({ subject: s.subject, queue: s.queue, sid: s.sid, msgs: s.nm, max: s.max })),
-    });
     if (client.account.numClients > 0 && client.connectReceived) client.account.numClients--;
-    this.emit('client:close', client);
+    for (const m of this.modules) m.clientClosed?.(client);
   }
 
-  slowConsumerDetected(client: Client, reason: ClosedReason): void {
+  slowConsumerDetected(c: Connection, reason: ClosedReason): void {
     this.stats.slowConsumers++;
     // Same text as nats-server (client.go: queueOutbound, handleWriteTimeout); the label carries cid and name.
     if (reason === ClosedReason.slowConsumerWriteDeadline) {
-      this.logger.info(`${client.label} - Slow Consumer Detected: WriteDeadline of ${goDuration(this.opts.writeDeadline)} exceeded with 1 chunks of ${client.pendingBytes} total bytes.`);
+      this.logger.info(`${c.label} - Slow Consumer Detected: WriteDeadline of ${goDuration(this.opts.writeDeadline)} exceeded with 1 chunks of ${c.pendingBytes} total bytes.`);
     } else {
-      this.logger.info(`${client.label} - Slow Consumer Detected: MaxPending of ${this.opts.maxPending} Exceeded`);
+      this.logger.info(`${c.label} - Slow Consumer Detected: MaxPending of ${this.opts.maxPending} Exceeded`);
     }
   }
 
-  subAdded(_client: Client, _sub: Subscription): void {}
-  subRemoved(_client: Client, _sub: Subscription): void {}
-
-  // ---- message routing (the hot path) ------------------------------------------------------
-
-  /**
-   * Delivers a message published by `from` (null for the server's own messages) in `account` to
-   * every matching subscription: each plain sub, and one member per queue group. Internal
-   * subscriptions (imports, system handlers) get it through their handler; with `noForward`,
-   * import subscriptions are skipped (a message that arrived through a stream import goes no further).
-   * Returns whether anything received it.
-   */
-  route(from: Client | null, account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, noForward = false): boolean {
-    const r = account.sublist.match(subject);
-    const psubs = r.psubs;
-    const qsubs = r.qsubs;
-    if (psubs.length === 0 && qsubs.length === 0) return false;
-    const noEcho = from !== null && !from.opts.echo;
-    let delivered = false;
-    for (let i = 0; i < psubs.length; i++) {
-      const sub = psubs[i];
-      const c = sub.client;
-      if (c === null) {
-        if (sub.handler !== null && !(noForward && sub.forwards) && sub.handler(sub, from, subject, reply, hdr, buf, start, end)) delivered = true;
-        continue;
-      }
-      if (noEcho && c === from) continue;
-      if (c.deliver(sub, subject, reply, hdr, buf, start, end)) {
-        delivered = true;
-        if (from !== null && c.pendingBytes > this.stallAt) this.backpressure(from, c);
-      }
-    }
-    for (let g = 0; g < qsubs.length; g++) {
-      const members = qsubs[g];
-      const n = members.length;
-      const first = n === 1 ? 0 : Math.floor(Math.random() * n);
-      for (let k = 0; k < n; k++) {
-        const sub = members[(first + k) % n];
-        const c = sub.client;
-        if (c === null) {
-          if (sub.handler !== null && !(noForward && sub.forwards) && sub.handler(sub, from, subject, reply, hdr, buf, start, end)) {
-            delivered = true;
-            break;
-          }
-          continue;
-        }
-        if (noEcho && c === from) continue;
-        if (c.deliver(sub, subject, reply, hdr, buf, start, end)) {
-          delivered = true;
-          if (from !== null && c.pendingBytes > this.stallAt) this.backpressure(from, c);
-          break;
-        }
-      }
-    }
-    return delivered;
-  }
-
-  /** Finds or creates the account `name` (config, auth and imports all go through here). */
-  getOrCreateAccount(name: string): Account {
-    let acc = this.accounts.get(name);
-    if (acc === undefined) {
-      acc = new Account(name);
-      this.accounts.set(name, acc);
-    }
-    return acc;
-  }
-
-  /** A subscriber's queue is long: cut it if over max_pending, else slow the producer down. */
-  private backpressure(producer: Client, consumer: Client): void {
-    if (consumer.checkSlowConsumer()) return;
-    if (producer !== consumer) producer.stallOn(consumer);
-  }
-
-  queueFlush(client: Client): void {
-    this.flushQueue.push(client);
+  queueFlush(c: Connection): void {
+    this.flushQueue.push(c);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flushAll);
@@ -415,7 +358,8 @@ export class Server extends EventEmitter {
    * reloadable. With `dryRun` nothing is applied; the result says what would change.
    */
   async reload(next?: OptionsInput, opts: { dryRun?: boolean } = {}): Promise<ReloadResult> {
-    const plan = planReload(this.opts, next !== undefined ? { options: next } : { configFile: this.configFile }, this.overrides);
+    const source = next !== undefined ? { options: next } : { configFile: this.configFile };
+    const plan = planReload(this.opts, source, this.overrides, (n) => this.validate(n));
     const result = plan.result;
     if (plan.next === null) {
       for (const e of result.errors) this.logger.error(`Failed to reload server configuration: ${e}`);
@@ -431,19 +375,26 @@ export class Server extends EventEmitter {
     return result;
   }
 
+  /**
+   * Applies validated options: the core's own settings first, then each module whose reload
+   * keys the changes touch, in registration order, then INFO for new connections.
+   */
   private applyOptions(next: Options, changes: Change[]): void {
     const prev = this.opts;
     this.opts = next;
     this.configLoadTime = new Date();
     this.logger.setLevels({ debug: next.debug, trace: next.trace, logtime: next.logtime });
-    this.stallAt = Math.min(next.maxPending / 2, 8 * 1024 * 1024);
-    this.rebuildInfo();
+    this.delivery.setMaxPending(next.maxPending);
     for (const c of this.clients.values()) {
       c.maxPayload = next.maxPayload;
       c.parser.maxPayload = next.maxPayload;
       c.parser.maxControlLine = next.maxControlLine;
     }
-    for (const hook of this.reloadHooks) hook(next, prev, changes);
+    const set = changeSet(prev, next, changes);
+    for (const m of this.modules) {
+      if (m.reload !== undefined && m.reloadKeys !== undefined && set.touches(...m.reloadKeys)) m.reload(set);
+    }
+    this.rebuildInfo();
     // A lowered max_connections closes the newest connections over the limit.
     const excess = this.clients.size - next.maxConnections;
     if (excess > 0) {
@@ -486,17 +437,16 @@ export class Server extends EventEmitter {
     });
   }
 
-  ldmInfoFor(client: Client): Buffer {
+  ldmInfoFor(client: ClientConnection): Buffer {
     return this.infoLineFor(client, { ldm: true });
   }
-
-  // ---- shutdown ----------------------------------------------------------------------------
 
   async shutdown(): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     this.logger.info('Initiating Shutdown...');
-    this.events.shutdown();
+    for (let i = this.modules.length - 1; i >= 0; i--) this.modules[i].shutdown?.();
+    this.registry.shutdown();
     const listener = this.listener;
     const closing = listener && listener.listening ? new Promise<void>((r) => listener.close(() => r())) : Promise.resolve();
     for (const c of [...this.clients.values()]) {

@@ -1,5 +1,5 @@
 import { ClosedReason } from '../protocol/errors.js';
-import type { Client } from './client.js';
+import type { ClientConnection } from './client.js';
 
 export interface LameDuckState {
   active: boolean;
@@ -13,13 +13,13 @@ export interface LameDuckState {
 
 export interface LameDuckHost {
   opts: { lameDuckDuration: number; lameDuckGracePeriod: number };
-  clients: Map<number, Client>;
+  clients: ReadonlyMap<number, ClientConnection>;
   logger: { info(msg: string): void };
   stopAccepting(): Promise<void>;
   /** INFO with ldm:true for a client. */
-  ldmInfoFor(client: Client): Buffer;
+  ldmInfoFor(client: ClientConnection): Buffer;
   shutdown(): Promise<void>;
-  emit(event: string, ...args: unknown[]): boolean;
+  emit(event: 'ldm:start' | 'ldm:progress' | 'ldm:done', state: LameDuckState): boolean;
   readonly isShuttingDown: boolean;
 }
 

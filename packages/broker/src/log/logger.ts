@@ -1,4 +1,3 @@
-import { pino, type Logger as PinoLogger } from 'pino';
 import { openSync, writeSync, closeSync } from 'node:fs';
 
 export interface LogOptions {
@@ -11,8 +10,6 @@ export interface LogOptions {
   sink?: (line: string) => void;
 }
 
-const LABELS: Record<number, string> = { 10: 'TRC', 20: 'DBG', 30: 'INF', 40: 'WRN', 50: 'ERR', 60: 'FTL' };
-
 function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
 }
@@ -23,37 +20,30 @@ function timestamp(d: Date, micros: number): string {
 }
 
 /**
- * The server's logger: pino underneath, rendered in nats-server's line style
+ * The server's logger, writing nats-server's line style directly
  * (`[pid] 2026/11/26 05:02:40.123456 [INF] Server is ready`), because tools parse those lines.
+ * Lines are written synchronously (stderr, a file, or a sink in tests), in order.
  */
 export class Logger {
-  private readonly pino: PinoLogger;
   private fd: number | null = null;
   private opts: LogOptions;
+  private readonly prefix = `[${process.pid}] `;
 
   constructor(opts: LogOptions = {}) {
     this.opts = { ...opts };
-    const prefix = `[${process.pid}] `;
-    const dest = {
-      write: (json: string) => {
-        const rec = JSON.parse(json) as { level: number; msg: string };
-        let line = prefix;
-        if (this.opts.logtime !== false) {
-          // One clock for milliseconds and microseconds, so stamps never run backwards.
-          const t = performance.timeOrigin + performance.now();
-          const now = new Date(Math.floor(t));
-          const micros = Math.floor((t * 1000) % 1_000_000);
-          line += timestamp(now, micros) + ' ';
-        }
-        line += `[${LABELS[rec.level] ?? 'INF'}] ${rec.msg}\n`;
-        this.emit(line);
-      },
-    };
-    this.pino = pino({ level: 'trace', base: null, timestamp: false }, dest);
     this.openFile();
   }
 
-  private emit(line: string): void {
+  private write(label: string, msg: string): void {
+    let line = this.prefix;
+    if (this.opts.logtime !== false) {
+      // One clock for milliseconds and microseconds, so stamps never run backwards.
+      const t = performance.timeOrigin + performance.now();
+      const now = new Date(Math.floor(t));
+      const micros = Math.floor((t * 1000) % 1_000_000);
+      line += timestamp(now, micros) + ' ';
+    }
+    line += `[${label}] ${msg}\n`;
     if (this.opts.sink) this.opts.sink(line);
     else if (this.fd !== null) writeSync(this.fd, line);
     else process.stderr.write(line);
@@ -83,25 +73,25 @@ export class Logger {
   }
 
   info(msg: string): void {
-    this.pino.info(msg);
+    this.write('INF', msg);
   }
   notice(msg: string): void {
-    this.pino.info(msg);
+    this.write('INF', msg);
   }
   warn(msg: string): void {
-    this.pino.warn(msg);
+    this.write('WRN', msg);
   }
   error(msg: string): void {
-    this.pino.error(msg);
+    this.write('ERR', msg);
   }
   fatal(msg: string): void {
-    this.pino.fatal(msg);
+    this.write('FTL', msg);
   }
   debug(msg: string): void {
-    if (this.opts.debug) this.pino.debug(msg);
+    if (this.opts.debug) this.write('DBG', msg);
   }
   trace(msg: string): void {
-    if (this.opts.trace) this.pino.trace(msg);
+    if (this.opts.trace) this.write('TRC', msg);
   }
 
   close(): void {
