@@ -9,12 +9,7 @@ import type { Subscription } from './subscription.js';
  * What a connection speaks (nats-server's client kinds). Each kind is the connection base plus
  * its own op table and handlers; only CLIENT exists so far.
  */
-export const enum ConnectionKind {
-  CLIENT = 0,
-  ROUTER = 1,
-  GATEWAY = 2,
-  LEAF = 3,
-}
+export type ConnectionKind = 'CLIENT' | 'ROUTER' | 'GATEWAY' | 'LEAF';
 
 /** Any connection, as the rest of the broker sees it. */
 export interface ConnectionView {
@@ -43,7 +38,7 @@ export interface ConnectionView {
 
 /** A client connection, as modules (auth, events, monitor) see and steer it. */
 export interface ClientView extends ConnectionView {
-  readonly kind: ConnectionKind.CLIENT;
+  readonly kind: 'CLIENT';
   /** The socket in use (the TLS socket once client TLS took over). */
   readonly socket: Socket;
   /** What the client sent in CONNECT (nats-server's defaults before). */

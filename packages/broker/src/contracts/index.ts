@@ -1,8 +1,8 @@
 /**
- * The contracts between the broker core and its modules: types only (plus one const enum).
- * Modules import these, never the core; the core implements them.
+ * The contracts between the broker core and its modules: types only. Modules import these,
+ * never the core; the core implements them.
  */
-export { ConnectionKind, type ConnectionView, type ClientView } from './connection.js';
+export type { ConnectionKind, ConnectionView, ClientView } from './connection.js';
 export type { Subscription, InternalHandler, InternalSubscriptionSpec } from './subscription.js';
 export type { AccountRef, AccountDefinition, AccountSource } from './account.js';
 export type { ClientPermissions, ClientBinding, AuthResult, Authenticator } from './auth.js';

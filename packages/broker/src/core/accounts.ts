@@ -10,7 +10,7 @@
  */
 import type { Import } from '@switchboard/shared';
 import { exportAllows, exportAuth } from '../config/account-rules.js';
-import { ConnectionKind, type AccountDefinition, type AccountSource, type ClientView, type ConnectionView } from '../contracts/index.js';
+import type { AccountDefinition, AccountSource, ClientView, ConnectionView } from '../contracts/index.js';
 import { GLOBAL_ACCOUNT } from '../protocol/accounts.js';
 import { Account, randomBase62, type InterestSink, type ResponseType, type ServiceExport, type StreamExport } from './account.js';
 import type { Connection } from './connection.js';
@@ -201,7 +201,7 @@ export class AccountRegistry {
 /** The Nats-Request-Info header value (events.go ClientInfo; detailed only with `share`). */
 function requestInfo(from: ConnectionView | null, importer: Account, share: boolean, serverName: string): string {
   const info: Record<string, unknown> = {};
-  const client = from !== null && from.kind === ConnectionKind.CLIENT ? (from as ClientView) : null;
+  const client = from !== null && from.kind === 'CLIENT' ? (from as ClientView) : null;
   if (share && client !== null) {
     info.start = client.start.toISOString();
     info.host = client.host;

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { isValidLiteralSubject, tokenCount } from '@switchboard/shared';
-import { ConnectionKind, type AuthResult, type ClientBinding, type ClientPermissions, type ClientView, type Subscription } from '../contracts/index.js';
+import type { AuthResult, ClientBinding, ClientPermissions, ClientView, Subscription } from '../contracts/index.js';
 import { CLIENT_OPS, type ClientOpHandler } from '../protocol/client-ops.js';
 import { checkClientInfo, decodeConnect, defaultConnectOptions, type ConnectOptions } from '../protocol/connect.js';
 import { ERR, ClosedReason } from '../protocol/errors.js';
@@ -54,7 +54,7 @@ function connectionLabel(host: string, port: number, cid: number, o: Pick<Connec
  * SUB, UNSUB, no-responders. Each op of the client op table is one small method here.
  */
 export class ClientConnection extends Connection<ClientOpHandler> implements ClientOpHandler, ClientView {
-  readonly kind = ConnectionKind.CLIENT;
+  readonly kind = 'CLIENT' as const;
   readonly subs = new Map<string, Sub>();
   opts: ConnectOptions = defaultConnectOptions();
   account: Account;

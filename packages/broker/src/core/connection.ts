@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Options } from '@switchboard/shared';
-import { ConnectionKind, type ConnectionView } from '../contracts/index.js';
+import type { ConnectionKind, ConnectionView } from '../contracts/index.js';
 import type { Logger } from '../log/logger.js';
 import { ERR, ClosedReason } from '../protocol/errors.js';
 import { Parser, ProtocolError, type OpTable, type ParserHandler } from '../protocol/parser.js';
