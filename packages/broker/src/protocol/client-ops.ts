@@ -50,22 +50,15 @@ export const PUB: MsgOp<ClientOpHandler> = {
   name: 'pub',
   hasArgs: true,
   payload: true,
-  header(p, buf, start, end) {
-    const a = splitArgs(buf, start, end, false);
+  subjectArg: 0,
+  // PUB <subject> [reply] <size>
+  header(p, buf, a) {
+    const n = a.n;
+    if (n !== 2 && n !== 3) throw new ProtocolError('protocol', 'processPub Parse Error');
     const m = p.msg;
-    let size: number;
+    m.reply = n === 3 ? buf.latin1Slice(a.s[1], a.e[1]) : '';
     m.hdr = -1;
-    if (a.n === 3) {
-      m.subject = p.subjectAt(buf, a.s[0], a.e[0]);
-      m.reply = buf.latin1Slice(a.s[1], a.e[1]);
-      size = parseSize(buf, a.s[2], a.e[2]);
-    } else if (a.n === 2) {
-      m.subject = p.subjectAt(buf, a.s[0], a.e[0]);
-      m.reply = '';
-      size = parseSize(buf, a.s[1], a.e[1]);
-    } else {
-      throw new ProtocolError('protocol', 'processPub Parse Error');
-    }
+    const size = parseSize(buf, a.s[n - 1], a.e[n - 1]);
     if (size < 0) throw new ProtocolError('protocol', 'processPub Bad or Missing Size');
     return size;
   },
@@ -79,24 +72,16 @@ export const HPUB: MsgOp<ClientOpHandler> = {
   name: 'hpub',
   hasArgs: true,
   payload: true,
-  header(p, buf, start, end) {
+  subjectArg: 0,
+  // HPUB <subject> [reply] <header size> <total size>
+  header(p, buf, a) {
     if (!p.headers) throw new ProtocolError('protocol', 'message headers not supported');
-    const a = splitArgs(buf, start, end, false);
+    const n = a.n;
+    if (n !== 3 && n !== 4) throw new ProtocolError('protocol', 'processHeaderPub Parse Error');
     const m = p.msg;
-    let size: number;
-    if (a.n === 3) {
-      m.subject = p.subjectAt(buf, a.s[0], a.e[0]);
-      m.reply = '';
-      m.hdr = parseSize(buf, a.s[1], a.e[1]);
-      size = parseSize(buf, a.s[2], a.e[2]);
-    } else if (a.n === 4) {
-      m.subject = p.subjectAt(buf, a.s[0], a.e[0]);
-      m.reply = buf.latin1Slice(a.s[1], a.e[1]);
-      m.hdr = parseSize(buf, a.s[2], a.e[2]);
-      size = parseSize(buf, a.s[3], a.e[3]);
-    } else {
-      throw new ProtocolError('protocol', 'processHeaderPub Parse Error');
-    }
+    m.reply = n === 4 ? buf.latin1Slice(a.s[1], a.e[1]) : '';
+    m.hdr = parseSize(buf, a.s[n - 2], a.e[n - 2]);
+    const size = parseSize(buf, a.s[n - 1], a.e[n - 1]);
     if (m.hdr < 0) throw new ProtocolError('protocol', 'processHeaderPub Bad or Missing Header Size');
     if (size < 0) throw new ProtocolError('protocol', 'processHeaderPub Bad or Missing Total Size');
     if (m.hdr > size) throw new ProtocolError('protocol', 'processHeaderPub Header Size larger then TotalSize');

@@ -265,11 +265,10 @@ const RMSG: MsgOp<ToyRouteHandler> = {
   name: 'rmsg',
   hasArgs: true,
   payload: true,
-  header(p, buf, s, e) {
-    const a = splitArgs(buf, s, e, false);
+  subjectArg: 1,
+  header(_p, buf, a) {
     if (a.n !== 3) throw new ProtocolError('protocol', 'RMSG Parse Error');
     routedAccount = buf.latin1Slice(a.s[0], a.e[0]);
-    p.msg.subject = p.subjectAt(buf, a.s[1], a.e[1]);
     return parseSize(buf, a.s[2], a.e[2]);
   },
   deliver(h, p, buf, start, end) {

@@ -56,17 +56,42 @@ export interface MsgOp<H> {
   readonly hasArgs: true;
   readonly anyLength?: false;
   readonly payload: true;
-  /** Reads the line's arguments into `p.msg`; returns the message size, or throws ProtocolError. */
-  header(p: Parser<H>, buf: Buffer, argStart: number, argEnd: number): number;
+  /** Which argument (0-based) is the subject: the scan reads it into `p.msg.subject`, reusing the string when it repeats. */
+  readonly subjectArg: number;
+  /**
+   * Reads the line's other arguments (split at spaces and tabs: `a.n` of them, the first five at
+   * buf[a.s[i], a.e[i])) into `p.msg`; returns the message size, or throws ProtocolError.
+   */
+  header(p: Parser<H>, buf: Buffer, a: Args): number;
   /** The whole message is buf[start, end) (headers first when `p.msg.hdr` >= 0). */
   deliver(h: H, p: Parser<H>, buf: Buffer, start: number, end: number): void;
 }
 
 export type Op<H> = LineOp<H> | MsgOp<H>;
 
+/** An op with its name as bytes to compare: letters case-insensitively (OR 0x20), other bytes exactly. */
+class NamedOp<H> {
+  readonly codes: Uint8Array;
+  readonly folds: Uint8Array;
+  readonly hasArgs: boolean;
+
+  constructor(readonly op: Op<H>) {
+    const name = op.name;
+    this.codes = new Uint8Array(name.length);
+    this.folds = new Uint8Array(name.length);
+    for (let i = 0; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      this.codes[i] = c;
+      this.folds[i] = c >= 97 && c <= 122 ? 32 : 0;
+    }
+    this.hasArgs = op.hasArgs;
+  }
+}
+
 /** The ops one connection kind accepts, indexed by their first byte (case-insensitive). */
 export class OpTable<H> {
-  private readonly byFirst: Array<Op<H>[] | undefined> = new Array(256);
+  /** For each first byte, the ops starting with it (one uniform shape: the scan stays monomorphic). */
+  readonly byFirst: Array<NamedOp<H>[] | undefined> = new Array(256);
   readonly ops: readonly Op<H>[];
 
   /** Ops are tried in the given order among those sharing a first letter: put the frequent ones first. */
@@ -74,14 +99,11 @@ export class OpTable<H> {
     this.ops = ops;
     for (const op of ops) {
       const c = op.name.charCodeAt(0);
-      (this.byFirst[c] ??= []).push(op);
+      const named = new NamedOp(op);
+      (this.byFirst[c] ??= []).push(named);
       const upper = c >= 97 && c <= 122 ? c - 32 : c;
       if (upper !== c) this.byFirst[upper] = this.byFirst[c];
     }
-  }
-
-  candidates(first: number): Op<H>[] | undefined {
-    return this.byFirst[first];
   }
 }
 
@@ -119,15 +141,19 @@ const MATCH = 0;
 const NEED_MORE = 1;
 const NO_MATCH = 2;
 
-/** Does buf[start..end) spell the op's name (case-insensitively, first byte already known)? */
-function tryName(buf: Buffer, start: number, end: number, name: string, hasArgs: boolean): number {
-  const n = name.length;
-  for (let i = 1; i < n; i++) {
-    if (start + i >= end) return NEED_MORE;
-    if (lower(buf[start + i]) !== name.charCodeAt(i)) return NO_MATCH;
+/** Does buf[start..end) spell the op's name (its first byte is already known to match)? */
+function tryName<H>(buf: Buffer, start: number, end: number, named: NamedOp<H>): number {
+  const codes = named.codes;
+  const folds = named.folds;
+  const n = codes.length;
+  const avail = end - start;
+  const upto = n <= avail ? n : avail;
+  for (let i = 1; i < upto; i++) {
+    if ((buf[start + i] | folds[i]) !== codes[i]) return NO_MATCH;
   }
-  if (hasArgs) {
-    if (start + n >= end) return NEED_MORE;
+  if (upto < n) return NEED_MORE;
+  if (named.hasArgs) {
+    if (n >= avail) return NEED_MORE;
     const c = buf[start + n];
     if (c !== SP && c !== TAB) return NO_MATCH;
   }
@@ -136,16 +162,21 @@ function tryName(buf: Buffer, start: number, end: number, name: string, hasArgs:
 
 /**
  * The op at buf[start..end): the op, null when more bytes are needed to decide; throws
- * unknown_op when the bytes cannot start any op of the table.
+ * unknown_op when the bytes cannot start any op of the table. Kept small (the first candidate,
+ * the frequent op, is tried here; the rest in `matchOther`) so the JIT inlines it in the scan.
  */
 function matchOp<H>(table: OpTable<H>, buf: Buffer, start: number, end: number): Op<H> | null {
-  const cands = table.candidates(buf[start]);
+  const cands = table.byFirst[buf[start]];
+  if (cands !== undefined && tryName(buf, start, end, cands[0]) === MATCH) return cands[0].op;
+  return matchOther(cands, buf, start, end);
+}
+
+function matchOther<H>(cands: NamedOp<H>[] | undefined, buf: Buffer, start: number, end: number): Op<H> | null {
   if (cands !== undefined) {
     let more = false;
     for (let i = 0; i < cands.length; i++) {
-      const op = cands[i];
-      const r = tryName(buf, start, end, op.name, op.hasArgs);
-      if (r === MATCH) return op;
+      const r = tryName(buf, start, end, cands[i]);
+      if (r === MATCH) return cands[i].op;
       if (r === NEED_MORE) more = true;
     }
     if (more) return null;
@@ -278,11 +309,7 @@ export class Parser<H> {
       }
       const op = matchOp(table, buf, pos, lineEnd);
       if (nl < 0) {
-        // Incomplete control line: keep it for the next read, bounded by max_control_line.
-        if (op !== null && this.checkControlLine && lineEnd - argStartOf(buf, pos + op.name.length, lineEnd) > this.maxControlLine) {
-          throw new ProtocolError('max_control_line', 'control line too long');
-        }
-        this.partial = Buffer.from(buf.subarray(pos));
+        this.keepPartialLine(op, buf, pos);
         return;
       }
       // A complete line that stops inside an op name ("PU\n", "PUB\n") is no op at all.
@@ -299,7 +326,10 @@ export class Parser<H> {
         continue;
       }
 
-      const size = op.header(this, buf, argStart, argEnd);
+      const a = splitArgs(buf, argStart, argEnd, false);
+      const k = op.subjectArg;
+      if (k < a.n && k < 5) this.msg.subject = this.subjectAt(buf, a.s[k], a.e[k]);
+      const size = op.header(this, buf, a);
       if (size > this.maxPayload) throw new ProtocolError('max_payload', String(size));
       const start = nl + 1;
       const end = start + size;
@@ -309,16 +339,29 @@ export class Parser<H> {
         pos = end + 2;
         continue;
       }
-      // Split payload: collect it (with its CRLF) across reads.
-      const have = len - start;
-      if (have > size + 2) throw new ProtocolError('unknown_op', 'payload overrun');
-      const msg = Buffer.allocUnsafe(size + 2);
-      buf.copy(msg, 0, start, len);
-      this.pending = msg;
-      this.pendingFilled = have;
-      this.pendingOp = op;
+      this.keepPartialMessage(op, buf, start, size);
       return;
     }
+  }
+
+  /** An incomplete control line: keep it for the next read, bounded by max_control_line. */
+  private keepPartialLine(op: Op<H> | null, buf: Buffer, pos: number): void {
+    const len = buf.length;
+    if (op !== null && this.checkControlLine && len - argStartOf(buf, pos + op.name.length, len) > this.maxControlLine) {
+      throw new ProtocolError('max_control_line', 'control line too long');
+    }
+    this.partial = Buffer.from(buf.subarray(pos));
+  }
+
+  /** A message split across reads: collect it (with its CRLF) until the rest arrives. */
+  private keepPartialMessage(op: MsgOp<H>, buf: Buffer, start: number, size: number): void {
+    const have = buf.length - start;
+    if (have > size + 2) throw new ProtocolError('unknown_op', 'payload overrun');
+    const msg = Buffer.allocUnsafe(size + 2);
+    buf.copy(msg, 0, start, buf.length);
+    this.pending = msg;
+    this.pendingFilled = have;
+    this.pendingOp = op;
   }
 }
 
