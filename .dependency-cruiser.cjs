@@ -3,20 +3,22 @@
  *
  * Layers, each importing only the layers above it (docs/architecture.md):
  *   1. packages/shared                     zod models, API contracts, the subject rules
- *   2. broker protocol, subjects, config, log
+ *   2. broker protocol, subjects, config, log, jwt (the JWT library: decoding, validation, trust,
+ *      resolvers; no server state — the config mapping reads operator JWTs with it)
  *   3. broker contracts                    types only
  *   4. broker core                         server, connections, accounts, delivery
- *   5. broker modules                      auth, accounts, monitor, events (events may use monitor), jwt
+ *   5. broker modules                      auth, accounts, monitor, events (events may use monitor)
  *   6. broker switchboard.ts / index.ts    the composition root and the package entry
  * apps/server uses the broker only through its package entry; apps/web uses packages/shared only.
  * No circle anywhere, type-only imports included (tsPreCompilationDeps).
  *
- * A new module (routes, gateways, …) is a directory under packages/broker/src: add its name to
- * MODULES. A new connection kind lives in core (connection base) and protocol (its op table).
+ * A new module (routes, gateways, the operator-mode wiring of the jwt library, …) is a directory
+ * under packages/broker/src: add its name to MODULES. A new connection kind lives in core
+ * (connection base) and protocol (its op table).
  */
 const B = '^packages/broker/src/';
-const LOWER = ['protocol', 'subjects', 'config', 'log'];
-const MODULES = ['auth', 'accounts', 'monitor', 'events', 'jwt'];
+const LOWER = ['protocol', 'subjects', 'config', 'log', 'jwt'];
+const MODULES = ['auth', 'accounts', 'monitor', 'events'];
 const ROOT = `${B}(switchboard|index)\\.[jt]s$`;
 const dirs = (names) => `${B}(${names.join('|')})/`;
 const TESTS = '\\.test\\.[jt]sx?$';
@@ -40,14 +42,14 @@ module.exports = {
     {
       name: 'lower-layers-import-only-shared',
       severity: 'error',
-      comment: 'protocol, subjects, config and log sit right above packages/shared.',
+      comment: 'protocol, subjects, config, log and the jwt library sit right above packages/shared.',
       from: { path: dirs(LOWER), pathNot: TESTS },
       to: { path: B, pathNot: dirs(LOWER) },
     },
     {
       name: 'contracts-import-only-lower-layers',
       severity: 'error',
-      comment: 'contracts (types only) may name types of shared, protocol, subjects, config and log.',
+      comment: 'contracts (types only) may name types of shared and of layer 2.',
       from: { path: `${B}contracts/` },
       to: { path: B, pathNot: dirs([...LOWER, 'contracts']) },
     },

@@ -137,5 +137,18 @@ test.describe('accounts, exports and imports', () => {
     // The user's input is still there.
     await page.getByRole('button', { name: 'Back to editing' }).click();
     await expect(page.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue('LATE');
+
+    // The edit stays based on the revision it started from until the latest is loaded; then it applies on top.
+    const again = await editor.review();
+    await again.apply();
+    await expect(again.conflict()).toBeVisible();
+    await again.dialog.getByRole('button', { name: 'Load the latest configuration' }).click();
+    await expect(again.dialog).toBeHidden();
+    await expect(page.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue('LATE');
+    const third = await editor.review();
+    await third.apply();
+    await third.expectApplied();
+    const merged = Object.keys(((await admin.config()).options.accounts ?? {}) as Record<string, unknown>);
+    expect(merged).toEqual(expect.arrayContaining(['EARLY', 'LATE']));
   });
 });

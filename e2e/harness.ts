@@ -60,7 +60,7 @@ export interface Switchboard {
 
 export interface StartOptions {
   name?: string;
-  /** Config file text; `{{PORT}}`, `{{HTTP_PORT}}` are replaced. */
+  /** Config file text; `{{PORT}}`, `{{HTTP_PORT}}` are replaced, and each `{{FREE_PORT_<name>}}` by a free port of its own. */
   conf?: string;
   port?: number;
   httpPort?: number;
@@ -73,7 +73,8 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
   const httpPort = opts.httpPort ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'sb-e2e-'));
   const confPath = join(dir, 'switchboard.conf');
-  const conf = (opts.conf ?? `server_name: ${name}\n`).replaceAll('{{PORT}}', String(port)).replaceAll('{{HTTP_PORT}}', String(httpPort));
+  let conf = (opts.conf ?? `server_name: ${name}\n`).replaceAll('{{PORT}}', String(port)).replaceAll('{{HTTP_PORT}}', String(httpPort));
+  for (const placeholder of new Set(conf.match(/\{\{FREE_PORT_\w+\}\}/g) ?? [])) conf = conf.replaceAll(placeholder, String(await freePort()));
   writeFileSync(confPath, conf.includes('server_name') ? conf : `server_name: ${name}\n${conf}`);
   const dataDir = join(dir, 'data');
   const args = [CLI, '-a', '127.0.0.1', '-p', String(port), '-m', String(httpPort), '-c', confPath, '--data_dir', dataDir];

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { StringCodec } from 'nats';
 import { test, expect, eventually } from './fixtures';
 import { Nav, shot } from './pages';
@@ -53,4 +54,18 @@ test('roll back a revision: the import goes away and the client flow stops', asy
   const settled = got;
   for (let i = 0; i < 5; i++) await send();
   expect(got).toBe(settled);
+});
+
+test('the config file: shown whole, read-only, and downloaded as it is on disk', async ({ page, sb, loginAsAdmin }) => {
+  await loginAsAdmin();
+  await new Nav(page).to('Config file');
+  const file = sb.readConf();
+  const view = page.getByTestId('config-file');
+  await expect(view).toContainText(`server_name: ${sb.name}`);
+  await expect(view.locator('td.code')).toHaveCount(file.replace(/\n$/, '').split('\n').length);
+  await expect(page.getByTestId('config-file-meta')).toContainText(sb.confPath);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download switchboard.conf' }).click()]);
+  expect(download.suggestedFilename()).toBe('switchboard.conf');
+  expect(readFileSync(await download.path(), 'utf8')).toBe(file);
+  await shot(page, 'config-file');
 });

@@ -20,7 +20,7 @@ test('log in, see the health verdict and STATSZ charts grow while a client publi
   try {
     // New points arrive live (SSE statsz), and the message rate shows traffic.
     await eventually(async () => (await overview.points('msgs')) > before, 40_000, 'new STATSZ points');
-    await expect(overview.chart('msgs').locator('figcaption')).not.toContainText('in 0 ·', { timeout: 40_000 });
+    await expect(overview.chart('msgs').locator('figcaption')).not.toContainText('in 0/s ·', { timeout: 40_000 });
     await expect(overview.chart('connections').locator('.recharts-surface')).toBeVisible();
   } finally {
     clearInterval(timer);

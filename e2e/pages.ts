@@ -48,12 +48,15 @@ export class AccountEditor {
   async setName(name: string): Promise<void> {
     await this.page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
   }
-  async addUser(user: string, password: string): Promise<void> {
-    const i = await this.page.locator('[data-testid^="user-"]').count();
+  /** Adds a password user (stored as a bcrypt hash unless `plain`); returns its index. */
+  async addUser(user: string, password: string, opts: { plain?: boolean } = {}): Promise<number> {
+    const i = await this.page.locator('.card[data-testid^="user-"]').count();
     await this.page.getByRole('button', { name: 'Add user' }).click();
     await expect(this.page.getByTestId(`user-${i}`)).toBeVisible();
     await this.page.getByLabel(`User ${i + 1} name`).fill(user);
-    await this.page.getByLabel(`User ${i + 1} password`).fill(password);
+    await this.page.getByLabel(`User ${i + 1} password`, { exact: true }).fill(password);
+    if (opts.plain) await this.storage(i).selectOption('plain');
+    return i;
   }
   async addExport(kind: 'stream' | 'service', subject: string, accounts = ''): Promise<void> {
     const i = await this.page.locator('[data-testid^="export-"]').count();
@@ -74,6 +77,31 @@ export class AccountEditor {
     if (local.to) await this.page.getByLabel(`Import ${i + 1} to`).fill(local.to);
     await this.page.getByLabel(`Import ${i + 1} subject`).blur();
     return i;
+  }
+  /** Adds a user that authenticates with a generated nkey; returns its index. The seed shows once. */
+  async addNkeyUser(): Promise<number> {
+    const i = await this.page.locator('.card[data-testid^="user-"]').count();
+    await this.page.getByRole('button', { name: 'Add user' }).click();
+    const card = this.page.getByTestId(`user-${i}`);
+    await card.getByRole('radio', { name: 'nkey' }).check();
+    await card.getByRole('button', { name: `Generate an nkey pair for user ${i + 1}` }).click();
+    await expect(this.seed(i)).toBeVisible();
+    return i;
+  }
+  seed(i: number): Locator {
+    return this.page.getByTestId(`user-${i}-seed`);
+  }
+  async seedValue(i: number): Promise<string> {
+    return this.page.getByLabel(`User ${i + 1} nkey seed`).inputValue();
+  }
+  async publicKey(i: number): Promise<string> {
+    return this.page.getByLabel(`User ${i + 1} nkey`, { exact: true }).inputValue();
+  }
+  storage(i: number): Locator {
+    return this.page.getByLabel(`User ${i + 1} password storage`);
+  }
+  storageHint(i: number): Locator {
+    return this.page.getByTestId(`user-${i}-storage-hint`);
   }
   importError(i: number): Locator {
     return this.page.getByTestId(`import-${i}`).locator('.field-error');
@@ -108,6 +136,69 @@ export class ReviewDialog {
   conflict(): Locator {
     return this.dialog.getByTestId('conflict');
   }
+  /** The diff lines of one change (`+ …`, `- …`, `  …`), as shown. */
+  async lines(path: string): Promise<string[]> {
+    const change = this.dialog.getByTestId('change').filter({ has: this.page.locator('code', { hasText: path }) });
+    return change.locator('pre.diff > span').allTextContents();
+  }
+}
+
+/** The "Leave without saving?" prompt of a form with unsaved changes. */
+export class UnsavedPrompt {
+  readonly dialog: Locator;
+  constructor(readonly page: Page) {
+    this.dialog = page.getByRole('dialog', { name: 'Leave without saving?' });
+  }
+  async stay(): Promise<void> {
+    await this.dialog.getByRole('button', { name: 'Stay and keep editing' }).click();
+    await expect(this.dialog).toBeHidden();
+  }
+  async leave(): Promise<void> {
+    await this.dialog.getByRole('button', { name: 'Leave and discard changes' }).click();
+    await expect(this.dialog).toBeHidden();
+  }
+}
+
+export interface Control {
+  /** tag and accessible-ish name, e.g. `button "Add user"`. */
+  what: string;
+  /** The tooltip explaining why it is disabled (own or an ancestor's title), if disabled. */
+  reason?: string;
+}
+
+/**
+ * The visible form controls in the page's main area, split into enabled and disabled (a
+ * disabled fieldset counts, as `:disabled` does). Closed <details> hide their fields: open them
+ * first with `openAllDetails`.
+ */
+export async function controls(page: Page): Promise<{ enabled: Control[]; disabled: Control[] }> {
+  return page.locator('main').evaluate((main) => {
+    const enabled: { what: string; reason?: string }[] = [];
+    const disabled: { what: string; reason?: string }[] = [];
+    for (const el of main.querySelectorAll<HTMLElement>('button, input, select, textarea')) {
+      if (el.getClientRects().length === 0) continue;
+      const input = el as HTMLInputElement;
+      const label =
+        el.getAttribute('aria-label') ??
+        (input.labels?.[0]?.textContent?.trim() || undefined) ??
+        (el.textContent?.trim() || undefined) ??
+        input.placeholder ??
+        input.type;
+      const what = `${el.tagName.toLowerCase()}${input.type && el.tagName === 'INPUT' ? `[${input.type}]` : ''} "${label}"`;
+      if (el.matches(':disabled')) disabled.push({ what, reason: (el.closest('[title]') as HTMLElement | null)?.title || undefined });
+      else enabled.push({ what });
+    }
+    return { enabled, disabled };
+  });
+}
+
+export async function openAllDetails(page: Page): Promise<void> {
+  await page.locator('main details').evaluateAll((ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+}
+
+/** How far the page is wider than the window (0 when nothing sticks out sideways). */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - document.documentElement.clientWidth);
 }
 
 export class ConsoleUsersPage {

@@ -13,6 +13,6 @@ if (!existsSync(conf)) {
   copyFileSync(join(root, 'apps/server/conf/default.conf'), conf);
   console.log(`Wrote the default configuration to ${conf}`);
 }
-const child = spawn(process.execPath, [join(root, 'apps/server/dist/cli.js'), '-c', conf, '--data_dir', dataDir, ...process.argv.slice(2)], { stdio: 'inherit' });
+const child = spawn(process.execPath, [join(root, 'apps/server/bin/switchboard.js'), '-c', conf, '--data_dir', dataDir, ...process.argv.slice(2)], { stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

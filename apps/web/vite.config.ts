@@ -22,6 +22,8 @@ export default defineConfig({
             { name: 'react', test: /[\\/]node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 2 },
             // Its dependencies (d3, redux, …) follow it in (includeDependenciesRecursively, the default).
             { name: 'recharts', test: /[\\/]node_modules[\\/]recharts[\\/]/, priority: 1 },
+            // Loaded on demand by the user editor only (accounts/credentials.ts imports them lazily).
+            { name: 'nkeys', test: /[\\/]node_modules[\\/](@nats-io[\\/]nkeys|tweetnacl)[\\/]/, priority: 1 },
           ],
         },
       },

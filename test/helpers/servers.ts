@@ -53,7 +53,11 @@ export async function startProcess(kind: 'switchboard' | 'nats-server', args: st
     const f = readdirSync(dir).find((n) => n.endsWith('.ports'));
     if (f) portsFile = join(dir, f);
     return !!f && readFileSync(portsFile, 'utf8').length > 0;
-  }, 5000, `${kind} ports file`);
+  }, 20_000, `${kind} ports file`).catch((e: unknown) => {
+    // Not left running when it is too slow to start (a loaded machine) or broken.
+    proc.kill('SIGKILL');
+    throw e;
+  });
   const ports = JSON.parse(readFileSync(portsFile, 'utf8')) as { nats: string[] };
   const port = Number(new URL(ports.nats[0]).port);
   return {

@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createServer, Logger, SWITCHBOARD_VERSION, VERSION, checkConfigFile, loadConfigFile, layerOverrides, formatError, formatWarning } from '@switchboard/broker';
 import type { OptionsInput } from '@switchboard/shared';
 import { parseFlags, FlagError, USAGE, type Flags } from './flags.js';
@@ -6,6 +9,15 @@ import { listenURLs, writePortsFile, writePidFile, removeQuietly, sendSignal } f
 import { nkMain } from './nk.js';
 import { buildConsole, ConsoleDbError } from './console/index.js';
 import { passwdMain } from './passwd.js';
+
+/** The console's web build: apps/web/dist in a checkout, web/ beside dist/ in an installed package. */
+function webBuildDir(): string | undefined {
+  for (const rel of ['../../web/dist', '../web']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(join(dir, 'index.html'))) return dir;
+  }
+  return undefined;
+}
 
 function fail(msg: string): never {
   process.stderr.write(`switchboard: ${msg}\n`);
@@ -50,6 +62,7 @@ async function main(): Promise<void> {
   // Key tools: `switchboard nk …` (as nats' nk) and `switchboard passwd` (bcrypt hash).
   if (argv[0] === 'nk') process.exit(nkMain(argv.slice(1)));
   if (argv[0] === 'passwd') process.exit(passwdMain(argv.slice(1)));
+  if (argv[0] === 'jwt') process.exit(await (await import('./jwt-cli.js')).jwtMain(argv.slice(1)));
   let flags: Flags;
   try {
     flags = parseFlags(argv);
@@ -109,7 +122,7 @@ async function main(): Promise<void> {
   if (opts.httpPort !== 0) {
     const httpHost = opts.httpHost ?? opts.host;
     try {
-      consoleApp = await buildConsole({ server, dataDir: flags.dataDir, configFile: flags.config });
+      consoleApp = await buildConsole({ server, dataDir: flags.dataDir, configFile: flags.config, webDir: webBuildDir() });
       await consoleApp.listen({ host: httpHost, port: opts.httpPort === -1 ? 0 : opts.httpPort });
     } catch (e) {
       await server.shutdown();
@@ -121,10 +134,6 @@ async function main(): Promise<void> {
     logger.info(`Starting http monitor on ${monitoring[0]}`);
   }
   let portsFile: string | undefined;
-  if (opts.portsFileDir) {
-    portsFile = writePortsFile(opts.portsFileDir, { nats: listenURLs('nats', opts.host, server.port), ...(monitoring ? { monitoring } : {}) });
-  }
-
   let stopping = false;
   // Exit status as nats-server: 0 after SIGINT or a finished lame duck run, 1 after SIGTERM.
   const stop = async (sig: string, code = 0) => {
@@ -153,6 +162,10 @@ async function main(): Promise<void> {
     logger.debug('Trapped "user defined signal 2" signal');
     void server.lameDuck().then(() => stop('lame duck done'));
   });
+  // Last, as nats-server: whoever waits for the ports file may signal the server at once.
+  if (opts.portsFileDir) {
+    portsFile = writePortsFile(opts.portsFileDir, { nats: listenURLs('nats', opts.host, server.port), ...(monitoring ? { monitoring } : {}) });
+  }
 }
 
 main().catch((e: unknown) => {

@@ -12,10 +12,18 @@ export function listenURLs(scheme: string, host: string, port: number): string[]
   return urls;
 }
 
-/** The ports file nats-server writes: `<command base name>_<pid>.ports` in `dir`. */
+/**
+ * The name this command was invoked by, as nats-server takes the base name of argv[0]: the script
+ * path as given, symlinks not resolved (so a `nats-server` symlink to `switchboard` is
+ * `nats-server`), without a .js/.mjs/.cjs extension (`node dist/cli.js` is `cli`).
+ */
+export function commandName(script: string = process.argv[1] ?? ''): string {
+  return basename(script).replace(/\.(c|m)?js$/, '') || 'switchboard';
+}
+
+/** The ports file nats-server writes: `<command name>_<pid>.ports` in `dir`. */
 export function portsFilePath(dir: string): string {
-  const cmd = basename(process.argv[1] ?? 'switchboard').replace(/\.(c|m)?js$/, '');
-  return join(dir, `${cmd}_${process.pid}.ports`);
+  return join(dir, `${commandName()}_${process.pid}.ports`);
 }
 
 export function writePortsFile(dir: string, ports: { nats: string[]; monitoring?: string[] }): string {
@@ -69,13 +77,23 @@ export function sendSignal(spec: string): string {
   return `signal "${cmd}" ${sig} sent to process ${pids[0]}`;
 }
 
+/**
+ * Whether a process's argv (from /proc/<pid>/cmdline) runs this command as a server: `switchboard`
+ * (the command, its bundle, or apps/server/dist/cli.js) or the name this one was invoked by (so a
+ * `nats-server` symlink finds its kin, as nats-server finds nats-server processes), and is not
+ * itself sending a signal.
+ */
+export function runsCommand(argv: string[], self: string = commandName()): boolean {
+  const isCommand = (arg: string) => /(^|\/)switchboard(\.js)?$|apps\/server\/dist\/cli\.js$/.test(arg) || (arg !== '' && self !== 'cli' && commandName(arg) === self);
+  return argv.some(isCommand) && !argv.some((a) => /^-(-)?(sl|signal)/.test(a));
+}
+
 function findSwitchboardPids(): number[] {
   const out: number[] = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
     try {
-      const argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-      if (argv.some((a) => /(^|\/)switchboard$|apps\/server\/dist\/cli\.js$/.test(a)) && !argv.some((a) => /^-(-)?(sl|signal)/.test(a))) out.push(Number(d));
+      if (runsCommand(readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0'))) out.push(Number(d));
     } catch {
       /* process went away */
     }

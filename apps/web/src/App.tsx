@@ -6,6 +6,7 @@ import { OverviewPage } from './overview/OverviewPage';
 import { AccountsPage } from './accounts/AccountsPage';
 import { ImportExportMapPage } from './accounts/ImportExportMapPage';
 import { HistoryPage } from './config/HistoryPage';
+import { ConfigFilePage } from './config/ConfigFilePage';
 import { GatewaysPage } from './gateways/GatewaysPage';
 import { ConnectionsPage } from './connections/ConnectionsPage';
 import { OpsPage } from './ops/OpsPage';
@@ -19,6 +20,7 @@ const NAV = [
   { to: '/map', label: 'Import/export map' },
   { to: '/gateways', label: 'Gateways & routes' },
   { to: '/connections', label: 'Connections' },
+  { to: '/config', label: 'Config file' },
   { to: '/history', label: 'Config history' },
   { to: '/ops', label: 'Operations' },
   { to: '/users', label: 'Console users' },
@@ -67,6 +69,7 @@ export function App() {
           <Route path="/gateways" element={<GatewaysPage />} />
           <Route path="/connections" element={<ConnectionsPage />} />
           <Route path="/connections/:cid" element={<ConnectionsPage />} />
+          <Route path="/config" element={<ConfigFilePage />} />
           <Route path="/history" element={<HistoryPage />} />
           <Route path="/ops" element={<OpsPage />} />
           <Route path="/users" element={<UsersPage />} />

@@ -20,3 +20,4 @@ export * from './config/index.js';
 export * from './auth/index.js';
 export * from './monitor/index.js';
 export { SystemEvents, type EventCallback } from './events/system.js';
+export * as jwt from './jwt/index.js';

@@ -18,6 +18,7 @@ import { AuthModule } from './auth/authenticator.js';
 import type { BrokerModule } from './contracts/index.js';
 import { Server, type ServerDeps } from './core/server.js';
 import { SystemEvents } from './events/system.js';
+import { operatorModeStartErrors } from './jwt/options.js';
 import { MonitorModule, type MonitoredServer } from './monitor/module.js';
 
 export interface SwitchboardDeps extends ServerDeps {
@@ -39,8 +40,9 @@ export class Switchboard extends Server implements MonitoredServer {
   constructor(input: OptionsInput = {}, deps: SwitchboardDeps = {}) {
     super(input, deps);
     this.accountsModule = new AccountsModule(this);
-    const accountErrors = this.accountsModule.validate(this.opts);
-    if (accountErrors.length > 0) throw new Error(accountErrors.join('\n'));
+    // Operator mode (JWT) is refused until it is wired in: nats-server's start checks, then the refusal.
+    const startErrors = [...this.accountsModule.validate(this.opts), ...operatorModeStartErrors(this.opts)];
+    if (startErrors.length > 0) throw new Error(startErrors.join('\n'));
     // Throws (AuthConfigError, TlsConfigError) on settings nats-server refuses.
     this.auth = new AuthModule(this);
     this.monitor = new MonitorModule(this);

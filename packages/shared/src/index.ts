@@ -2,3 +2,4 @@ export * from './options.js';
 export * from './monitor.js';
 export * from './api.js';
 export * from './subjects.js';
+export * from './passwords.js';

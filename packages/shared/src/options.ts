@@ -216,6 +216,34 @@ export const GatewayOptionsSchema = z.object({
 export type GatewayOptions = z.output<typeof GatewayOptionsSchema>;
 
 // ---------------------------------------------------------------------------------------------
+// Operator mode (JWT)
+
+/**
+ * `resolver`: where account JWTs come from in operator mode. `MEMORY` (filled by
+ * `resolver_preload`), `URL("…")` (HTTP GET `<url><account>`), or a directory resolver
+ * (`{ type: full|cache, dir, … }`) that stores JWTs on disk and answers `$SYS` requests.
+ */
+export const ResolverSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('memory') }),
+  z.object({ type: z.literal('url'), url: z.string() }),
+  z.object({
+    type: z.enum(['full', 'cache']),
+    dir: z.string().min(1),
+    /** Full only: `$SYS.REQ.CLAIMS.DELETE` may delete accounts. */
+    allowDelete: z.boolean().optional(),
+    /** Full only: sync interval between servers, milliseconds. */
+    interval: z.number().int().min(0).optional(),
+    /** Maximum number of JWTs kept (0 = the default). */
+    limit: z.number().int().optional(),
+    /** Cache only: how long a JWT is kept, milliseconds. */
+    ttl: z.number().int().min(0).optional(),
+    /** Lookup timeout, milliseconds. */
+    timeout: z.number().int().positive().optional(),
+  }),
+]);
+export type ResolverOptions = z.output<typeof ResolverSchema>;
+
+// ---------------------------------------------------------------------------------------------
 // The whole model
 
 export const CoreOptionsSchema = z.object({
@@ -264,6 +292,21 @@ export const OptionsSchema = CoreOptionsSchema.extend({
   noSystemAccount: z.boolean().default(false),
   /** Mappings of the global account (`$G`). */
   mappings: MappingsSchema.optional(),
+  // operator mode (JWT)
+  /**
+   * `operator`: the trusted operator's JWT as written: a file path (plain or decorated JWT) or the
+   * JWT inline. (nats-server's conf format takes one; several are possible only programmatically.)
+   */
+  operator: z.string().optional(),
+  /** `trusted` / `trusted_keys`: public operator keys trusted without an operator JWT. */
+  trustedKeys: z.array(z.string()).optional(),
+  resolver: ResolverSchema.optional(),
+  /** TLS for the URL resolver (a client context: `ca_file` verifies the resolver). */
+  resolverTls: TlsSchema.optional(),
+  /** `resolver_preload`: account public key → account JWT. */
+  resolverPreload: z.record(z.string(), z.string()).optional(),
+  /** `resolver_pinned_accounts`: only these accounts (and the system account) may connect. */
+  resolverPinnedAccounts: z.array(z.string()).optional(),
   // transport
   tls: TlsSchema.optional(),
   cluster: ClusterSchema.optional(),

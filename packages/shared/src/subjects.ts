@@ -171,17 +171,19 @@ export function subjectMatches(pattern: string, subject: string): boolean {
 
 /**
  * Is every subject matched by `sub` also matched by `sup`? Both may contain wildcards
- * (`a.*` is a subset of `a.>`; `a.>` is not a subset of `a.*`; nats-server isSubsetMatch).
+ * (`a.*` is a subset of `a.>`; `a.>` is not a subset of `a.*`; nats-server isSubsetMatch,
+ * which also answers false for an empty token on either side).
  */
 export function subjectIsSubsetOf(sub: string, sup: string): boolean {
   const a = sub.split('.');
   const b = sup.split('.');
   for (let i = 0; i < b.length; i++) {
-    const t = b[i];
-    if (t === '>') return a.length > i;
     if (i >= a.length) return false;
+    const t = b[i];
+    if (t.length === 0) return false;
+    if (t === '>') return true;
     const u = a[i];
-    if (u === '>') return false;
+    if (u.length === 0 || u === '>') return false;
     if (t === '*') continue;
     if (u === '*' || u !== t) return false;
   }

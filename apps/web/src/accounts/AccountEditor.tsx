@@ -1,32 +1,25 @@
 import { useMemo, useState } from 'react';
-import { useFieldArray, useForm, useWatch, type Control, type FieldErrors, type UseFormRegister, type UseFormSetValue } from 'react-hook-form';
+import { useFieldArray, useForm, useWatch, type Control, type FieldErrors, type UseFormRegister } from 'react-hook-form';
 import type { AccountModel as Account } from '../api/model';
 import type { OptionsInput } from '@switchboard/shared';
 import { ErrorBox, Loading } from '../components/states';
-import { ReadOnlyNotice, WriteButton } from '../components/WriteButton';
+import { ReadOnlyNotice, WriteButton, WriteFieldset } from '../components/WriteButton';
+import { useUnsavedChanges } from '../components/UnsavedChanges';
 import { ReviewDialog } from '../config/ReviewDialog';
-import { notEditableReason, useApplyConfigMutation, useConfigQuery } from '../config/useConfig';
+import { notEditableReason, useApplyConfigMutation, usePinnedConfig } from '../config/useConfig';
 import type { Issue } from '@switchboard/shared';
 import { accountResolver, accountToForm, emptyExport, emptyImport, emptyUser, formPath, formToAccount, type AccountForm } from './form';
 import { accountNameError } from './validation';
-import { PRESETS, presetPermissions, type PresetName } from './presets';
+import { hashFormPasswords } from './credentials';
+import { FieldError, UserCard } from './UserCard';
 import { useCreateAccountMutation, useUpdateAccountMutation, withAccount } from './useAccounts';
-
-function FieldError({ error }: { error?: { message?: string } }) {
-  if (!error?.message) return null;
-  return (
-    <span className="field-error" role="alert">
-      {error.message}
-    </span>
-  );
-}
 
 /** Create or edit one account: users, exports, imports. Ends in the review/apply flow. */
 export function AccountEditor({ name, onDone }: { name?: string; onDone: (name?: string) => void }) {
-  const config = useConfigQuery();
-  if (config.isPending) return <Loading what="Loading the configuration" />;
-  if (config.error || !config.data) return <ErrorBox action="load the configuration" error={config.error} onRetry={() => void config.refetch()} />;
-  const account = name ? config.data.options.accounts?.[name] : undefined;
+  const { query: config, base, reload } = usePinnedConfig();
+  if (config.error && !config.data) return <ErrorBox action="load the configuration" error={config.error} onRetry={() => void config.refetch()} />;
+  if (!base) return <Loading what="Loading the configuration" />;
+  const account = name ? base.options.accounts?.[name] : undefined;
   if (name && !account) {
     return (
       <div>
@@ -44,11 +37,11 @@ export function AccountEditor({ name, onDone }: { name?: string; onDone: (name?:
     <EditorForm
       name={name}
       account={account ?? {}}
-      options={config.data.options}
-      revision={config.data.revision}
-      locked={notEditableReason(config.data)}
+      options={base.options}
+      revision={base.revision}
+      locked={notEditableReason(base)}
       onDone={onDone}
-      onReload={() => void config.refetch()}
+      onReload={() => void reload()}
     />
   );
 }
@@ -88,10 +81,22 @@ function EditorForm({
   const update = useUpdateAccountMutation();
   const replaceAll = useApplyConfigMutation();
   const renamed = !!name && !!pending && pending.name !== name;
+  const [hashing, setHashing] = useState(false);
+  const [hashError, setHashError] = useState<string | null>(null);
+  const { prompt, allowLeave } = useUnsavedChanges(formState.isDirty, name ? `account ${name}` : 'the new account');
 
-  const onValid = (v: AccountForm) => {
-    const acc = formToAccount(v, account);
-    setPending({ after: withAccount(options, v.name, acc, name), name: v.name, account: acc });
+  /** Passwords to store as bcrypt are hashed here, in the browser, before anything is sent. */
+  const onValid = async (v: AccountForm) => {
+    setHashError(null);
+    setHashing(true);
+    try {
+      const acc = formToAccount(await hashFormPasswords(v), account);
+      setPending({ after: withAccount(options, v.name, acc, name), name: v.name, account: acc });
+    } catch (e) {
+      setHashError(`Could not hash the password: ${(e as Error).message}`);
+    } finally {
+      setHashing(false);
+    }
   };
 
   /** The server's messages land on their fields too (preview errors and refused writes). */
@@ -108,114 +113,112 @@ function EditorForm({
     <div>
       <div className="page-head">
         <h1>{name ? `Account ${name}` : 'New account'}</h1>
-        <button type="button" onClick={() => onDone(name)}>
-          Cancel
+        <button type="button" onClick={() => onDone()}>
+          {formState.isDirty ? 'Cancel' : 'Back to accounts'}
         </button>
       </div>
       <ReadOnlyNotice />
       <form onSubmit={handleSubmit(onValid)} noValidate aria-label="Account">
-        <div className="panel">
-          <label className="field" style={{ maxWidth: 320 }}>
-            <span>Name</span>
-            <input {...register('name')} aria-invalid={!!errors.name} autoFocus={!name} />
-            <FieldError error={errors.name} />
-          </label>
-        </div>
+        <WriteFieldset lockedReason={locked}>
+          <div className="panel">
+            <label className="field" style={{ maxWidth: 320 }}>
+              <span>Name</span>
+              <input {...register('name')} aria-invalid={!!errors.name} autoFocus={!name} />
+              <FieldError error={errors.name} />
+            </label>
+          </div>
 
-        <section className="panel" aria-labelledby="users-h">
-          <div className="row">
-            <h2 id="users-h" style={{ margin: 0, flex: 1 }}>
-              Users
-            </h2>
-            <button type="button" onClick={() => users.append(emptyUser())}>
-              Add user
-            </button>
-          </div>
-          {users.fields.length === 0 && <p className="muted">No users: nobody can connect to this account yet.</p>}
-          <div className="card-list">
-            {users.fields.map((f, i) => (
-              <UserCard key={f.id} index={i} control={control} register={register} setValue={setValue} errors={errors} onRemove={() => users.remove(i)} />
-            ))}
-          </div>
-        </section>
+          <section className="panel" aria-labelledby="users-h">
+            <div className="row">
+              <h2 id="users-h" style={{ margin: 0, flex: 1 }}>
+                Users
+              </h2>
+              <WriteButton onClick={() => users.append(emptyUser())}>Add user</WriteButton>
+            </div>
+            {users.fields.length === 0 && <p className="muted">No users: nobody can connect to this account yet.</p>}
+            <div className="card-list">
+              {users.fields.map((f, i) => (
+                <UserCard key={f.id} index={i} control={control} register={register} setValue={setValue} errors={errors} onRemove={() => users.remove(i)} />
+              ))}
+            </div>
+          </section>
 
-        <section className="panel" aria-labelledby="exports-h">
-          <div className="row">
-            <h2 id="exports-h" style={{ margin: 0, flex: 1 }}>
-              Exports
-            </h2>
-            <button type="button" onClick={() => exports.append(emptyExport())}>
-              Add export
-            </button>
-          </div>
-          {exports.fields.length === 0 && <p className="muted">Nothing exported: other accounts cannot import from this one.</p>}
-          <div className="card-list">
-            {exports.fields.map((f, i) => (
-              <div className="card" key={f.id} data-testid={`export-${i}`}>
-                <div className="row" style={{ alignItems: 'flex-start' }}>
-                  <label className="field">
-                    <span>Kind</span>
-                    <select {...register(`exports.${i}.kind`)} aria-label={`Export ${i + 1} kind`}>
-                      <option value="stream">stream</option>
-                      <option value="service">service</option>
-                    </select>
-                  </label>
-                  <label className="field" style={{ flex: 2 }}>
-                    <span>Subject</span>
-                    <input {...register(`exports.${i}.subject`)} placeholder="events.>" aria-label={`Export ${i + 1} subject`} aria-invalid={!!errors.exports?.[i]?.subject} />
-                    <FieldError error={errors.exports?.[i]?.subject} />
-                  </label>
-                  <label className="field" style={{ flex: 2 }}>
-                    <span>Only for accounts</span>
-                    <input {...register(`exports.${i}.accounts`)} placeholder="public (any account)" aria-label={`Export ${i + 1} accounts`} aria-invalid={!!errors.exports?.[i]?.accounts} />
-                    <FieldError error={errors.exports?.[i]?.accounts} />
-                  </label>
-                  <ExportResponseType control={control} register={register} index={i} />
-                  <button type="button" className="danger" onClick={() => exports.remove(i)} aria-label={`Remove export ${i + 1}`} style={{ marginTop: 20 }}>
-                    Remove
-                  </button>
+          <section className="panel" aria-labelledby="exports-h">
+            <div className="row">
+              <h2 id="exports-h" style={{ margin: 0, flex: 1 }}>
+                Exports
+              </h2>
+              <WriteButton onClick={() => exports.append(emptyExport())}>Add export</WriteButton>
+            </div>
+            {exports.fields.length === 0 && <p className="muted">Nothing exported: other accounts cannot import from this one.</p>}
+            <div className="card-list">
+              {exports.fields.map((f, i) => (
+                <div className="card" key={f.id} data-testid={`export-${i}`}>
+                  <div className="row" style={{ alignItems: 'flex-start' }}>
+                    <label className="field">
+                      <span>Kind</span>
+                      <select {...register(`exports.${i}.kind`)} aria-label={`Export ${i + 1} kind`}>
+                        <option value="stream">stream</option>
+                        <option value="service">service</option>
+                      </select>
+                    </label>
+                    <label className="field" style={{ flex: 2 }}>
+                      <span>Subject</span>
+                      <input {...register(`exports.${i}.subject`)} placeholder="events.>" aria-label={`Export ${i + 1} subject`} aria-invalid={!!errors.exports?.[i]?.subject} />
+                      <FieldError error={errors.exports?.[i]?.subject} />
+                    </label>
+                    <label className="field" style={{ flex: 2 }}>
+                      <span>Only for accounts</span>
+                      <input {...register(`exports.${i}.accounts`)} placeholder="public (any account)" aria-label={`Export ${i + 1} accounts`} aria-invalid={!!errors.exports?.[i]?.accounts} />
+                      <FieldError error={errors.exports?.[i]?.accounts} />
+                    </label>
+                    <ExportResponseType control={control} register={register} index={i} />
+                    <WriteButton className="danger" onClick={() => exports.remove(i)} aria-label={`Remove export ${i + 1}`} style={{ marginTop: 20 }}>
+                      Remove
+                    </WriteButton>
+                  </div>
                 </div>
-              </div>
-            ))}
-          </div>
-        </section>
+              ))}
+            </div>
+          </section>
 
-        <section className="panel" aria-labelledby="imports-h">
-          <div className="row">
-            <h2 id="imports-h" style={{ margin: 0, flex: 1 }}>
-              Imports
-            </h2>
-            <button type="button" onClick={() => imports.append(emptyImport())}>
-              Add import
-            </button>
-          </div>
-          {imports.fields.length === 0 && <p className="muted">Nothing imported.</p>}
-          <datalist id="account-names">
-            {existing.map((n) => (
-              <option key={n} value={n} />
-            ))}
-          </datalist>
-          <div className="card-list">
-            {imports.fields.map((f, i) => (
-              <ImportCard key={f.id} index={i} control={control} register={register} errors={errors} others={others} onRemove={() => imports.remove(i)} />
-            ))}
-          </div>
-        </section>
+          <section className="panel" aria-labelledby="imports-h">
+            <div className="row">
+              <h2 id="imports-h" style={{ margin: 0, flex: 1 }}>
+                Imports
+              </h2>
+              <WriteButton onClick={() => imports.append(emptyImport())}>Add import</WriteButton>
+            </div>
+            {imports.fields.length === 0 && <p className="muted">Nothing imported.</p>}
+            <datalist id="account-names">
+              {existing.map((n) => (
+                <option key={n} value={n} />
+              ))}
+            </datalist>
+            <div className="card-list">
+              {imports.fields.map((f, i) => (
+                <ImportCard key={f.id} index={i} control={control} register={register} errors={errors} others={others} onRemove={() => imports.remove(i)} />
+              ))}
+            </div>
+          </section>
 
-        {Object.keys(errors).length > 0 && formState.isSubmitted && (
-          <div className="alert error" role="alert">
-            Some fields need attention (marked in red) before this can be reviewed.
-          </div>
-        )}
+          {Object.keys(errors).length > 0 && formState.isSubmitted && (
+            <div className="alert error" role="alert">
+              Some fields need attention (marked in red) before this can be reviewed.
+            </div>
+          )}
+          {hashError && <div className="alert error" role="alert">{hashError}</div>}
+        </WriteFieldset>
         <div className="row">
-          <WriteButton type="submit" className="primary" disabled={!!locked} disabledReason={locked}>
-            Review changes
+          <WriteButton type="submit" className="primary" disabled={!!locked || hashing} disabledReason={locked}>
+            {hashing ? 'Hashing passwords…' : 'Review changes'}
           </WriteButton>
-          <button type="button" onClick={() => onDone(name)}>
-            Cancel
+          <button type="button" onClick={() => onDone()}>
+            {formState.isDirty ? 'Cancel' : 'Back to accounts'}
           </button>
         </div>
       </form>
+      {prompt}
       {pending &&
         (() => {
           const common = {
@@ -225,7 +228,11 @@ function EditorForm({
             revision,
             onClose: () => setPending(null),
             onIssues,
-            onDone: () => onDone(pending.name),
+            onDone: () => {
+              // Saved: leaving (or reopening the saved account) asks nothing.
+              allowLeave();
+              onDone(pending.name);
+            },
             onReloadLatest: onReload,
           };
           if (renamed) return <ReviewDialog {...common} mutation={replaceAll} variables={{ options: pending.after, revision, comment: `rename account ${name} to ${pending.name}` }} />;
@@ -314,117 +321,11 @@ function ImportCard({
             <input type="checkbox" {...register(`imports.${i}.share`)} /> share
           </label>
         )}
-        <button type="button" className="danger" onClick={onRemove} aria-label={`Remove import ${i + 1}`} style={{ marginTop: 20 }}>
+        <WriteButton className="danger" onClick={onRemove} aria-label={`Remove import ${i + 1}`} style={{ marginTop: 20 }}>
           Remove
-        </button>
+        </WriteButton>
       </div>
       {kind === 'stream' && e?.to && <FieldError error={e.to} />}
-    </div>
-  );
-}
-
-function UserCard({
-  index: i,
-  control,
-  register,
-  setValue,
-  errors,
-  onRemove,
-}: {
-  index: number;
-  control: Control<AccountForm>;
-  register: UseFormRegister<AccountForm>;
-  setValue: UseFormSetValue<AccountForm>;
-  errors: FieldErrors<AccountForm>;
-  onRemove: () => void;
-}) {
-  const auth = useWatch({ control, name: `users.${i}.auth` });
-  const [preset, setPreset] = useState<PresetName>('publisher');
-  const [presetSubject, setPresetSubject] = useState('');
-  const e = errors.users?.[i];
-  const applyPreset = () => {
-    if (!presetSubject.trim()) return;
-    const p = presetPermissions(preset, presetSubject.trim());
-    const opts = { shouldDirty: true, shouldValidate: true };
-    setValue(`users.${i}.pubAllow`, (p.publish?.allow ?? []).join('\n'), opts);
-    setValue(`users.${i}.pubDeny`, (p.publish?.deny ?? []).join('\n'), opts);
-    setValue(`users.${i}.subAllow`, (p.subscribe?.allow ?? []).join('\n'), opts);
-    setValue(`users.${i}.subDeny`, (p.subscribe?.deny ?? []).join('\n'), opts);
-    setValue(`users.${i}.allowResponses`, !!p.allowResponses, opts);
-  };
-  return (
-    <div className="card" data-testid={`user-${i}`}>
-      <div className="row" style={{ alignItems: 'flex-start' }}>
-        <fieldset style={{ margin: 0 }}>
-          <legend className="small">Authenticates with</legend>
-          <label>
-            <input type="radio" value="password" {...register(`users.${i}.auth`)} /> password
-          </label>{' '}
-          <label>
-            <input type="radio" value="nkey" {...register(`users.${i}.auth`)} /> nkey
-          </label>
-        </fieldset>
-        {auth === 'nkey' ? (
-          <label className="field" style={{ flex: 3 }}>
-            <span>User nkey</span>
-            <input {...register(`users.${i}.nkey`)} className="mono" placeholder="U…" aria-label={`User ${i + 1} nkey`} aria-invalid={!!e?.nkey} />
-            <FieldError error={e?.nkey} />
-          </label>
-        ) : (
-          <>
-            <label className="field" style={{ flex: 1 }}>
-              <span>User</span>
-              <input {...register(`users.${i}.user`)} autoComplete="off" aria-label={`User ${i + 1} name`} aria-invalid={!!e?.user} />
-              <FieldError error={e?.user} />
-            </label>
-            <label className="field" style={{ flex: 1 }}>
-              <span>Password</span>
-              <input {...register(`users.${i}.password`)} type="password" autoComplete="new-password" aria-label={`User ${i + 1} password`} aria-invalid={!!e?.password} />
-              <FieldError error={e?.password} />
-            </label>
-          </>
-        )}
-        <button type="button" className="danger" onClick={onRemove} aria-label={`Remove user ${i + 1}`} style={{ marginTop: 20 }}>
-          Remove
-        </button>
-      </div>
-      <details>
-        <summary>Permissions</summary>
-        <div className="row" style={{ margin: '8px 0' }}>
-          <span className="small">Preset</span>
-          <select value={preset} onChange={(ev) => setPreset(ev.target.value as PresetName)} aria-label={`User ${i + 1} preset`}>
-            {PRESETS.map((p) => (
-              <option key={p.name} value={p.name} title={p.help}>
-                {p.label}
-              </option>
-            ))}
-          </select>
-          <input value={presetSubject} onChange={(ev) => setPresetSubject(ev.target.value)} placeholder="subject, e.g. orders.>" aria-label={`User ${i + 1} preset subject`} />
-          <button type="button" onClick={applyPreset} disabled={!presetSubject.trim()}>
-            Apply preset
-          </button>
-          <span className="hint">{PRESETS.find((p) => p.name === preset)?.help}</span>
-        </div>
-        <div className="grid cols-2" style={{ gridTemplateColumns: 'repeat(auto-fit, minmax(200px, 1fr))' }}>
-          {(
-            [
-              ['pubAllow', 'Publish allow', e?.pubAllow],
-              ['pubDeny', 'Publish deny', e?.pubDeny],
-              ['subAllow', 'Subscribe allow', e?.subAllow],
-              ['subDeny', 'Subscribe deny', e?.subDeny],
-            ] as const
-          ).map(([k, label, err]) => (
-            <label className="field" key={k}>
-              <span>{label}</span>
-              <textarea rows={3} {...register(`users.${i}.${k}`)} placeholder="one subject per line" aria-label={`User ${i + 1} ${label}`} aria-invalid={!!err} className="mono" />
-              <FieldError error={err} />
-            </label>
-          ))}
-        </div>
-        <label className="row">
-          <input type="checkbox" {...register(`users.${i}.allowResponses`)} /> may reply to requests it received (allow_responses)
-        </label>
-      </details>
     </div>
   );
 }

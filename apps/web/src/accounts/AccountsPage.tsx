@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { Table, type Column } from '../components/Table';
 import { ErrorBox, Loading, Empty } from '../components/states';
 import { ReadOnlyNotice, WriteButton } from '../components/WriteButton';
@@ -13,6 +13,7 @@ import { AccountEditor } from './AccountEditor';
 export function AccountsPage() {
   const { name } = useParams();
   const navigate = useNavigate();
+  const location = useLocation();
   const accounts = useAccountsQuery();
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<{ key: string; desc: boolean }>({ key: 'name', desc: false });
@@ -60,7 +61,8 @@ export function AccountsPage() {
       return sort.desc ? -c : c;
     });
 
-  if (name !== undefined) return <AccountEditor key={name} name={name === 'new' ? undefined : name} onDone={(n) => navigate(n ? `/accounts/${encodeURIComponent(n)}` : '/accounts')} />;
+  // Keyed by the navigation too: reopening the account just saved starts from the saved config.
+  if (name !== undefined) return <AccountEditor key={`${name}-${location.key}`} name={name === 'new' ? undefined : name} onDone={(n) => navigate(n ? `/accounts/${encodeURIComponent(n)}` : '/accounts')} />;
 
   const importers = deleting && config ? importersOf(config.options, deleting) : [];
   return (

@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import { useConfigQuery } from '../config/useConfig';
 import { ErrorBox, Loading, Empty } from '../components/states';
 import { layout } from './graph';
+import { usePalette } from '../lib/theme';
 
 const W = 860;
 const H = 520;
@@ -9,6 +10,7 @@ const H = 520;
 /** A picture of which account exports what to whom (from the configuration). */
 export function ImportExportMapPage() {
   const config = useConfigQuery();
+  const c = usePalette();
   if (config.isPending) return <Loading />;
   if (config.error || !config.data) return <ErrorBox action="load the configuration" error={config.error} onRetry={() => void config.refetch()} />;
   const accounts = config.data.options.accounts ?? {};
@@ -19,7 +21,7 @@ export function ImportExportMapPage() {
       <div className="page-head">
         <h1>Import/export map</h1>
         <span className="muted small">
-          <span style={{ color: '#2457c5' }}>━</span> stream &nbsp; <span style={{ color: '#8a5a00' }}>╍</span> service &nbsp; <span style={{ color: '#b3261e' }}>━</span> refused (no matching export or not allowed)
+          <span style={{ color: c.stream }}>━</span> stream &nbsp; <span style={{ color: c.service }}>╍</span> service &nbsp; <span style={{ color: c.bad }}>━</span> refused (no matching export or not allowed)
         </span>
       </div>
       {nodes.length === 0 ? (
@@ -34,7 +36,7 @@ export function ImportExportMapPage() {
             <defs>
               {['stream', 'service', 'bad'].map((k) => (
                 <marker key={k} id={`arrow-${k}`} viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                  <path d="M 0 0 L 10 5 L 0 10 z" fill={k === 'stream' ? '#2457c5' : k === 'service' ? '#8a5a00' : '#b3261e'} />
+                  <path d="M 0 0 L 10 5 L 0 10 z" fill={k === 'stream' ? c.stream : k === 'service' ? c.service : c.bad} />
                 </marker>
               ))}
             </defs>
@@ -52,10 +54,13 @@ export function ImportExportMapPage() {
               const bend = same.length > 1 ? 60 * k : 25;
               const cx = mx + (-dy / len) * bend;
               const cy = my + (dx / len) * bend;
+              // The label sits at the control point, on the outer side of its curve, so that
+              // parallel edges bending apart keep their labels apart too.
+              const anchor = Math.abs(cx - mx) < 8 ? 'middle' : cx < mx ? 'end' : 'start';
               // Stop the arrow at the node's box edge.
               const ex = b.x - (dx / len) * 46;
               const ey = b.y - (dy / len) * 22;
-              const color = !e.allowed ? '#b3261e' : e.kind === 'stream' ? '#2457c5' : '#8a5a00';
+              const color = !e.allowed ? c.bad : e.kind === 'stream' ? c.stream : c.service;
               return (
                 <g key={i} data-testid="map-edge">
                   <path
@@ -66,7 +71,7 @@ export function ImportExportMapPage() {
                     strokeDasharray={e.kind === 'service' ? '6 4' : undefined}
                     markerEnd={`url(#arrow-${!e.allowed ? 'bad' : e.kind})`}
                   />
-                  <text x={cx} y={cy} textAnchor="middle" fill={color} style={{ paintOrder: 'stroke', stroke: '#fff', strokeWidth: 4 }}>
+                  <text x={cx} y={cy} textAnchor={anchor} fill={color} style={{ paintOrder: 'stroke', stroke: c.panel, strokeWidth: 4 }}>
                     {e.subject}
                     {e.local !== e.subject ? ` → ${e.local}` : ''}
                   </text>
@@ -75,11 +80,11 @@ export function ImportExportMapPage() {
             })}
             {nodes.map((n) => (
               <g key={n.name} data-testid="map-node">
-                <rect x={n.x - 46} y={n.y - 20} width={92} height={40} rx={6} fill={n.missing ? '#fbe5e3' : '#fff'} stroke={n.missing ? '#b3261e' : '#1d2430'} />
-                <text x={n.x} y={n.y - 2} textAnchor="middle" fontWeight={700}>
+                <rect x={n.x - 46} y={n.y - 20} width={92} height={40} rx={6} fill={n.missing ? c.badFill : c.panel} stroke={n.missing ? c.bad : c.ink} />
+                <text x={n.x} y={n.y - 2} textAnchor="middle" fontWeight={700} fill={c.ink}>
                   {n.name}
                 </text>
-                <text x={n.x} y={n.y + 13} textAnchor="middle" fill="#5d6878" fontSize={11}>
+                <text x={n.x} y={n.y + 13} textAnchor="middle" fill={c.muted} fontSize={11}>
                   {n.missing ? 'missing' : `${n.exports.length} export${n.exports.length === 1 ? '' : 's'}`}
                 </text>
               </g>

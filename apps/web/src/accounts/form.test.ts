@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountModel as Account } from '../api/model';
-import { accountToForm, emptyImport, formPath, formToAccount, validateAccountForm } from './form';
+import { accountToForm, emptyImport, emptyUser, formPath, formToAccount, validateAccountForm } from './form';
 import { accountNameError } from './validation';
 
 const A: Account = {
@@ -52,5 +52,21 @@ describe('validateAccountForm', () => {
     const f = accountToForm('B', {});
     f.imports.push({ ...emptyImport(), account: 'A', subject: 'events.x', prefix: 'p' });
     expect(validateAccountForm(f, { A }, nameErr)).toEqual({});
+  });
+});
+
+describe('password storage choice', () => {
+  const hash = '$2a$11$abcdefghijklmnopqrstuuOq1Xf7w3m0Hk1JbC2m6bzRZ5FQy6tW2';
+  it('keeps what the config has: a plain password stays plain, a hash stays a hash', () => {
+    const f = accountToForm('A', { users: [{ user: 'p', password: 'pw' }, { user: 'h', password: hash }, { user: 'r', password: '[REDACTED]' }] });
+    expect(f.users.map((u) => u.store)).toEqual(['plain', 'bcrypt', 'bcrypt']);
+    expect(formToAccount(f).users?.map((u) => u.password)).toEqual(['pw', hash, '[REDACTED]']);
+  });
+  it('refuses a hash where plain text was chosen', () => {
+    const f = accountToForm('B', {});
+    f.users.push({ ...emptyUser(), user: 'u', password: hash, store: 'plain' });
+    expect(validateAccountForm(f, {}, () => null).users?.[0]?.password?.message).toMatch(/bcrypt hash/);
+    f.users[0]!.store = 'bcrypt';
+    expect(validateAccountForm(f, {}, () => null)).toEqual({});
   });
 });

@@ -5,7 +5,7 @@
  * problem lands on its field.
  */
 import type { FieldErrors, Resolver } from 'react-hook-form';
-import { AccountSchema } from '@switchboard/shared';
+import { AccountSchema, isBcrypt } from '@switchboard/shared';
 import type { AccountModel as Account, ExportModel as Export, ImportModel as Import, UserModel as User } from '../api/model';
 import { validateAccount } from './validation';
 
@@ -13,6 +13,11 @@ export interface UserForm {
   auth: 'password' | 'nkey';
   user: string;
   password: string;
+  /**
+   * How the password is written to the config: a bcrypt hash made in the browser (the default)
+   * or, by explicit choice, plain text.
+   */
+  store: 'bcrypt' | 'plain';
   nkey: string;
   pubAllow: string;
   pubDeny: string;
@@ -45,7 +50,7 @@ export interface AccountForm {
   imports: ImportForm[];
 }
 
-export const emptyUser = (): UserForm => ({ auth: 'password', user: '', password: '', nkey: '', pubAllow: '', pubDeny: '', subAllow: '', subDeny: '', allowResponses: false });
+export const emptyUser = (): UserForm => ({ auth: 'password', user: '', password: '', store: 'bcrypt', nkey: '', pubAllow: '', pubDeny: '', subAllow: '', subDeny: '', allowResponses: false });
 export const emptyExport = (): ExportForm => ({ kind: 'stream', subject: '', accounts: '', responseType: '' });
 export const emptyImport = (): ImportForm => ({ kind: 'stream', account: '', subject: '', prefix: '', to: '', share: false });
 
@@ -57,6 +62,8 @@ export function userToForm(u: User): UserForm {
     auth: u.nkey ? 'nkey' : 'password',
     user: u.user ?? '',
     password: u.password ?? '',
+    // A password already in plain text stays so until someone chooses to hash it.
+    store: u.password && !isBcrypt(u.password) && u.password !== '[REDACTED]' ? 'plain' : 'bcrypt',
     nkey: u.nkey ?? '',
     pubAllow: (u.permissions?.publish?.allow ?? []).join('\n'),
     pubDeny: (u.permissions?.publish?.deny ?? []).join('\n'),
@@ -186,6 +193,7 @@ export function validateAccountForm(form: AccountForm, others: Record<string, Ac
     if (u.auth === 'password') {
       if (!u.user.trim()) setIssue(errors, `users.${i}.user`, 'enter a user name');
       if (!u.password) setIssue(errors, `users.${i}.password`, 'enter a password');
+      else if (u.store === 'plain' && isBcrypt(u.password)) setIssue(errors, `users.${i}.password`, 'this is a bcrypt hash: type the password to store in plain text');
     } else if (!u.nkey.trim()) setIssue(errors, `users.${i}.nkey`, 'enter the user nkey (U…)');
   });
   form.exports.forEach((e, i) => {

@@ -1,17 +1,20 @@
-import { useState } from 'react';
 import { Table, Pager, type Column } from '../components/Table';
 import { QueryState } from '../components/states';
 import { formatTime } from '../lib/format';
-import { sortAndFilter, useAuditQuery, type AuditEntry, type AuditQuery } from './useAudit';
+import { useUrlState } from '../lib/urlState';
+import { auditQueryFromParams, sortAndFilter, useAuditQuery, type AuditEntry } from './useAudit';
 
 const PAGE = 50;
 
+/** The audit log. Filters, sort and page live in the URL (reload or share keeps them). */
 export function AuditPage() {
-  const [q, setQ] = useState<AuditQuery>({ sort: 'time', desc: true, offset: 0, limit: PAGE });
+  const [params, setParams] = useUrlState({ sort: 'time', desc: '1' });
+  const q = auditQueryFromParams(params, PAGE);
   const audit = useAuditQuery(q);
-  const set = (patch: Partial<AuditQuery>) => setQ((old) => ({ ...old, offset: 0, ...patch }));
+  /** A filter or sort change starts again at the first page. */
+  const set = (patch: Record<string, string | undefined>) => setParams({ ...patch, page: undefined });
   const columns: Column<AuditEntry>[] = [
-    { key: 'time', label: 'When', sort: 'time', render: (e) => formatTime(e.time) },
+    { key: 'time', label: 'When', sort: 'time', render: (e) => <time dateTime={e.time}>{formatTime(e.time)}</time> },
     { key: 'user', label: 'User', sort: 'user', render: (e) => `${e.user} (${e.role})` },
     { key: 'action', label: 'Action', sort: 'action', render: (e) => <code>{e.action}</code> },
     { key: 'target', label: 'Target', sort: 'target', render: (e) => e.target ?? '—' },
@@ -25,11 +28,12 @@ export function AuditPage() {
       <div className="page-head">
         <h1>Audit log</h1>
       </div>
+      {/* Uncontrolled inputs seeded from the URL: typing updates the URL without fighting the caret. */}
       <form className="panel row" onSubmit={(e) => e.preventDefault()} aria-label="Filter the audit log">
-        <input placeholder="Search" onChange={(e) => set({ q: e.target.value || undefined })} aria-label="Search the audit log" />
-        <input placeholder="User" size={10} onChange={(e) => set({ user: e.target.value.trim() || undefined })} aria-label="Filter by user" />
-        <input placeholder="Action (config.*)" size={16} onChange={(e) => set({ action: e.target.value.trim() || undefined })} aria-label="Filter by action" />
-        <select onChange={(e) => set({ outcome: (e.target.value || undefined) as AuditQuery['outcome'] })} aria-label="Filter by outcome" defaultValue="">
+        <input placeholder="Search" defaultValue={q.q ?? ''} onChange={(e) => set({ q: e.target.value })} aria-label="Search the audit log" />
+        <input placeholder="User" size={10} defaultValue={q.user ?? ''} onChange={(e) => set({ user: e.target.value.trim() })} aria-label="Filter by user" />
+        <input placeholder="Action (config.*)" size={16} defaultValue={q.action ?? ''} onChange={(e) => set({ action: e.target.value.trim() })} aria-label="Filter by action" />
+        <select value={q.outcome ?? ''} onChange={(e) => set({ outcome: e.target.value })} aria-label="Filter by outcome">
           <option value="">any outcome</option>
           <option value="ok">ok</option>
           <option value="refused">refused</option>
@@ -49,9 +53,9 @@ export function AuditPage() {
                 rowKey={(e) => String(e.id)}
                 sort={q.sort}
                 desc={q.desc}
-                onSort={(s) => set({ sort: s as AuditQuery['sort'], desc: q.sort === s ? !q.desc : s === 'time' })}
+                onSort={(s) => set({ sort: s, desc: (q.sort === s ? !q.desc : s === 'time') ? '1' : '0' })}
               />
-              <Pager offset={q.offset} limit={PAGE} total={rows.length} onChange={(o) => setQ((old) => ({ ...old, offset: o }))} />
+              <Pager offset={q.offset} limit={PAGE} total={rows.length} onChange={(o) => setParams({ page: o > 0 ? Math.floor(o / PAGE) + 1 : undefined }, { push: true })} />
             </>
           );
         }}

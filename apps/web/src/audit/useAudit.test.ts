@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sortAndFilter, type AuditEntry } from './useAudit';
+import { auditQueryFromParams, sortAndFilter, type AuditEntry } from './useAudit';
 
 const e = (id: number, time: string, user: string, action: string, outcome: AuditEntry['outcome'] = 'ok'): AuditEntry => ({ id, time, user, role: 'admin', action, outcome });
 
@@ -16,5 +16,24 @@ describe('sortAndFilter', () => {
     expect(sortAndFilter(rows, { ...base, action: 'config.*' }).map((r) => r.id)).toEqual([1]);
     expect(sortAndFilter(rows, { ...base, outcome: 'refused' }).map((r) => r.id)).toEqual([2]);
     expect(sortAndFilter(rows, { ...base, q: 'reload' }).map((r) => r.id)).toEqual([3]);
+  });
+});
+
+describe('auditQueryFromParams', () => {
+  it('reads filters, sort and page from the URL, newest first by default', () => {
+    expect(auditQueryFromParams(new URLSearchParams(''), 50)).toEqual({ sort: 'time', desc: true, offset: 0, limit: 50 });
+    expect(auditQueryFromParams(new URLSearchParams('q=reload&user=admin&action=config.*&outcome=refused&sort=user&desc=0&page=3'), 50)).toEqual({
+      sort: 'user',
+      desc: false,
+      offset: 100,
+      limit: 50,
+      q: 'reload',
+      user: 'admin',
+      action: 'config.*',
+      outcome: 'refused',
+    });
+  });
+  it('ignores values it does not know', () => {
+    expect(auditQueryFromParams(new URLSearchParams('sort=password&outcome=maybe&page=x'), 10)).toEqual({ sort: 'time', desc: true, offset: 0, limit: 10 });
   });
 });

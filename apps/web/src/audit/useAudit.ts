@@ -2,6 +2,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { AuditListSchema, type AuditEntry } from '@switchboard/shared';
 import { request, withQuery } from '../api/client';
+import { intParam, pickParam } from '../lib/urlState';
 
 export type { AuditEntry };
 
@@ -46,4 +47,28 @@ export function sortAndFilter(entries: AuditEntry[], q: AuditQuery): AuditEntry[
   };
   rows.sort((a, b) => cmp(a, b) * (q.desc ? -1 : 1));
   return rows;
+}
+
+const SORTS = ['time', 'user', 'action', 'target', 'outcome', 'revision', 'id'] as const satisfies readonly (keyof AuditEntry)[];
+const OUTCOMES = ['ok', 'refused', 'failed'] as const;
+
+/**
+ * The audit view described by the URL: `q`, `user`, `action`, `outcome` filters, `sort` and
+ * `desc` (1/0, newest first by default) and `page` (1-based; `limit` rows a page).
+ */
+export function auditQueryFromParams(p: URLSearchParams, limit: number): AuditQuery {
+  const page = Math.max(1, intParam(p, 'page'));
+  const q: AuditQuery = {
+    sort: pickParam(p, 'sort', SORTS, 'time'),
+    desc: (p.get('desc') ?? '1') !== '0',
+    offset: (page - 1) * limit,
+    limit,
+  };
+  const text = (k: string) => p.get(k)?.trim() || undefined;
+  if (text('q')) q.q = text('q');
+  if (text('user')) q.user = text('user');
+  if (text('action')) q.action = text('action');
+  const outcome = pickParam(p, 'outcome', [...OUTCOMES, ''] as const, '');
+  if (outcome) q.outcome = outcome;
+  return q;
 }

@@ -7,20 +7,26 @@ import { formatTime } from '../lib/format';
 import { lineDiff, withContext } from '../lib/textdiff';
 import type { RevisionSummary as Revision } from '@switchboard/shared';
 import { fromApiChange, useConfigQuery, useRevisionDiffQuery, useRevisionQuery, useRevisionsQuery, useRollbackMutation } from './useConfig';
-import { ApplyError, ChangeList } from './ReviewDialog';
+import { ApplyError } from './ReviewDialog';
+import { ChangeList, DiffLines } from './ChangeList';
+import { useUrlState } from '../lib/urlState';
 
 /** Config revisions with author and time, a diff between any two, and rollback. */
 export function HistoryPage() {
   const revisions = useRevisionsQuery();
   const config = useConfigQuery();
-  const [from, setFrom] = useState<string>();
-  const [to, setTo] = useState<string>();
+  // The compared pair is in the URL: a link to a diff can be shared.
+  const [params, setParams] = useUrlState();
+  const from = params.get('from') ?? undefined;
+  const to = params.get('to') ?? undefined;
+  const setFrom = (id: string) => setParams({ from: id });
+  const setTo = (id: string) => setParams({ to: id });
   const [rollbackTo, setRollbackTo] = useState<string>();
   const rollback = useRollbackMutation();
 
   const columns: Column<Revision>[] = [
     { key: 'id', label: 'Revision', render: (r) => <code>{r.id}</code> },
-    { key: 'time', label: 'When', render: (r) => formatTime(r.createdAt) },
+    { key: 'time', label: 'When', render: (r) => <time dateTime={r.createdAt}>{formatTime(r.createdAt)}</time> },
     { key: 'author', label: 'Author', render: (r) => r.author },
     { key: 'source', label: 'Source', render: (r) => <span className="badge">{r.source}</span> },
     { key: 'summary', label: 'Change', render: (r) => <>{r.comment ?? <span className="muted">—</span>} <span className="muted small">({r.changeCount} change{r.changeCount === 1 ? '' : 's'})</span></> },
@@ -109,19 +115,11 @@ function RevisionDiff({ from, to, compact }: { from: string; to: string; compact
       {!compact && a.data && b.data && (
         <>
           <h3>Config file</h3>
-          <pre className="diff">
-            {withContext(lineDiff(a.data.text, b.data.text)).map((l, i) =>
-              l ? (
-                <span key={i} className={l.op === '+' ? 'add' : l.op === '-' ? 'del' : undefined} style={{ display: 'block' }}>
-                  {l.op} {l.text}
-                </span>
-              ) : (
-                <span key={i} className="muted" style={{ display: 'block' }}>
-                  …
-                </span>
-              ),
-            )}
-          </pre>
+          {a.data.text === '' && b.data.text === '' ? (
+            <p className="muted small">The file text is shown to admins only (it holds secrets).</p>
+          ) : (
+            <DiffLines lines={withContext(lineDiff(a.data.text, b.data.text))} label="Config file changes" />
+          )}
         </>
       )}
     </section>

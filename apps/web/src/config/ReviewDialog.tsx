@@ -1,48 +1,14 @@
 import { useEffect } from 'react';
-import type { UseMutationResult } from '@tanstack/react-query';
+import { useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import type { ApplyResponse, Issue, OptionsInput } from '@switchboard/shared';
 import { Dialog } from '../components/Dialog';
 import { ErrorBox, Loading } from '../components/states';
 import { WriteButton } from '../components/WriteButton';
 import { ApiError } from '../api/client';
-import { fromApiChange, usePreviewQuery } from './useConfig';
-import { needsRestart, type Change } from './diff';
-
-const SECRET_KEYS = new Set(['password', 'token', 'pass']);
-
-/** One-line JSON of a changed value, secrets masked (the review is no place to show them). */
-export function show(v: unknown): string {
-  if (v === undefined) return '—';
-  if (typeof v === 'string') return v;
-  return JSON.stringify(v, (k, x) => (SECRET_KEYS.has(k) && typeof x === 'string' ? '••••' : x), 1).replace(/\n\s*/g, ' ');
-}
-
-export function ChangeList({ changes }: { changes: Change[] }) {
-  if (changes.length === 0) return <p className="muted">No changes.</p>;
-  return (
-    <div data-testid="change-list">
-      {changes.map((c) => (
-        <div className="diff-line" key={`${c.path}-${c.kind}`} data-testid="change">
-          <div>
-            <span className={`badge ${c.effect === 'hot' ? 'hot' : 'restart'}`} title={c.effect === 'hot' ? 'applied by reload, no restart' : (c.reason ?? 'takes effect after a restart')}>
-              {c.effect === 'hot' ? 'hot' : 'needs restart'}
-            </span>
-          </div>
-          <div>
-            <div>
-              <code>{c.path}</code> <span className="muted small">{c.kind}</span>
-              {c.reason && <span className="muted small"> — {c.reason}</span>}
-            </div>
-            <pre className="diff">
-              {c.before !== undefined && <span className="del">- {show(c.before)}</span>}
-              {c.after !== undefined && <span className="add">+ {show(c.after)}</span>}
-            </pre>
-          </div>
-        </div>
-      ))}
-    </div>
-  );
-}
+import { configKeys, fromApiChange, usePreviewQuery, type ConfigState } from './useConfig';
+import { needsRestart } from './diff';
+import { ChangeList, DiffLines } from './ChangeList';
+import { lineDiff, withContext } from '../lib/textdiff';
 
 /** Conflict: someone changed the config since this edit started. The edit is kept, not merged. */
 export function ConflictNotice({ error, onReload }: { error: ApiError; onReload?: () => void }) {
@@ -132,6 +98,8 @@ export function ReviewDialog<V>({
   onReloadLatest?: () => void;
 }) {
   const preview = usePreviewQuery(after);
+  // The file now, from the cache: observing the config query here would refetch it.
+  const currentText = useQueryClient().getQueryData<ConfigState>(configKeys.current)?.text;
   const result = mutation.data;
   const changes = preview.data?.changes.map(fromApiChange) ?? [];
   const conflict = mutation.error instanceof ApiError && mutation.error.code === 'REVISION_CONFLICT';
@@ -192,6 +160,7 @@ export function ReviewDialog<V>({
                 </div>
               ))}
               <ChangeList changes={changes} />
+              {preview.data?.text !== undefined && <FileDiff before={currentText} after={preview.data.text} />}
             </>
           )}
           {mutation.error && <ApplyError error={mutation.error} action="apply the configuration" onReload={reload} />}
@@ -221,5 +190,24 @@ export function ReviewDialog<V>({
         </>
       )}
     </Dialog>
+  );
+}
+
+/**
+ * The config file as it would be written, against the file now (admins get the text; viewers
+ * cannot reach a review). Folded by default: the field diff above is the review.
+ */
+function FileDiff({ before, after }: { before?: string; after: string }) {
+  if (before === undefined) return null;
+  const lines = lineDiff(before, after);
+  const changed = lines.filter((l) => l.op !== ' ').length;
+  if (changed === 0) return null;
+  return (
+    <details className="file-diff" data-testid="file-diff">
+      <summary>
+        The config file: {changed} changed line{changed === 1 ? '' : 's'}
+      </summary>
+      <DiffLines lines={withContext(lines)} label="Config file changes" />
+    </details>
   );
 }

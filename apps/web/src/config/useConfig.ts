@@ -4,6 +4,7 @@
  * applying with If-Match (a stale revision gets 409 REVISION_CONFLICT and is shown, never
  * overwritten), revisions, server-side diffs and rollback.
  */
+import { useCallback, useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import {
   ApplyResponseSchema,
@@ -61,6 +62,27 @@ export function useConfigQuery() {
       return { revision: r.data.revision, options: r.data.options as OptionsInput, text: r.data.text, configFile: r.data.configFile, editable: r.data.editable };
     },
   });
+}
+
+/**
+ * The configuration an edit starts from. It is fixed once loaded (after any refetch on opening
+ * has finished, so the form starts from the latest): a refetch meanwhile does not move it, since
+ * a stale edit must end in a conflict, shown, never in a silent overwrite. `reload()` moves it to
+ * the server's latest (after "load the latest configuration", or after one's own save).
+ */
+export function usePinnedConfig() {
+  const query = useConfigQuery();
+  const [base, setBase] = useState<ConfigState>();
+  useEffect(() => {
+    if (!base && query.data && !query.isFetching) setBase(query.data);
+  }, [base, query.data, query.isFetching]);
+  const { refetch } = query;
+  const reload = useCallback(async (): Promise<ConfigState | undefined> => {
+    const r = await refetch();
+    if (r.data) setBase(r.data);
+    return r.data;
+  }, [refetch]);
+  return { query, base, reload };
 }
 
 /** Why the config cannot be edited, if it cannot. */

@@ -43,7 +43,7 @@ export function ConnectionsPage() {
     { key: 'lang', label: 'Client', render: (c) => (c.lang ? `${c.lang} ${c.version ?? ''}` : '—') },
     { key: 'uptime', label: 'Uptime', sort: 'uptime', render: (c) => c.uptime },
     { key: 'idle', label: 'Idle', sort: 'idle', render: (c) => c.idle },
-    { key: 'subs', label: 'Subs', sort: 'subs', num: true, render: (c) => c.subscriptions },
+    { key: 'subs', label: 'Subs', sort: 'subs', num: true, render: (c) => formatCount(c.subscriptions) },
     { key: 'pending', label: 'Pending', sort: 'pending', num: true, render: (c) => formatBytes(c.pending_bytes) },
     { key: 'in', label: 'Msgs in', sort: 'msgs_from', num: true, title: 'messages the client published', render: (c) => formatCount(c.in_msgs) },
     { key: 'out', label: 'Msgs out', sort: 'msgs_to', num: true, title: 'messages delivered to the client', render: (c) => formatCount(c.out_msgs) },
@@ -104,7 +104,7 @@ export function ConnectionsPage() {
           </select>
         </label>
       </form>
-      <div className={cid ? 'grid cols-2' : undefined} style={cid ? { gridTemplateColumns: 'minmax(0, 3fr) minmax(300px, 2fr)' } : undefined}>
+      <div className={cid ? 'grid split' : undefined}>
         <div>
           <QueryState query={connz} action="load connections" isEmpty={(d) => d.connections.length === 0} empty="No connections match.">
             {(d) => (
@@ -176,7 +176,7 @@ function ConnectionDetail({ cid, onClose }: { cid: number; onClose: () => void }
                 </div>
               ))}
           </dl>
-          <h3>Subscriptions ({conn.data.subscriptions})</h3>
+          <h3>Subscriptions ({formatCount(conn.data.subscriptions)})</h3>
           <input placeholder="Filter subjects" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter subscriptions" />
           {(conn.data.subscriptions_list_detail ?? []).length === 0 ? (
             <Empty>No subscriptions.</Empty>

@@ -4,9 +4,10 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { z } from 'zod';
 import type { OptionsInput } from '@switchboard/shared';
 import { ErrorBox, Loading, Empty } from '../components/states';
-import { ReadOnlyNotice, WriteButton } from '../components/WriteButton';
+import { ReadOnlyNotice, WriteButton, WriteFieldset } from '../components/WriteButton';
+import { useUnsavedChanges } from '../components/UnsavedChanges';
 import { ReviewDialog } from '../config/ReviewDialog';
-import { notEditableReason, useConfigQuery, type ConfigState } from '../config/useConfig';
+import { notEditableReason, useConfigQuery, usePinnedConfig, type ConfigState } from '../config/useConfig';
 import { formatBytes, formatCount } from '../lib/format';
 import { linkState, useGatewayzQuery, usePutGatewaysMutation, useRoutezQuery, type LinkState } from './useGateways';
 
@@ -92,7 +93,7 @@ export function GatewaysPage() {
         ) : gw.error ? (
           <ErrorBox action="load /gatewayz" error={gw.error} onRetry={() => void gw.refetch()} />
         ) : gw.data && Object.keys(gw.data.outbound_gateways).length + Object.keys(gw.data.inbound_gateways).length === 0 ? (
-          <Empty>No gateway links. {gw.data.name ? 'Gateways are configured but none is connected yet.' : 'Configure the gateway block below to join a super cluster.'}</Empty>
+          <Empty>No gateway links. {gw.data.name || config.data?.options.gateway ? 'Gateways are configured but none is connected yet.' : 'Configure the gateway block below to join a super cluster.'}</Empty>
         ) : (
           gw.data && (
             <div className="table-wrap">
@@ -179,7 +180,7 @@ export function GatewaysPage() {
                     </td>
                     <td>{r.did_solicit ? 'yes' : 'no'}</td>
                     <td>{r.uptime}</td>
-                    <td className="num">{r.subscriptions}</td>
+                    <td className="num">{formatCount(r.subscriptions)}</td>
                     <td className="num">
                       {formatCount(r.in_msgs)} / {formatCount(r.out_msgs)}
                     </td>
@@ -192,18 +193,20 @@ export function GatewaysPage() {
         )}
       </section>
 
-      {config.isPending ? (
-        <Loading />
-      ) : config.error || !config.data ? (
-        <ErrorBox action="load the configuration" error={config.error} />
-      ) : (
-        <GatewayEditor config={config.data} onReload={() => void config.refetch()} />
-      )}
+      <GatewayEditorSection />
     </div>
   );
 }
 
-function GatewayEditor({ config, onReload }: { config: ConfigState; onReload: () => void }) {
+/** The gateway block editor, on the configuration pinned when it opened (see usePinnedConfig). */
+function GatewayEditorSection() {
+  const { query, base, reload } = usePinnedConfig();
+  if (query.error && !query.data) return <ErrorBox action="load the configuration" error={query.error} onRetry={() => void query.refetch()} />;
+  if (!base) return <Loading what="Loading the configuration" />;
+  return <GatewayEditor config={base} reload={reload} />;
+}
+
+function GatewayEditor({ config, reload }: { config: ConfigState; reload: () => Promise<ConfigState | undefined> }) {
   const { options, revision } = config;
   const locked = notEditableReason(config);
   const put = usePutGatewaysMutation();
@@ -213,6 +216,7 @@ function GatewayEditor({ config, onReload }: { config: ConfigState; onReload: ()
   const [after, setAfter] = useState<OptionsInput | null>(null);
   const enabled = watch('enabled');
   const e = formState.errors;
+  const { prompt } = useUnsavedChanges(formState.isDirty, 'the gateway configuration');
   return (
     <section className="panel" aria-labelledby="gwedit-h">
       <h2 id="gwedit-h" style={{ marginTop: 0 }}>
@@ -220,63 +224,64 @@ function GatewayEditor({ config, onReload }: { config: ConfigState; onReload: ()
       </h2>
       <p className="muted small">Changes to the gateway block are saved to the config file and need a restart (nats-server does not reload them).</p>
       <form onSubmit={handleSubmit((v) => setAfter(fromForm(options, v)))} noValidate aria-label="Gateway configuration">
-        <label className="row" style={{ marginBottom: 8 }}>
-          <input type="checkbox" {...register('enabled')} /> this server accepts and makes gateway connections
-        </label>
-        {enabled && (
-          <>
-            <div className="row" style={{ alignItems: 'flex-start' }}>
-              <label className="field">
-                <span>Gateway name (this cluster)</span>
-                <input {...register('name')} aria-invalid={!!e.name} />
-                {e.name && <span className="field-error">{e.name.message}</span>}
-              </label>
-              <label className="field">
-                <span>Host</span>
-                <input {...register('host')} placeholder="0.0.0.0" />
-              </label>
-              <label className="field">
-                <span>Port</span>
-                <input {...register('port')} inputMode="numeric" size={7} aria-invalid={!!e.port} />
-                {e.port && <span className="field-error">{e.port.message}</span>}
-              </label>
-              <label className="row" style={{ marginTop: 22 }}>
-                <input type="checkbox" {...register('rejectUnknown')} /> reject unknown clusters
-              </label>
-            </div>
-            <h3>Remote gateways</h3>
-            {remotes.fields.length === 0 && <p className="muted">None: this cluster only accepts inbound gateways.</p>}
-            {remotes.fields.map((f, i) => (
-              <div className="row card" key={f.id} style={{ alignItems: 'flex-start', marginBottom: 6 }}>
+        <WriteFieldset lockedReason={locked}>
+          <label className="row" style={{ marginBottom: 8 }}>
+            <input type="checkbox" {...register('enabled')} /> this server accepts and makes gateway connections
+          </label>
+          {enabled && (
+            <>
+              <div className="row" style={{ alignItems: 'flex-start' }}>
                 <label className="field">
-                  <span>Name</span>
-                  <input {...register(`gateways.${i}.name`)} aria-label={`Remote gateway ${i + 1} name`} aria-invalid={!!e.gateways?.[i]?.name} />
-                  {e.gateways?.[i]?.name && <span className="field-error">{e.gateways[i]?.name?.message}</span>}
+                  <span>Gateway name (this cluster)</span>
+                  <input {...register('name')} aria-invalid={!!e.name} />
+                  {e.name && <span className="field-error">{e.name.message}</span>}
                 </label>
-                <label className="field" style={{ flex: 1 }}>
-                  <span>URLs (one per line)</span>
-                  <textarea rows={2} className="mono" {...register(`gateways.${i}.urls`)} aria-label={`Remote gateway ${i + 1} URLs`} aria-invalid={!!e.gateways?.[i]?.urls} />
-                  {e.gateways?.[i]?.urls && <span className="field-error">{e.gateways[i]?.urls?.message}</span>}
+                <label className="field">
+                  <span>Host</span>
+                  <input {...register('host')} placeholder="0.0.0.0" />
                 </label>
-                <button type="button" className="danger" onClick={() => remotes.remove(i)} style={{ marginTop: 20 }}>
-                  Remove
-                </button>
+                <label className="field">
+                  <span>Port</span>
+                  <input {...register('port')} inputMode="numeric" size={7} aria-invalid={!!e.port} />
+                  {e.port && <span className="field-error">{e.port.message}</span>}
+                </label>
+                <label className="row" style={{ marginTop: 22 }}>
+                  <input type="checkbox" {...register('rejectUnknown')} /> reject unknown clusters
+                </label>
               </div>
-            ))}
-            <button type="button" onClick={() => remotes.append({ name: '', urls: '' })}>
-              Add remote gateway
-            </button>
-          </>
-        )}
+              <h3>Remote gateways</h3>
+              {remotes.fields.length === 0 && <p className="muted">None: this cluster only accepts inbound gateways.</p>}
+              {remotes.fields.map((f, i) => (
+                <div className="row card" key={f.id} style={{ alignItems: 'flex-start', marginBottom: 6 }}>
+                  <label className="field">
+                    <span>Name</span>
+                    <input {...register(`gateways.${i}.name`)} aria-label={`Remote gateway ${i + 1} name`} aria-invalid={!!e.gateways?.[i]?.name} />
+                    {e.gateways?.[i]?.name && <span className="field-error">{e.gateways[i]?.name?.message}</span>}
+                  </label>
+                  <label className="field" style={{ flex: 1 }}>
+                    <span>URLs (one per line)</span>
+                    <textarea rows={2} className="mono" {...register(`gateways.${i}.urls`)} aria-label={`Remote gateway ${i + 1} URLs`} aria-invalid={!!e.gateways?.[i]?.urls} />
+                    {e.gateways?.[i]?.urls && <span className="field-error">{e.gateways[i]?.urls?.message}</span>}
+                  </label>
+                  <WriteButton className="danger" onClick={() => remotes.remove(i)} style={{ marginTop: 20 }} aria-label={`Remove remote gateway ${i + 1}`}>
+                    Remove
+                  </WriteButton>
+                </div>
+              ))}
+              <WriteButton onClick={() => remotes.append({ name: '', urls: '' })}>Add remote gateway</WriteButton>
+            </>
+          )}
+        </WriteFieldset>
         <div className="row" style={{ marginTop: 12 }}>
           <WriteButton type="submit" className="primary" disabled={!formState.isDirty || !!locked} disabledReason={locked ?? 'Nothing changed yet'}>
             Review changes
           </WriteButton>
-          <button type="button" onClick={() => reset(defaults)} disabled={!formState.isDirty}>
-            Discard
-          </button>
+          <WriteButton onClick={() => reset(defaults)} disabled={!formState.isDirty || !!locked} disabledReason={locked ?? 'Nothing changed yet'}>
+            Discard changes
+          </WriteButton>
         </div>
       </form>
+      {prompt}
       {after && (
         <ReviewDialog
           title="gateway block"
@@ -286,8 +291,12 @@ function GatewayEditor({ config, onReload }: { config: ConfigState; onReload: ()
           mutation={put}
           variables={{ gateway: after.gateway ?? null, revision }}
           onClose={() => setAfter(null)}
-          onDone={() => setAfter(null)}
-          onReloadLatest={onReload}
+          onDone={() => {
+            setAfter(null);
+            // Applied: the form now starts from the saved configuration.
+            void reload().then((latest) => latest && reset(toForm(latest.options)));
+          }}
+          onReloadLatest={() => void reload()}
         />
       )}
     </section>

@@ -7,7 +7,7 @@ import { formatClock } from '../lib/format';
 import { useVarzQuery } from '../overview/useOverview';
 import { lameDuckPercent, useLameDuckMutation, useLameDuckQuery, useReloadMutation } from './useOps';
 import { fromApiChange } from '../config/useConfig';
-import { ChangeList } from '../config/ReviewDialog';
+import { ChangeList } from '../config/ChangeList';
 
 interface FeedItem {
   id: string;

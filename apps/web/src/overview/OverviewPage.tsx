@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { STATS_WINDOWS } from '@switchboard/shared';
 import { Table, type Column } from '../components/Table';
 import { ErrorBox, Loading, Empty } from '../components/states';
 import { useEventsStatus } from '../lib/events';
@@ -7,6 +7,7 @@ import { clusterVerdict, healthVerdict, type HealthVerdict } from './health';
 import type { ServerRowData } from './servers';
 import { StatsCharts } from './StatsCharts';
 import { WINDOWS, type WindowId } from './stats';
+import { pickParam, useUrlState } from '../lib/urlState';
 import { useHealthzQuery, useServers, useStatsQuery, useStatszEvents, useVarzQuery } from './useOverview';
 
 type Row = ServerRowData & { health: HealthVerdict };
@@ -14,8 +15,10 @@ type Row = ServerRowData & { health: HealthVerdict };
 /** Servers silent for longer than this are not listed (a restarted server has a new id). */
 const GONE_MS = 10 * 60_000;
 export function OverviewPage() {
-  const [window, setWindow] = useState<WindowId>('5m');
-  const [picked, setPicked] = useState<string>();
+  // The window and the picked server live in the URL: a reload or a shared link shows the same charts.
+  const [params, setParams] = useUrlState({ window: '5m' });
+  const window = pickParam<WindowId>(params, 'window', WINDOWS.map((w) => w.id), '5m');
+  const picked = params.get('server') ?? undefined;
   useStatszEvents();
   const varz = useVarzQuery();
   const healthz = useHealthzQuery();
@@ -117,7 +120,7 @@ export function OverviewPage() {
       ) : rows.length === 0 ? (
         <Empty>No STATSZ recorded yet from the system account.</Empty>
       ) : (
-        <Table caption="Servers" columns={columns} rows={rows} rowKey={(r) => r.id} onRowClick={(r) => setPicked(r.id)} selectedKey={serverId} />
+        <Table caption="Servers" columns={columns} rows={rows} rowKey={(r) => r.id} onRowClick={(r) => setParams({ server: r.local ? undefined : r.id })} selectedKey={serverId} />
       )}
       {gone.length > 0 && (
         <p className="muted" data-testid="gone-servers">
@@ -131,7 +134,7 @@ export function OverviewPage() {
         </h2>
         <div className="segmented" role="group" aria-label="Chart window">
           {WINDOWS.map((w) => (
-            <button key={w.id} type="button" aria-pressed={window === w.id} onClick={() => setWindow(w.id)}>
+            <button key={w.id} type="button" aria-pressed={window === w.id} onClick={() => setParams({ window: w.id })}>
               {w.label}
             </button>
           ))}
@@ -143,7 +146,7 @@ export function OverviewPage() {
         ) : stats.error ? (
           <ErrorBox action="load the STATSZ history" error={stats.error} onRetry={() => void stats.refetch()} />
         ) : (
-          <StatsCharts points={stats.data.points} />
+          <StatsCharts points={stats.data.points} spanMs={STATS_WINDOWS[window].spanMs} />
         )}
       </div>
     </div>

@@ -4,7 +4,8 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { CreateConsoleUserSchema } from '@switchboard/shared';
 import { Table, type Column } from '../components/Table';
 import { Empty, ErrorBox, Loading } from '../components/states';
-import { ReadOnlyNotice, WriteButton } from '../components/WriteButton';
+import { ReadOnlyNotice, WriteButton, WriteFieldset } from '../components/WriteButton';
+import { useUnsavedChanges } from '../components/UnsavedChanges';
 import { Dialog, TypeToConfirm } from '../components/Dialog';
 import { useSessionQuery } from '../auth/useSession';
 import { formatTime } from '../lib/format';
@@ -165,6 +166,7 @@ function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (u:
     mode: 'onTouched',
   });
   const errors = formState.errors;
+  const { prompt } = useUnsavedChanges(formState.isDirty, 'the new console user');
   const onValid = (v: CreateConsoleUser) =>
     add.mutate(v, {
       onSuccess: () => onAdded(v),
@@ -177,25 +179,27 @@ function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (u:
   return (
     <Dialog title="Add console user" onClose={onClose}>
       <form onSubmit={handleSubmit(onValid)} noValidate aria-label="Add console user">
-        <label className="field">
-          <span>User name</span>
-          <input {...register('user')} {...invalid('user')} autoComplete="off" spellCheck={false} />
-          <FieldError id="add-user-user-error" message={errors.user?.message} />
-        </label>
-        <label className="field">
-          <span>Password</span>
-          <input type="password" {...register('password')} {...invalid('password')} autoComplete="new-password" />
-          <span className="hint">At least 8 characters. Give it to the user over a safe channel.</span>
-          <FieldError id="add-user-password-error" message={errors.password?.message} />
-        </label>
-        <label className="field">
-          <span>Role</span>
-          <select {...register('role')} {...invalid('role')}>
-            <option value="viewer">viewer — sees everything, changes nothing</option>
-            <option value="admin">admin — may change the configuration and users</option>
-          </select>
-          <FieldError id="add-user-role-error" message={errors.role?.message} />
-        </label>
+        <WriteFieldset>
+          <label className="field">
+            <span>User name</span>
+            <input {...register('user')} {...invalid('user')} autoComplete="off" spellCheck={false} />
+            <FieldError id="add-user-user-error" message={errors.user?.message} />
+          </label>
+          <label className="field">
+            <span>Password</span>
+            <input type="password" {...register('password')} {...invalid('password')} autoComplete="new-password" />
+            <span className="hint">At least 8 characters. Give it to the user over a safe channel.</span>
+            <FieldError id="add-user-password-error" message={errors.password?.message} />
+          </label>
+          <label className="field">
+            <span>Role</span>
+            <select {...register('role')} {...invalid('role')}>
+              <option value="viewer">viewer — sees everything, changes nothing</option>
+              <option value="admin">admin — may change the configuration and users</option>
+            </select>
+            <FieldError id="add-user-role-error" message={errors.role?.message} />
+          </label>
+        </WriteFieldset>
         {add.error && <ErrorBox action="add user" error={add.error} />}
         <div className="actions">
           <button type="button" onClick={onClose} data-close>
@@ -206,6 +210,7 @@ function AddUserDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (u:
           </WriteButton>
         </div>
       </form>
+      {prompt}
     </Dialog>
   );
 }

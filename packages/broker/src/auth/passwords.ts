@@ -4,14 +4,10 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import bcrypt from 'bcryptjs';
+import { isBcrypt } from '@switchboard/shared';
 import { bcryptCompare } from './bcrypt-pool.js';
 
-const BCRYPT_PREFIX = /^\$2[abxy]\$\d{2}\$.*/;
-
-/** A configured password or token is a bcrypt hash when it looks like one (`$2a$11$…`). */
-export function isBcrypt(secret: string): boolean {
-  return secret.startsWith('$') && BCRYPT_PREFIX.test(secret);
-}
+export { isBcrypt };
 
 /** Equality of two secrets without an early exit: both are hashed to equal-length digests first. */
 export function constantTimeEquals(a: string, b: string): boolean {

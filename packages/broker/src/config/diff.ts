@@ -57,6 +57,10 @@ export const HOT_RELOADABLE: readonly string[] = [
   'connectErrorReports',
   'reconnectErrorReports',
   'maxTracedMsgLen',
+  // Operator mode: a reload re-reads the preloads and pinned accounts, and a URL resolver's TLS.
+  'resolverTls',
+  'resolverPreload',
+  'resolverPinnedAccounts',
 ];
 
 /** Model paths whose change needs a restart (informational; anything not hot needs one). */
@@ -84,6 +88,8 @@ export const RESTART_REQUIRED: readonly string[] = [
   'profPort',
   'logSizeLimit',
   'passthrough',
+  'operator',
+  'trustedKeys',
 ];
 
 const HOT = new Set(HOT_RELOADABLE);
@@ -121,12 +127,26 @@ function classify(path: string, oldV: unknown, newV: unknown, newOpts: Options):
     if (oldV === '$SYS' && (newV === undefined || newV === '')) return { hot: true };
     return { hot: false, reason: 'the system account can not change at runtime' };
   }
+  if (path === 'operator' || path === 'trustedKeys') return { hot: false, reason: 'the trusted operators can not change at runtime' };
+  if (path === 'resolver') return classifyResolver(oldV as Options['resolver'], newV as Options['resolver']);
   if (path === 'passthrough.server_tags') return { hot: true };
   if (isHotReloadable(path)) return { hot: true };
   if (path.startsWith('passthrough.')) return { hot: false, reason: `${path.slice(12)} is not implemented; restart to change it` };
   if (path.startsWith('gateway')) return { hot: false, reason: 'gateway settings are not reloadable' };
   if (path === 'cluster.host' || path === 'cluster.port') return { hot: false, reason: 'the cluster listener can not move at runtime' };
   return { hot: false, reason: `${path} is not reloadable` };
+}
+
+/**
+ * nats-server refuses moving to or from an account resolver; it swaps a resolver of the same
+ * kind in place. A directory resolver keeps running on its directory (nats-server would swap
+ * in one that never starts), so changing one needs a restart here.
+ */
+function classifyResolver(oldV: Options['resolver'], newV: Options['resolver']): { hot: boolean; reason?: string } {
+  if (!oldV || !newV) return { hot: false, reason: 'config reload does not support moving to or from an account resolver' };
+  if (oldV.type !== newV.type) return { hot: false, reason: 'the account resolver type can not change at runtime' };
+  if (oldV.type === 'url' || oldV.type === 'memory') return { hot: true };
+  return { hot: false, reason: 'the directory resolver can not change at runtime' };
 }
 
 /** Lists the differences between two resolved option sets, each marked hot or restart. */

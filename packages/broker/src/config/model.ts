@@ -6,8 +6,8 @@
  * - Unknown keys are errors (`unknown field "x"`), unless the value was used as a `$variable`.
  * - Blocks Switchboard does not implement (leafnodes, jetstream, websocket, mqtt, …) are kept in
  *   `passthrough` with an `unsupported` warning.
- * - Operator/JWT trust settings are refused: running without the trust they ask for would be
- *   less secure than the file says.
+ * - Operator mode keys (`operator`, `resolver`, …) are parsed into the model (`model-operator.ts`);
+ *   a server refuses to start with them until operator mode is wired in (`jwt/options.ts`).
  *
  * This file holds the top-level keys; the blocks live beside it: `model-auth.ts` (authorization,
  * users, permissions), `model-accounts.ts` (accounts, exports, imports, mappings) and
@@ -20,6 +20,7 @@ import { parseAccounts, parseMappings } from './model-accounts.js';
 import { parseAuthorization } from './model-auth.js';
 import { Mapper, parseListen, type ConfigWarning } from './model-mapper.js';
 import { parseCluster, parseGateway, parseTls } from './model-network.js';
+import { parseOperator, parsePinnedAccounts, parseResolver, parseResolverPreload, parseResolverTls, parseTrusted } from './model-operator.js';
 import { toPlain, type ConfEntry, type ConfigError, type ConfMap, type Pos } from './parser.js';
 
 export { type ConfigWarning } from './model-mapper.js';
@@ -49,20 +50,6 @@ const PASSTHROUGH: Record<string, string> = {
 
 /** Top-level keys refused: security settings Switchboard does not implement. */
 const REFUSED: Record<string, string> = {
-  operator: 'operator mode (JWT)',
-  operators: 'operator mode (JWT)',
-  roots: 'operator mode (JWT)',
-  root: 'operator mode (JWT)',
-  root_operators: 'operator mode (JWT)',
-  root_operator: 'operator mode (JWT)',
-  resolver: 'account resolvers (JWT)',
-  account_resolver: 'account resolvers (JWT)',
-  accounts_resolver: 'account resolvers (JWT)',
-  resolver_tls: 'account resolvers (JWT)',
-  resolver_preload: 'account resolvers (JWT)',
-  resolver_pinned_accounts: 'account resolvers (JWT)',
-  trusted: 'trusted operator keys (JWT)',
-  trusted_keys: 'trusted operator keys (JWT)',
   ocsp: 'OCSP stapling',
 };
 
@@ -216,6 +203,30 @@ const TOP: Record<string, Setter> = {
     const t = mp.strings(e);
     if (t) o.serverTags = t;
   },
+  operator: (mp, e, o) => {
+    const v = parseOperator(mp, e);
+    if (v !== undefined) o.operator = v;
+  },
+  trusted: (mp, e, o) => {
+    const v = parseTrusted(mp, e);
+    if (v) o.trustedKeys = v;
+  },
+  resolver: (mp, e, o) => {
+    const v = parseResolver(mp, e);
+    if (v) o.resolver = v;
+  },
+  resolver_tls: (mp, e, o) => {
+    const v = parseResolverTls(mp, e);
+    if (v) o.resolverTls = v;
+  },
+  resolver_preload: (mp, e, o) => {
+    const v = parseResolverPreload(mp, e);
+    if (v) o.resolverPreload = v;
+  },
+  resolver_pinned_accounts: (mp, e, o) => {
+    const v = parsePinnedAccounts(mp, e);
+    if (v) o.resolverPinnedAccounts = v;
+  },
 };
 const ALIASES: Record<string, string> = {
   maps: 'mappings',
@@ -230,6 +241,14 @@ const ALIASES: Record<string, string> = {
   system: 'system_account',
   no_system: 'no_system_account',
   no_sys_acc: 'no_system_account',
+  operators: 'operator',
+  root: 'operator',
+  roots: 'operator',
+  root_operator: 'operator',
+  root_operators: 'operator',
+  trusted_keys: 'trusted',
+  account_resolver: 'resolver',
+  accounts_resolver: 'resolver',
 };
 
 /** A top-level conf key as the mapping knows it: lower case, aliases resolved (`max_conn` → `max_connections`). */
@@ -333,5 +352,9 @@ const MODEL_PATH: Record<string, string> = {
   connect_error_reports: 'connectErrorReports',
   reconnect_error_reports: 'reconnectErrorReports',
   server_tags: 'serverTags',
+  trusted: 'trustedKeys',
+  resolver_tls: 'resolverTls',
+  resolver_preload: 'resolverPreload',
+  resolver_pinned_accounts: 'resolverPinnedAccounts',
 };
 const modelPathOf = (key: string): string => MODEL_PATH[key] ?? key;

@@ -152,7 +152,7 @@ test('model: integer durations warn (ping/write) or fail (lame duck); unknown fi
   assert.match(r.errors[1]!.message, /unknown field "bogus"/);
 });
 
-test('model: unimplemented blocks warn, JWT trust is refused, auth and TLS are parsed', () => {
+test('model: unimplemented blocks warn, an unreadable operator JWT is refused, auth and TLS are parsed', () => {
   const r = parseConfigText(
     'leafnodes { listen: "127.0.0.1:-1" }\njetstream: enabled\noperator: "op.jwt"\n' +
       'tls { cert_file: "c.pem", key_file: "k.pem", verify: true, timeout: 2 }\n' +
@@ -162,7 +162,7 @@ test('model: unimplemented blocks warn, JWT trust is refused, auth and TLS are p
   assert.deepEqual(r.options.passthrough, { leafnodes: { listen: '127.0.0.1:-1' }, jetstream: 'enabled' });
   assert.equal(r.warnings.filter((w) => w.kind === 'unsupported').length, 2);
   assert.equal(r.errors.length, 1);
-  assert.match(r.errors[0]!.message, /operator mode \(JWT\) is not supported/);
+  assert.equal(r.errors[0]!.message, 'error parsing operator JWT: open op.jwt: no such file or directory');
   assert.deepEqual(r.options.tls, { certFile: 'c.pem', keyFile: 'k.pem', verify: true, timeout: 2 });
   assert.equal(r.options.authTimeout, 3);
   assert.deepEqual(r.options.authorization, {

@@ -15,6 +15,7 @@ import {
   type Options,
   type OptionsInput,
   type Permissions,
+  type ResolverOptions,
   type SimpleAuthorization,
   type SubjectPermission,
   type TlsOptions,
@@ -256,6 +257,22 @@ function gateway(g: GatewayOptions | undefined): Value {
   ]);
 }
 
+/** `resolver`: `MEMORY`, `URL(<url>)`, or the directory resolver's block. */
+function resolver(r: ResolverOptions | undefined): Value {
+  if (!r) return undefined;
+  if (r.type === 'memory') return 'MEMORY';
+  if (r.type === 'url') return `URL(${r.url})`;
+  return entries([
+    ['type', r.type],
+    ['dir', r.dir],
+    ['allow_delete', r.allowDelete],
+    ['interval', r.interval !== undefined ? new Duration(r.interval) : undefined],
+    ['limit', r.limit],
+    ['ttl', r.ttl !== undefined ? new Duration(r.ttl) : undefined],
+    ['timeout', r.timeout !== undefined ? new Duration(r.timeout) : undefined],
+  ]);
+}
+
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** The top-level entries of the model, in the writer's order (undefined values dropped). */
@@ -342,6 +359,12 @@ function topEntries(input: Options | OptionsInput): Entries {
     ['system_account', o.systemAccount],
     ['no_system_account', changed('noSystemAccount')],
     ['no_auth_user', o.noAuthUser],
+    ['operator', o.operator],
+    ['trusted', o.trustedKeys],
+    ['resolver', resolver(o.resolver)],
+    ['resolver_tls', tls(o.resolverTls)],
+    ['resolver_preload', o.resolverPreload ? entries(Object.entries(o.resolverPreload)) : undefined],
+    ['resolver_pinned_accounts', o.resolverPinnedAccounts],
     ['authorization', auth],
     ['accounts', accounts],
     ['mappings', mappings(o.mappings)],
