@@ -6,6 +6,8 @@
  * the process alive. Jobs beyond the queue bound are refused (the check fails) rather than let a
  * flood of CONNECTs grow memory without limit.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
@@ -13,16 +15,24 @@ import { createRequire } from 'node:module';
 /** Pending checks beyond those running; more are refused. */
 export const BCRYPT_QUEUE_MAX = 4096;
 
-/** The worker's code, CommonJS, evaluated in the worker (no file to locate in src or dist). */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const bcrypt = require(workerData.bcryptPath);
-parentPort.on('message', (job) => {
-  let ok = false;
-  try { ok = bcrypt.compareSync(job.password, job.hash); } catch { ok = false; }
-  parentPort.postMessage({ id: job.id, ok });
-});
-`;
+/**
+ * A worker: `bcrypt-worker.js` beside this module when compiled (the packaged bundle ships one
+ * beside itself too). Running from source (tests under tsx, whose loader does not reach a
+ * worker's entry file) the same few lines are evaluated, with bcryptjs resolved from here.
+ */
+function startWorker(): Worker {
+  const file = new URL('./bcrypt-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(file))) return new Worker(file);
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const bcrypt = require(workerData.bcryptPath);
+    parentPort.on('message', (job) => {
+      let ok = false;
+      try { ok = bcrypt.compareSync(job.password, job.hash); } catch { ok = false; }
+      parentPort.postMessage({ id: job.id, ok });
+    });`;
+  return new Worker(source, { eval: true, workerData: { bcryptPath: createRequire(import.meta.url).resolve('bcryptjs') } });
+}
 
 interface Job {
   id: number;
@@ -46,7 +56,6 @@ export class BcryptPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextId = 0;
-  private readonly bcryptPath = createRequire(import.meta.url).resolve('bcryptjs');
 
   constructor(
     /** Worker threads: by default one core is left to the event loop. */
@@ -85,7 +94,7 @@ export class BcryptPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptPath: this.bcryptPath } });
+    const worker = startWorker();
     const slot: Slot = { worker, job: null };
     worker.unref();
     worker.on('message', (m: { id: number; ok: boolean }) => {
