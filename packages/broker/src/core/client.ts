@@ -208,7 +208,8 @@ export class ClientConnection extends Connection<ClientOpHandler> implements Cli
     this.server.clientConnected(this);
   }
 
-  onPub(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void {
+  /** A PUB or HPUB (`hdr` -1 for PUB). */
+  onMsg(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void {
     this.inMsgs++;
     this.inBytes += end - start;
     if (this.server.logger.isTrace) this.tracePub(subject, reply, hdr, buf, start, end);

@@ -19,10 +19,8 @@ export interface ControlHandler extends ParserHandler, PingHandler {
   onOk(): void;
 }
 
-/** What a client connection implements for the parser: one method per op. */
+/** What a client connection implements for the parser: one method per op (PUB and HPUB arrive at `onMsg`). */
 export interface ClientOpHandler extends ControlHandler {
-  /** `hdr` is -1 for PUB; message bytes (headers + payload) are buf[start, end). */
-  onPub(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void;
   onSub(subject: string, queue: string | null, sid: string): void;
   onUnsub(sid: string, max: number): void;
 }
@@ -62,10 +60,6 @@ export const PUB: MsgOp<ClientOpHandler> = {
     if (size < 0) throw new ProtocolError('protocol', 'processPub Bad or Missing Size');
     return size;
   },
-  deliver(h, p, buf, start, end) {
-    const m = p.msg;
-    h.onPub(m.subject, m.reply, m.hdr, buf, start, end);
-  },
 };
 
 export const HPUB: MsgOp<ClientOpHandler> = {
@@ -87,7 +81,6 @@ export const HPUB: MsgOp<ClientOpHandler> = {
     if (m.hdr > size) throw new ProtocolError('protocol', 'processHeaderPub Header Size larger then TotalSize');
     return size;
   },
-  deliver: PUB.deliver,
 };
 
 export const SUB: LineOp<ClientOpHandler> = {

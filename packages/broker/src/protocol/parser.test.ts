@@ -30,7 +30,7 @@ class Recorder implements ClientOpHandler {
   onConnect(json: string): void {
     this.events.push(['CONNECT', json]);
   }
-  onPub(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void {
+  onMsg(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void {
     const bytes = buf.toString('latin1', start, end);
     if (hdr < 0) this.events.push(['PUB', subject, reply, bytes]);
     else this.events.push(['HPUB', subject, reply, hdr, bytes]);
@@ -248,7 +248,7 @@ interface ToyRouteHandler extends PingHandler {
   events: string[];
   onAuthBypass(): boolean;
   onRemoteSub(account: string, subject: string): void;
-  onRoutedMsg(account: string, subject: string, payload: string): void;
+  onMsg(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void;
 }
 
 const RS_PLUS: LineOp<ToyRouteHandler> = {
@@ -266,13 +266,13 @@ const RMSG: MsgOp<ToyRouteHandler> = {
   hasArgs: true,
   payload: true,
   subjectArg: 1,
-  header(_p, buf, a) {
+  header(p, buf, a) {
     if (a.n !== 3) throw new ProtocolError('protocol', 'RMSG Parse Error');
+    // A route's extra argument; a real route op would keep it in a field added to MsgArgs.
     routedAccount = buf.latin1Slice(a.s[0], a.e[0]);
+    p.msg.reply = '';
+    p.msg.hdr = -1;
     return parseSize(buf, a.s[2], a.e[2]);
-  },
-  deliver(h, p, buf, start, end) {
-    h.onRoutedMsg(routedAccount, p.msg.subject, buf.toString('latin1', start, end));
   },
 };
 const TOY_ROUTE_OPS = new OpTable<ToyRouteHandler>([RMSG, RS_PLUS, PING, PONG]);
@@ -290,8 +290,8 @@ describe('op tables', () => {
     onRemoteSub(account, subject) {
       this.events.push(`RS+ ${account} ${subject}`);
     },
-    onRoutedMsg(account, subject, payload) {
-      this.events.push(`RMSG ${account} ${subject} ${JSON.stringify(payload)}`);
+    onMsg(subject, _reply, _hdr, buf, start, end) {
+      this.events.push(`RMSG ${routedAccount} ${subject} ${JSON.stringify(buf.toString('latin1', start, end))}`);
     },
   });
   const stream = Buffer.from('RS+ $G foo.>\r\nrmsg A foo.bar 5\r\nhe\r\no\r\nPING\r\nRS+ B x\r\n', 'latin1');

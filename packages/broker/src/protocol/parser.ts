@@ -28,6 +28,13 @@ export class ProtocolError extends Error {
 export interface ParserHandler {
   /** Called before the first op while `requireConnect` is set and the op is not CONNECT; return true to allow it. */
   onAuthBypass(): boolean;
+  /**
+   * A message op's message (PUB/HPUB for clients; one method per connection kind): `hdr` is -1
+   * without headers; the bytes (headers + payload) are buf[start, end). Arguments beyond subject,
+   * reply and header size (a route's account and queues) are in `parser.msg`, where the op's
+   * `header` put them. Called directly by the scan loop, so the hot path has no indirection.
+   */
+  onMsg(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void;
 }
 
 /** Token boundaries of a control line's arguments (one reused object: no allocation per line). */
@@ -38,7 +45,10 @@ export interface Args {
   e: number[];
 }
 
-/** An op that is one control line. `run` gets the argument bytes buf[argStart, argEnd). */
+/**
+ * An op that is one control line. `run` gets the argument bytes buf[argStart, argEnd). Op
+ * functions are called without `this` (the table keeps them in its own uniform records).
+ */
 export interface LineOp<H> {
   /** Lowercase name as sent (`ping`, `sub`, `rs+`). */
   readonly name: string;
@@ -60,22 +70,34 @@ export interface MsgOp<H> {
   readonly subjectArg: number;
   /**
    * Reads the line's other arguments (split at spaces and tabs: `a.n` of them, the first five at
-   * buf[a.s[i], a.e[i])) into `p.msg`; returns the message size, or throws ProtocolError.
+   * buf[a.s[i], a.e[i])) into `p.msg`; returns the message size, or throws ProtocolError. The
+   * message then goes to the handler's `onMsg`.
    */
   header(p: Parser<H>, buf: Buffer, a: Args): number;
-  /** The whole message is buf[start, end) (headers first when `p.msg.hdr` >= 0). */
-  deliver(h: H, p: Parser<H>, buf: Buffer, start: number, end: number): void;
 }
 
 export type Op<H> = LineOp<H> | MsgOp<H>;
 
-/** An op with its name as bytes to compare: letters case-insensitively (OR 0x20), other bytes exactly. */
-class NamedOp<H> {
+const noRun = (): void => {};
+const noHeader = (): number => 0;
+
+/**
+ * An op as the scan loop uses it: every op, line or message, in this one shape (so the loop's
+ * property loads stay monomorphic whatever mix of ops a connection sends), with its name as
+ * bytes to compare: letters case-insensitively (OR 0x20), other bytes exactly.
+ */
+class TableOp<H> {
   readonly codes: Uint8Array;
   readonly folds: Uint8Array;
+  readonly nameLength: number;
   readonly hasArgs: boolean;
+  readonly anyLength: boolean;
+  readonly payload: boolean;
+  readonly subjectArg: number;
+  readonly run: LineOp<H>['run'];
+  readonly header: MsgOp<H>['header'];
 
-  constructor(readonly op: Op<H>) {
+  constructor(op: Op<H>) {
     const name = op.name;
     this.codes = new Uint8Array(name.length);
     this.folds = new Uint8Array(name.length);
@@ -84,14 +106,27 @@ class NamedOp<H> {
       this.codes[i] = c;
       this.folds[i] = c >= 97 && c <= 122 ? 32 : 0;
     }
+    this.nameLength = name.length;
     this.hasArgs = op.hasArgs;
+    this.anyLength = op.anyLength === true;
+    if (op.payload === true) {
+      this.payload = true;
+      this.subjectArg = op.subjectArg;
+      this.run = noRun;
+      this.header = op.header;
+    } else {
+      this.payload = false;
+      this.subjectArg = -1;
+      this.run = op.run;
+      this.header = noHeader;
+    }
   }
 }
 
 /** The ops one connection kind accepts, indexed by their first byte (case-insensitive). */
 export class OpTable<H> {
-  /** For each first byte, the ops starting with it (one uniform shape: the scan stays monomorphic). */
-  readonly byFirst: Array<NamedOp<H>[] | undefined> = new Array(256);
+  /** For each first byte, the ops starting with it. */
+  readonly byFirst: Array<TableOp<H>[] | undefined> = new Array(256);
   readonly ops: readonly Op<H>[];
 
   /** Ops are tried in the given order among those sharing a first letter: put the frequent ones first. */
@@ -99,7 +134,7 @@ export class OpTable<H> {
     this.ops = ops;
     for (const op of ops) {
       const c = op.name.charCodeAt(0);
-      const named = new NamedOp(op);
+      const named = new TableOp(op);
       (this.byFirst[c] ??= []).push(named);
       const upper = c >= 97 && c <= 122 ? c - 32 : c;
       if (upper !== c) this.byFirst[upper] = this.byFirst[c];
@@ -142,7 +177,7 @@ const NEED_MORE = 1;
 const NO_MATCH = 2;
 
 /** Does buf[start..end) spell the op's name (its first byte is already known to match)? */
-function tryName<H>(buf: Buffer, start: number, end: number, named: NamedOp<H>): number {
+function tryName<H>(buf: Buffer, start: number, end: number, named: TableOp<H>): number {
   const codes = named.codes;
   const folds = named.folds;
   const n = codes.length;
@@ -165,18 +200,18 @@ function tryName<H>(buf: Buffer, start: number, end: number, named: NamedOp<H>):
  * unknown_op when the bytes cannot start any op of the table. Kept small (the first candidate,
  * the frequent op, is tried here; the rest in `matchOther`) so the JIT inlines it in the scan.
  */
-function matchOp<H>(table: OpTable<H>, buf: Buffer, start: number, end: number): Op<H> | null {
+function matchOp<H>(table: OpTable<H>, buf: Buffer, start: number, end: number): TableOp<H> | null {
   const cands = table.byFirst[buf[start]];
-  if (cands !== undefined && tryName(buf, start, end, cands[0]) === MATCH) return cands[0].op;
+  if (cands !== undefined && tryName(buf, start, end, cands[0]) === MATCH) return cands[0];
   return matchOther(cands, buf, start, end);
 }
 
-function matchOther<H>(cands: NamedOp<H>[] | undefined, buf: Buffer, start: number, end: number): Op<H> | null {
+function matchOther<H>(cands: TableOp<H>[] | undefined, buf: Buffer, start: number, end: number): TableOp<H> | null {
   if (cands !== undefined) {
     let more = false;
     for (let i = 0; i < cands.length; i++) {
       const r = tryName(buf, start, end, cands[i]);
-      if (r === MATCH) return cands[i].op;
+      if (r === MATCH) return cands[i];
       if (r === NEED_MORE) more = true;
     }
     if (more) return null;
@@ -198,10 +233,9 @@ export class Parser<H> {
 
   /** Bytes of a control line split across reads. */
   private partial: Buffer | null = null;
-  /** A message (+ CRLF) being filled across reads, and the op it belongs to. */
+  /** A message (+ CRLF) being filled across reads (its arguments stay in `msg`). */
   private pending: Buffer | null = null;
   private pendingFilled = 0;
-  private pendingOp: MsgOp<H> | null = null;
 
   private halted = false;
   /** The last publish subject: a publisher repeating it gets the same string (no allocation, cached hash). */
@@ -269,7 +303,8 @@ export class Parser<H> {
       this.pending = null;
       const size = msg.length - 2;
       if (msg[size] !== CR || msg[size + 1] !== LF) throw new ProtocolError('unknown_op', 'payload not followed by CRLF');
-      (this.pendingOp as MsgOp<H>).deliver(this.h, this, msg, 0, size);
+      const m = this.msg;
+      this.h.onMsg(m.subject, m.reply, m.hdr, msg, 0, size);
       if (this.halted) return;
     }
 
@@ -307,20 +342,40 @@ export class Parser<H> {
       if (this.requireConnect && lower(buf[pos]) !== 99) {
         if (!h.onAuthBypass()) throw new ProtocolError('auth', 'authorization violation');
       }
-      const op = matchOp(table, buf, pos, lineEnd);
+      // The usual case inline (the first op of the table for this byte, its name whole and
+      // followed by a byte); anything else through matchOp.
+      let op: TableOp<H> | null = null;
+      const cands = table.byFirst[buf[pos]];
+      if (cands !== undefined) {
+        const c0 = cands[0];
+        const n = c0.nameLength;
+        if (pos + n < lineEnd) {
+          const codes = c0.codes;
+          const folds = c0.folds;
+          let i = 1;
+          while (i < n && (buf[pos + i] | folds[i]) === codes[i]) i++;
+          const next = buf[pos + n];
+          if (i === n && (!c0.hasArgs || next === SP || next === TAB)) op = c0;
+        }
+      }
+      if (op === null) op = matchOp(table, buf, pos, lineEnd);
       if (nl < 0) {
-        this.keepPartialLine(op, buf, pos);
+        // Incomplete control line: keep it for the next read, bounded by max_control_line.
+        if (op !== null && this.checkControlLine && len - argStartOf(buf, pos + op.nameLength, len) > this.maxControlLine) {
+          throw new ProtocolError('max_control_line', 'control line too long');
+        }
+        this.partial = Buffer.from(buf.subarray(pos));
         return;
       }
       // A complete line that stops inside an op name ("PU\n", "PUB\n") is no op at all.
       if (op === null) throw new ProtocolError('unknown_op', 'unknown op');
-      const argStart = argStartOf(buf, pos + op.name.length, nl);
+      const argStart = argStartOf(buf, pos + op.nameLength, nl);
       const argEnd = nl > argStart && buf[nl - 1] === CR ? nl - 1 : nl;
-      if (this.checkControlLine && argEnd - argStart > this.maxControlLine && op.anyLength !== true) {
+      if (this.checkControlLine && argEnd - argStart > this.maxControlLine && !op.anyLength) {
         throw new ProtocolError('max_control_line', 'control line too long');
       }
 
-      if (op.payload !== true) {
+      if (!op.payload) {
         op.run(h, this, buf, argStart, argEnd);
         pos = nl + 1;
         continue;
@@ -335,33 +390,20 @@ export class Parser<H> {
       const end = start + size;
       if (end + 2 <= len) {
         if (buf[end] !== CR || buf[end + 1] !== LF) throw new ProtocolError('unknown_op', 'payload not followed by CRLF');
-        op.deliver(h, this, buf, start, end);
+        const m = this.msg;
+        h.onMsg(m.subject, m.reply, m.hdr, buf, start, end);
         pos = end + 2;
         continue;
       }
-      this.keepPartialMessage(op, buf, start, size);
+      // Split payload: collect it (with its CRLF) across reads.
+      const have = len - start;
+      if (have > size + 2) throw new ProtocolError('unknown_op', 'payload overrun');
+      const msg = Buffer.allocUnsafe(size + 2);
+      buf.copy(msg, 0, start, len);
+      this.pending = msg;
+      this.pendingFilled = have;
       return;
     }
-  }
-
-  /** An incomplete control line: keep it for the next read, bounded by max_control_line. */
-  private keepPartialLine(op: Op<H> | null, buf: Buffer, pos: number): void {
-    const len = buf.length;
-    if (op !== null && this.checkControlLine && len - argStartOf(buf, pos + op.name.length, len) > this.maxControlLine) {
-      throw new ProtocolError('max_control_line', 'control line too long');
-    }
-    this.partial = Buffer.from(buf.subarray(pos));
-  }
-
-  /** A message split across reads: collect it (with its CRLF) until the rest arrives. */
-  private keepPartialMessage(op: MsgOp<H>, buf: Buffer, start: number, size: number): void {
-    const have = buf.length - start;
-    if (have > size + 2) throw new ProtocolError('unknown_op', 'payload overrun');
-    const msg = Buffer.allocUnsafe(size + 2);
-    buf.copy(msg, 0, start, buf.length);
-    this.pending = msg;
-    this.pendingFilled = have;
-    this.pendingOp = op;
   }
 }
 
