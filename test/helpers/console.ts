@@ -4,27 +4,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Logger, createServer, loadConfigFile } from '@switchboard/broker';
-import { buildConsole } from '../../apps/server/src/console/index.js';
+import { buildConsole, type ConsoleOptions } from '../../apps/server/src/console/index.js';
 
 /** Same-origin headers for console writes in inject() tests. */
 export const ORIGIN = { origin: 'http://localhost:80', host: 'localhost:80' };
 
 /**
  * An embedded broker from a conf file (`conf` after a loopback listen) with its console, ready for
- * `inject()`; the admin password is `secret`, printed lines are collected, stats are not sampled.
+ * `inject()`; the admin password is `secret`, printed lines, broker log lines (`logs`) and console
+ * log lines (`consoleLogs`) are collected, stats are not sampled. `opts` override console options.
  */
-export async function startConsole(conf = '') {
+export async function startConsole(conf = '', opts: Partial<ConsoleOptions> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'console-'));
   const file = join(dir, 'server.conf');
   writeFileSync(file, `host: 127.0.0.1\nport: -1\n${conf}`);
   const loaded = loadConfigFile(file);
   assert.deepEqual(loaded.errors, []);
-  const server = createServer(loaded.options, { logger: new Logger({ sink: () => {} }), configFile: file });
+  const logs: string[] = [];
+  const server = createServer(loaded.options, { logger: new Logger({ sink: (l) => logs.push(l) }), configFile: file });
   await server.start();
   const printed: string[] = [];
-  const app = await buildConsole({ server, dataDir: join(dir, 'data'), adminPassword: 'secret', print: (l) => printed.push(l), sampleStats: false });
+  const consoleLogs: string[] = [];
+  const log = { info: (m: string) => consoleLogs.push(m), warn: (m: string) => consoleLogs.push(m), error: (m: string) => consoleLogs.push(m) };
+  const app = await buildConsole({ server, dataDir: join(dir, 'data'), adminPassword: 'secret', print: (l) => printed.push(l), sampleStats: false, log, ...opts });
   await app.ready();
-  return { dir, file, server, app, printed };
+  return { dir, file, server, app, printed, logs, consoleLogs };
 }
 
 /** Logs in through the API and returns the session cookie (checked httpOnly, SameSite=Strict). */

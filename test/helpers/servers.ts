@@ -36,12 +36,12 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 5000,
 }
 
 /** Starts a server process (Switchboard's CLI or nats-server) on a random port and waits for its ports file. */
-export async function startProcess(kind: 'switchboard' | 'nats-server', args: string[] = []): Promise<ProcServer> {
+export async function startProcess(kind: 'switchboard' | 'nats-server', args: string[] = [], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ProcServer> {
   const dir = mkdtempSync(join(tmpdir(), `${kind}-`));
   const cmd = kind === 'switchboard' ? process.execPath : 'nats-server';
   const argv = kind === 'switchboard' ? [CLI, ...args] : args;
   const hasPort = args.some((a) => /^--?(p|port)(=|$)/.test(a));
-  const proc = spawn(cmd, [...argv, '-a', '127.0.0.1', ...(hasPort ? [] : ['-p', '-1']), '--ports_file_dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(cmd, [...argv, '-a', '127.0.0.1', ...(hasPort ? [] : ['-p', '-1']), '--ports_file_dir', dir], { stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd, env: opts.env ?? process.env });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, Logger, SWITCHBOARD_VERSION, VERSION, checkConfigFile, loadConfigFile, layerOverrides, formatError, formatWarning } from '@switchboard/broker';
 import type { OptionsInput } from '@switchboard/shared';
 import { parseFlags, FlagError, USAGE, type Flags } from './flags.js';
 import { listenURLs, writePortsFile, writePidFile, removeQuietly, sendSignal } from './process-files.js';
 import { nkMain } from './nk.js';
-import { buildConsole, ConsoleDbError } from './console/index.js';
+import type { FastifyInstance } from 'fastify';
 import { passwdMain } from './passwd.js';
 
 /** The console's web build: apps/web/dist in a checkout, web/ beside dist/ in an installed package. */
@@ -116,22 +116,29 @@ async function main(): Promise<void> {
 
   const opts = server.opts;
   if (opts.pidFile) writePidFile(opts.pidFile);
-  // The console and monitoring endpoints (-m / http_port; -1 = random port).
+  // Monitoring endpoints (-m / http_port; -1 = random port), as nats-server's; with --data_dir
+  // also the admin console, its state (users, audit log, revisions…) in that directory.
   let monitoring: string[] | undefined;
-  let consoleApp: Awaited<ReturnType<typeof buildConsole>> | undefined;
+  let consoleApp: FastifyInstance | undefined;
   if (opts.httpPort !== 0) {
     const httpHost = opts.httpHost ?? opts.host;
     try {
-      consoleApp = await buildConsole({ server, dataDir: flags.dataDir, configFile: flags.config, webDir: webBuildDir() });
+      // Loaded only when asked for: a broker without -m starts without the HTTP stack.
+      const { buildConsole, buildMonitoring } = await import('./console/index.js');
+      consoleApp = flags.dataDir
+        ? await buildConsole({ server, dataDir: flags.dataDir, configFile: flags.config, log: logger, trustProxy: flags.trustProxy, maxRevisions: flags.maxRevisions, sourceMaps: process.env.SWITCHBOARD_SOURCE_MAPS === '1', webDir: webBuildDir() })
+        : await buildMonitoring({ server, log: logger });
       await consoleApp.listen({ host: httpHost, port: opts.httpPort === -1 ? 0 : opts.httpPort });
     } catch (e) {
       await server.shutdown();
-      fail(e instanceof ConsoleDbError ? e.message : `cannot start the console: ${(e as Error).message}`);
+      fail(`cannot start the http monitor: ${(e as Error).message}`);
     }
     const addr = consoleApp.server.address();
     const httpPort = addr && typeof addr === 'object' ? addr.port : opts.httpPort;
     monitoring = listenURLs('http', httpHost, httpPort);
     logger.info(`Starting http monitor on ${monitoring[0]}`);
+    if (!flags.dataDir) logger.info('Admin console off (monitoring endpoints only); start with --data_dir <dir> to turn it on');
+    else if (consoleApp.consoleState.ok) logger.info(`Admin console on ${monitoring[0]}/ (state in ${resolve(flags.dataDir)})`);
   }
   let portsFile: string | undefined;
   let stopping = false;

@@ -27,6 +27,10 @@ export interface Flags {
   help?: boolean;
   version?: boolean;
   dataDir?: string;
+  /** Console behind a reverse proxy: true, or the proxy addresses/CIDRs (comma-separated). */
+  trustProxy?: boolean | string;
+  /** Config revisions the console keeps. */
+  maxRevisions?: number;
   /** Flags given but not implemented: warned about, not silently ignored. */
   unsupported: string[];
 }
@@ -62,6 +66,8 @@ def(['sl', 'signal'], { key: 'signal', kind: 'string' });
 def(['h', 'help'], { key: 'help', kind: 'bool' });
 def(['v', 'version'], { key: 'version', kind: 'bool' });
 def(['data_dir'], { key: 'dataDir', kind: 'string' });
+def(['trust_proxy'], { key: 'trustProxy', kind: 'string' });
+def(['max_revisions'], { key: 'maxRevisions', kind: 'int' });
 // Accepted for compatibility, not implemented yet.
 for (const n of ['s', 'syslog', 'js', 'jetstream']) def([n], { key: null, kind: 'bool' });
 for (const n of ['r', 'remote_syslog', 'log_size_limit', 'sd', 'store_dir', 'cluster', 'cluster_listen', 'routes', 'cluster_name', 'cluster_advertise', 'connect_retries', 'profile', 'tlscert', 'tlskey', 'tlscacert']) def([n], { key: null, kind: 'string' });
@@ -115,6 +121,7 @@ export function parseFlags(argv: string[]): Flags {
       (flags as unknown as Record<string, unknown>)[spec.key] = value;
     }
   }
+  if (typeof flags.trustProxy === 'string' && /^(1|t|true|0|f|false)$/i.test(flags.trustProxy)) flags.trustProxy = parseBool(flags.trustProxy, 'trust_proxy');
   return flags;
 }
 
@@ -134,7 +141,10 @@ Server Options:
                                      <pid> can be either a PID (e.g. 1) or the path to a PID file
     --client_advertise <string>      Client URL to advertise to other servers
     --ports_file_dir <dir>           Creates a ports file in the specified directory (<executable_name>_<pid>.ports)
-    --data_dir <dir>                 Console state directory (default: ./data)
+    --data_dir <dir>                 Turns the admin console on, its state in <dir> (without it,
+                                     -m serves the monitoring endpoints only, as nats-server)
+    --trust_proxy <true|addrs>       Console behind a reverse proxy: trust its X-Forwarded-For
+    --max_revisions <n>              Config revisions the console keeps (default: 100)
 
 Logging Options:
     -l, --log <file>                 File to redirect log output

@@ -11,7 +11,11 @@ import { ServerStatsMsgSchema } from './monitor.js';
  * - JSON in and out. Writes (POST/PUT/PATCH/DELETE) need a session cookie of an `admin` and a
  *   same-origin request: an `Origin` (or `Referer`) header matching `Host`, or the header
  *   `x-switchboard-csrf: 1` for non-browser clients.
- * - Every error answers `ApiErrorBody` with a stable `code` from `API_ERRORS`.
+ * - Every error answers `ApiErrorBody` with a stable `code` from `API_ERRORS`. An anonymous call
+ *   gets 401 before its body is looked at.
+ * - Viewers never see a secret: in every response and event, passwords, tokens, nkey seeds and
+ *   bcrypt hashes are replaced by `"[REDACTED]"` (also the old/new values of a config change)
+ *   and conf file text is left out (`''` in a revision). Admins see what they edit.
  * - Config revisions are opaque strings. Writes that change the config take the revision they
  *   were based on in `If-Match` (quoted or bare); a stale one gets 409 `REVISION_CONFLICT`.
  *   Responses carrying a revision also set `ETag: "<revision>"`.
@@ -24,6 +28,8 @@ import { ServerStatsMsgSchema } from './monitor.js';
 export const API_ERRORS = {
   BAD_REQUEST: { status: 400, message: 'The request is malformed' },
   VALIDATION_FAILED: { status: 400, message: 'The request body or query is invalid' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json' },
   UNAUTHENTICATED: { status: 401, message: 'Log in first' },
   BAD_CREDENTIALS: { status: 401, message: 'Wrong user name or password' },
   SESSION_EXPIRED: { status: 401, message: 'The session has expired; log in again' },
@@ -51,6 +57,7 @@ export const API_ERRORS = {
   INTERNAL: { status: 500, message: 'Internal error' },
   CONFIG_WRITE_FAILED: { status: 500, message: 'The config file could not be written; nothing changed' },
   EVENTS_UNAVAILABLE: { status: 503, message: 'The server runs without a system account; no events' },
+  CONSOLE_UNAVAILABLE: { status: 503, message: 'The console cannot use its state (console.db); the broker runs, the admin console is off' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
@@ -106,6 +113,8 @@ export type Role = z.output<typeof RoleSchema>;
 export const ConsoleUserSchema = z.object({ user: z.string(), role: RoleSchema, createdAt: z.string() });
 export type ConsoleUser = z.output<typeof ConsoleUserSchema>;
 export const ConsoleUserListSchema = z.object({ users: z.array(ConsoleUserSchema) });
+/** `:user` of DELETE /api/users/:user. */
+export const ConsoleUserParamsSchema = z.object({ user: z.string().min(1) });
 
 /** POST /api/users: add a console user. */
 export const CreateConsoleUserSchema = z.object({
@@ -121,6 +130,11 @@ export const LoginRequestSchema = z.object({
   password: z.string().min(1),
 });
 export type LoginRequest = z.output<typeof LoginRequestSchema>;
+/** The body POST /api/login accepts: LoginRequest, with `username` as an alias of `user`. */
+export const LoginBodySchema = z
+  .object({ user: z.string().min(1).optional(), username: z.string().min(1).optional(), password: z.string().min(1) })
+  .refine((b) => b.user !== undefined || b.username !== undefined, { path: ['user'], message: 'Invalid input: expected string, received undefined' })
+  .transform((b): LoginRequest => ({ user: (b.user ?? b.username) as string, password: b.password }));
 
 /** POST /api/login, GET /api/me (alias GET /api/session). */
 export const SessionSchema = z.object({
@@ -168,7 +182,7 @@ export const ValidateResponseSchema = z.object({
 });
 export type ValidateResponse = z.output<typeof ValidateResponseSchema>;
 
-/** POST /api/config/preview (alias /api/config/review): the typed diff against what runs. */
+/** POST /api/config/preview (alias /api/config/review), admins only: the typed diff against what runs. */
 export const PreviewResponseSchema = z.object({
   /** True when every change can be applied by a reload. */
   ok: z.boolean(),
@@ -216,7 +230,8 @@ export type RevisionList = z.output<typeof RevisionListSchema>;
 
 /** GET /api/config/revisions/:id */
 export const RevisionSchema = RevisionSummarySchema.extend({
-  text: z.string(),
+  /** The conf file text ('' for viewers). */
+  text: z.string().default(''),
   options: z.record(z.string(), z.unknown()),
 });
 export type Revision = z.output<typeof RevisionSchema>;
@@ -229,6 +244,16 @@ export const RevisionDiffSchema = z.object({
 });
 export type RevisionDiff = z.output<typeof RevisionDiffSchema>;
 
+/** GET /api/config/revisions?limit=&offset= */
+export const PageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+/** GET /api/config/diff?from=&to= */
+export const DiffQuerySchema = z.object({ from: z.string().min(1), to: z.string().min(1).optional() });
+/** `:id` of /api/config/revisions/:id. */
+export const RevisionParamsSchema = z.object({ id: z.string().min(1) });
+
 /** POST /api/config/rollback (If-Match: current) → ApplyResponse; makes a new revision. */
 export const RollbackRequestSchema = z.object({ revision: z.string().min(1), comment: z.string().optional() });
 export type RollbackRequest = z.output<typeof RollbackRequestSchema>;
@@ -240,6 +265,12 @@ export const AccountNameSchema = z
   .string()
   .min(1)
   .regex(/^[^\s.*>]+$/, 'an account name has no spaces, dots or wildcards');
+
+/** `:name` of /api/accounts/:name…; `:user` of …/users/:user. */
+export const AccountParamsSchema = z.object({ name: AccountNameSchema });
+export const AccountUserParamsSchema = z.object({ name: AccountNameSchema, user: z.string().min(1) });
+/** Account and gateway writes take an optional `?comment=` for the revision. */
+export const EditQuerySchema = z.object({ comment: z.string().optional() });
 
 export const AccountEntrySchema = z.object({ name: z.string(), account: AccountSchema });
 /** GET /api/accounts */
@@ -326,8 +357,8 @@ export const AuditQuerySchema = z.object({
   action: z.string().optional(),
   outcome: AuditOutcomeSchema.optional(),
   /** ISO times. */
-  since: z.string().optional(),
-  until: z.string().optional(),
+  since: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'not an ISO time').optional(),
+  until: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'not an ISO time').optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -366,6 +397,9 @@ export const SSE_EVENT_TYPES = [
 ] as const;
 export const SseEventTypeSchema = z.enum(SSE_EVENT_TYPES);
 export type SseEventType = z.output<typeof SseEventTypeSchema>;
+
+/** GET /api/events?types=a,b (comma-separated event types; absent = all). */
+export const EventsQuerySchema = z.object({ types: z.string().optional() });
 
 export const ConsoleEventSchema = z.object({
   type: SseEventTypeSchema,

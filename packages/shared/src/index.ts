@@ -3,3 +3,4 @@ export * from './monitor.js';
 export * from './api.js';
 export * from './subjects.js';
 export * from './passwords.js';
+export * from './secrets.js';

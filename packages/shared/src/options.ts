@@ -283,10 +283,29 @@ export const CoreOptionsSchema = z.object({
   maxTracedMsgLen: z.number().int().min(0).default(0),
 });
 
+/**
+ * A record keyed by user data (account names). zod's z.record drops a `__proto__` key (its guard
+ * against prototype pollution); here every entry is validated with `value` and kept as an own
+ * property, so `__proto__` or `constructor` are names like any other.
+ */
+function ownKeyRecord<V extends z.ZodType>(value: V) {
+  return z
+    .custom<Record<string, z.input<V>>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'Invalid input: expected record')
+    .transform((v, ctx) => {
+      const out: Record<string, z.output<V>> = {};
+      for (const [k, x] of Object.entries(v)) {
+        const r = value.safeParse(x);
+        if (r.success) Object.defineProperty(out, k, { value: r.data, enumerable: true, writable: true, configurable: true });
+        else for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: [k, ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
+      }
+      return out;
+    });
+}
+
 export const OptionsSchema = CoreOptionsSchema.extend({
   // auth and accounts
   authorization: AuthorizationSchema.optional(),
-  accounts: z.record(z.string(), AccountSchema).optional(),
+  accounts: ownKeyRecord(AccountSchema).optional(),
   noAuthUser: z.string().optional(),
   systemAccount: z.string().optional(),
   noSystemAccount: z.boolean().default(false),

@@ -40,13 +40,22 @@ export class AuditLog {
   constructor(private readonly db: Db) {}
 
   record(rec: AuditRecord): AuditEntry {
+    const entry = this.insert(rec);
+    this.notify(entry);
+    return entry;
+  }
+
+  /** Writes the entry without telling listeners (inside a transaction; call notify after commit). */
+  insert(rec: AuditRecord): AuditEntry {
     const time = Date.now();
     const info = this.db
       .prepare('INSERT INTO audit (time, user, role, action, target, outcome, detail, revision, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(time, rec.user, rec.role, rec.action, rec.target ?? null, rec.outcome, rec.detail ?? null, rec.revision ?? null, rec.ip ?? null);
-    const entry = toEntry({ id: Number(info.lastInsertRowid), time, ...rec, target: rec.target ?? null, detail: rec.detail ?? null, revision: rec.revision ?? null, ip: rec.ip ?? null });
+    return toEntry({ id: Number(info.lastInsertRowid), time, ...rec, target: rec.target ?? null, detail: rec.detail ?? null, revision: rec.revision ?? null, ip: rec.ip ?? null });
+  }
+
+  notify(entry: AuditEntry): void {
     for (const l of this.listeners) l(entry);
-    return entry;
   }
 
   onRecord(fn: (e: AuditEntry) => void): () => void {

@@ -40,12 +40,21 @@ export class UserStore {
 
   /**
    * On first start (no users): creates `admin` with SWITCHBOARD_ADMIN_PASSWORD, or a generated
-   * password that is printed once.
+   * password that is printed once. Safe when several servers start at once on one data dir: the
+   * check and the insert are one IMMEDIATE transaction, and only the one that created it prints.
    */
   ensureInitialAdmin(envPassword: string | undefined, print: (line: string) => void): void {
     if (this.count() > 0) return;
     const password = envPassword && envPassword.length > 0 ? envPassword : randomBytes(12).toString('base64url');
-    this.create('admin', password, 'admin');
+    const hash = bcrypt.hashSync(password, 10);
+    const created = this.db
+      .transaction(() => {
+        if (this.count() > 0) return false;
+        this.db.prepare('INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)').run('admin', hash, 'admin', Date.now());
+        return true;
+      })
+      .immediate();
+    if (!created) return;
     if (envPassword) print('Console: created user "admin" with the password from SWITCHBOARD_ADMIN_PASSWORD');
     else print(`Console: created user "admin" with password: ${password}  (shown once; keep it)`);
   }
@@ -53,8 +62,9 @@ export class UserStore {
   /** SWITCHBOARD_VIEWER_PASSWORD: makes sure a `viewer` user exists (read-only console access). */
   ensureViewer(envPassword: string | undefined, print: (line: string) => void): void {
     if (!envPassword || this.find('viewer') !== undefined) return;
-    this.create('viewer', envPassword, 'viewer');
-    print('Console: created user "viewer" with the password from SWITCHBOARD_VIEWER_PASSWORD');
+    const hash = bcrypt.hashSync(envPassword, 10);
+    const r = this.db.prepare("INSERT OR IGNORE INTO users (username, password_hash, role, created_at) VALUES ('viewer', ?, 'viewer', ?)").run(hash, Date.now());
+    if (r.changes === 1) print('Console: created user "viewer" with the password from SWITCHBOARD_VIEWER_PASSWORD');
   }
 
   find(username: string): { id: number; role: Role } | undefined {
@@ -121,7 +131,11 @@ export function sessionBody(s: SessionUser): Session {
   return { user: s.user, role: s.role, expiresAt: new Date(s.expiresAt).toISOString(), canWrite: s.role === 'admin' };
 }
 
-/** Fixed-window limiter of login attempts per client address. */
+/**
+ * Fixed-window limiter of login attempts per user name and client address: one person guessing
+ * a password locks out that name from that address only, not every admin behind the same proxy
+ * (behind a proxy, set trust_proxy so that the address is the client's, from X-Forwarded-For).
+ */
 export class LoginLimiter {
   private hits = new Map<string, { n: number; reset: number }>();
   constructor(
@@ -129,10 +143,11 @@ export class LoginLimiter {
     readonly windowMs = 60_000,
   ) {}
 
-  /** Counts an attempt; throws RATE_LIMITED past the limit. */
-  take(key: string): void {
+  /** Counts an attempt of `user` from `ip`; throws RATE_LIMITED past the limit. */
+  take(user: string, ip: string): void {
     const now = Date.now();
     if (this.hits.size > 10_000) for (const [k, v] of this.hits) if (v.reset < now) this.hits.delete(k);
+    const key = JSON.stringify([user, ip]);
     let h = this.hits.get(key);
     if (!h || h.reset < now) {
       h = { n: 0, reset: now + this.windowMs };
@@ -154,7 +169,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function checkSameOrigin(req: FastifyRequest): void {
   if (SAFE_METHODS.has(req.method)) return;
-  const host = req.headers.host;
+  // The Host (or, behind a trusted proxy, X-Forwarded-Host) the browser addressed.
+  const host = req.host || undefined;
   const origin = req.headers.origin ?? (req.headers.referer ? safeOrigin(req.headers.referer) : undefined);
   if (origin !== undefined && origin !== 'null') {
     try {

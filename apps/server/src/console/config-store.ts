@@ -1,8 +1,11 @@
 /*
  * The console's path to change the configuration, the same one SIGHUP takes: validate the new
  * model, refuse what needs a restart, write the conf file atomically (temp file in the same
- * directory, fsync, rename), reload from disk, and keep every version as a revision. A refused
- * reload puts the previous file back; the running config never changes half-way.
+ * directory, fsync, rename), reload from disk, and keep each version as a revision (the newest
+ * `maxRevisions`). A refused reload puts the previous file back; the running config never changes
+ * half-way. Crash safety: the change is recorded as an intent before the file is written; the
+ * revision and its audit entry are one transaction after; an intent left by a crash is reconciled
+ * at the next start (see reconcile()).
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -18,8 +21,10 @@ import {
   type Switchboard,
   type ConfigError,
 } from '@switchboard/broker';
+import type { AuditLog } from './audit.js';
 import type { Db } from './db.js';
 import { ApiHttpError } from './errors.js';
+import type { ConsoleLog } from './log.js';
 
 interface RevisionRow {
   id: number;
@@ -47,19 +52,6 @@ export interface ApplyOutcome {
   warnings: string[];
 }
 
-const SECRET_KEYS = new Set(['password', 'token', 'pass']);
-
-/** Deep copy with passwords and tokens replaced (for viewers). */
-export function redact<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(redact) as T;
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = SECRET_KEYS.has(k) && typeof x === 'string' ? '[REDACTED]' : redact(x);
-    return out as T;
-  }
-  return v;
-}
-
 function configErrorIssue(e: ConfigError): Issue {
   const m = /^invalid value for ([^:]+): (.*)$/.exec(e.message);
   if (m) return { path: m[1] === 'options' ? '' : m[1], message: `${m[2]} (${e.file}:${e.line}:${e.col})` };
@@ -76,16 +68,60 @@ function reloadErrorIssue(msg: string): Issue {
   return { path: acc ? `accounts.${acc[1]}` : '', message: msg };
 }
 
+/** Who makes a change, and how it is audited. */
+export interface ChangeMeta {
+  author: string;
+  role: string;
+  ip?: string;
+  action: string;
+  target?: string;
+  source: 'edit' | 'rollback';
+  comment?: string;
+}
+
+interface IntentRow {
+  id: number;
+  created_at: number;
+  user: string;
+  role: string;
+  ip: string | null;
+  action: string;
+  target: string | null;
+  source: 'edit' | 'rollback';
+  comment: string | null;
+  parent: number | null;
+  config_file: string;
+  text: string;
+  options_json: string;
+}
+
+export function summarize(changes: { path: string }[]): string {
+  return changes.length === 0 ? 'no changes' : changes.map((c) => c.path).join(', ');
+}
+
+export interface ConfigStoreOptions {
+  /** Revisions kept (newest first; the current one always). Default 100. */
+  maxRevisions?: number;
+  log?: ConsoleLog;
+}
+
 export class ConfigStore {
   private queue: Promise<unknown> = Promise.resolve();
   /** Test seam: replaces the atomic file write. */
   writeFile: (path: string, text: string) => void = atomicWrite;
+  readonly maxRevisions: number;
+  private readonly log: ConsoleLog;
 
   constructor(
     private readonly server: Switchboard,
     private readonly db: Db,
     readonly configFile: string | undefined,
-  ) {}
+    private readonly audit: AuditLog,
+    opts: ConfigStoreOptions = {},
+  ) {
+    this.maxRevisions = Math.max(1, opts.maxRevisions ?? 100);
+    this.log = opts.log ?? { info: () => {}, warn: () => {}, error: () => {} };
+  }
 
   get editable(): boolean {
     return this.configFile !== undefined;
@@ -93,24 +129,30 @@ export class ConfigStore {
 
   /** Records a revision for what is on disk (or, without a file, what runs) unless already current. */
   syncFromDisk(author = 'system'): RevisionRow {
-    const latest = this.latestRow();
-    let text: string;
+    let text: string | null;
     let options: OptionsInput;
     if (this.configFile) {
       try {
         text = readFileSync(this.configFile, 'utf8');
       } catch {
-        if (latest) return latest;
-        text = '';
+        text = null;
       }
-      const loaded = parseConfigText(text, this.configFile);
-      options = loaded.options;
+      options = text === null ? {} : parseConfigText(text, this.configFile).options;
     } else {
       options = this.server.opts;
       text = writeConfig(this.server.opts);
     }
-    if (latest && latest.text === text && latest.config_file === (this.configFile ?? null)) return latest;
-    return this.insert({ author, source: latest ? 'disk' : 'start', text, options, parent: latest?.id ?? null });
+    const latest = this.latestRow();
+    if (latest && (text === null || (latest.text === text && latest.config_file === (this.configFile ?? null)))) return latest;
+    // A console write in progress: the file is ahead of the revisions until the write is recorded.
+    if (latest && text !== null && this.pendingWith(text)) return latest;
+    return this.db
+      .transaction((): RevisionRow => {
+        const now = this.latestRow();
+        if (now && now.text === text && now.config_file === (this.configFile ?? null)) return now;
+        return this.insert({ author, source: now ? 'disk' : 'start', text: text ?? '', options, parent: now?.id ?? null });
+      })
+      .immediate();
   }
 
   current(): RevisionRow {
@@ -121,16 +163,64 @@ export class ConfigStore {
     return this.db.prepare('SELECT * FROM revisions ORDER BY id DESC LIMIT 1').get() as RevisionRow | undefined;
   }
 
+  private pendingWith(text: string): boolean {
+    return this.db.prepare('SELECT 1 FROM intents WHERE config_file = ? AND text = ? LIMIT 1').get(this.configFile ?? '', text) !== undefined;
+  }
+
   private insert(r: { author: string; source: RevisionSummary['source']; text: string; options: OptionsInput; parent: number | null; comment?: string }): RevisionRow {
     let changeCount = 0;
     if (r.parent !== null) {
       const parent = this.row(String(r.parent));
-      if (parent) changeCount = diffOptions(resolveLoose(JSON.parse(parent.options_json)), resolveLoose(r.options)).length;
+      if (parent) changeCount = this.changesBetween(JSON.parse(parent.options_json) as OptionsInput, r.options).length;
     }
     const info = this.db
       .prepare('INSERT INTO revisions (created_at, author, source, comment, parent, config_file, text, options_json, change_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(Date.now(), r.author, r.source, r.comment ?? null, r.parent, this.configFile ?? null, r.text, JSON.stringify(r.options), changeCount);
+    // Bounded history: old conf texts (and the secrets in them) do not stay forever.
+    this.db.prepare('DELETE FROM revisions WHERE id NOT IN (SELECT id FROM revisions ORDER BY id DESC LIMIT ?)').run(this.maxRevisions);
     return this.row(String(info.lastInsertRowid))!;
+  }
+
+  private changesBetween(a: OptionsInput, b: OptionsInput): ConfigChange[] {
+    return diffOptions(resolveLoose(a), resolveLoose(b));
+  }
+
+  /**
+   * Settles config writes a crash interrupted (run at start, before syncFromDisk): an intent
+   * whose text is in the file became the revision its author made, with its audit entry; one
+   * whose text is not was never written, and is audited as failed.
+   */
+  reconcile(): void {
+    const intents = this.db.prepare('SELECT * FROM intents ORDER BY id').all() as IntentRow[];
+    for (const intent of intents) {
+      let onDisk: string | null = null;
+      try {
+        onDisk = readFileSync(intent.config_file, 'utf8');
+      } catch {
+        /* no file: not written */
+      }
+      const written = onDisk === intent.text;
+      const entry = this.db
+        .transaction(() => {
+          if (!this.db.prepare('SELECT 1 FROM intents WHERE id = ?').get(intent.id)) return null; // another process settled it
+          this.db.prepare('DELETE FROM intents WHERE id = ?').run(intent.id);
+          const who = { user: intent.user, role: intent.role, ip: intent.ip ?? undefined, action: intent.action, target: intent.target ?? undefined };
+          if (!written) {
+            return this.audit.insert({ ...who, outcome: 'failed', detail: 'interrupted: the server stopped before the config file was written; the file does not hold this change' });
+          }
+          const options = JSON.parse(intent.options_json) as OptionsInput;
+          const latest = this.latestRow();
+          const parent = latest?.id ?? intent.parent;
+          const changes = latest ? this.changesBetween(JSON.parse(latest.options_json) as OptionsInput, options) : [];
+          const row = this.insert({ author: intent.user, source: intent.source, text: intent.text, options, parent, comment: intent.comment ?? undefined });
+          return this.audit.insert({ ...who, outcome: 'ok', revision: String(row.id), detail: `${summarize(changes)} (recorded at the next start: the server stopped after writing the file)` });
+        })
+        .immediate();
+      if (entry) {
+        this.audit.notify(entry);
+        this.log.warn(`Console: settled an interrupted config change by ${intent.user}: ${entry.outcome === 'ok' ? `recorded as revision ${entry.revision}` : 'not written'}`);
+      }
+    }
   }
 
   row(id: string): RevisionRow | undefined {
@@ -222,20 +312,23 @@ export class ConfigStore {
   }
 
   /**
-   * Writes and reloads `checked` if `ifMatch` is the current revision. Throws an ApiHttpError
-   * (with nothing changed) on a stale revision, an invalid config, a change that needs a
-   * restart, a failed write or a refused reload.
+   * Writes and reloads `checked` if `ifMatch` is the current revision, then records the revision
+   * and its audit entry. Throws an ApiHttpError (with nothing changed) on a stale revision, an
+   * invalid config, a change that needs a restart, a failed write or a refused reload; the
+   * caller audits refusals and failures.
    */
-  apply(checked: Checked, ifMatch: string | undefined, meta: { author: string; source: 'edit' | 'rollback'; comment?: string }): Promise<ApplyOutcome> {
+  apply(checked: Checked, ifMatch: string | undefined, meta: ChangeMeta): Promise<ApplyOutcome> {
     return this.exclusive(async () => {
       if (!this.configFile) throw new ApiHttpError('NO_CONFIG_FILE');
+      const configFile = this.configFile;
       const current = this.current();
       if (ifMatch === undefined) throw new ApiHttpError('REVISION_REQUIRED', undefined, { revision: String(current.id) });
       if (ifMatch !== String(current.id)) {
         throw new ApiHttpError('REVISION_CONFLICT', `the configuration changed since revision ${ifMatch}; the current revision is ${current.id}`, { revision: String(current.id) });
       }
       if (!checked.options) throw new ApiHttpError('CONFIG_INVALID', invalidMessage(checked.errors), { issues: checked.errors });
-      const dry = await this.server.reload(checked.options, { dryRun: true });
+      const options = checked.options;
+      const dry = await this.server.reload(options, { dryRun: true });
       if (!dry.ok) {
         const blocking = dry.changes.filter((c) => !c.hot);
         if (blocking.length > 0) {
@@ -244,26 +337,57 @@ export class ConfigStore {
         const issues = dry.errors.map(reloadErrorIssue);
         throw new ApiHttpError('CONFIG_INVALID', invalidMessage(issues), { issues });
       }
+      const who = { user: meta.author, role: meta.role, ip: meta.ip, action: meta.action, target: meta.target };
       const previous = current.text;
+      if (checked.text === previous && dry.changes.length === 0) {
+        this.audit.record({ ...who, outcome: 'ok', detail: 'no changes', revision: String(current.id) });
+        return { revision: String(current.id), changes: [], warnings: [...checked.warnings, ...dry.warnings] };
+      }
+      // The intent first: a crash from here on is settled at the next start (reconcile()).
+      let intentId: number;
       try {
-        this.writeFile(this.configFile, checked.text);
+        intentId = Number(
+          this.db
+            .prepare('INSERT INTO intents (created_at, user, role, ip, action, target, source, comment, parent, config_file, text, options_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+            .run(Date.now(), meta.author, meta.role, meta.ip ?? null, meta.action, meta.target ?? null, meta.source, meta.comment ?? null, current.id, configFile, checked.text, JSON.stringify(options)).lastInsertRowid,
+        );
       } catch (e) {
-        throw new ApiHttpError('CONFIG_WRITE_FAILED', `cannot write ${this.configFile}: ${(e as Error).message}; nothing changed`);
+        throw new ApiHttpError('CONFIG_WRITE_FAILED', `cannot record the change in the console database: ${(e as Error).message}; nothing changed`);
+      }
+      const dropIntent = () => {
+        try {
+          this.db.prepare('DELETE FROM intents WHERE id = ?').run(intentId);
+        } catch (e) {
+          // The next start settles it (the file does not hold the change).
+          this.log.error(`Console: cannot clear a pending config change: ${(e as Error).message}`);
+        }
+      };
+      try {
+        this.writeFile(configFile, checked.text);
+      } catch (e) {
+        dropIntent();
+        throw new ApiHttpError('CONFIG_WRITE_FAILED', `cannot write ${configFile}: ${(e as Error).message}; nothing changed`);
       }
       const result = await this.server.reload();
       if (!result.ok) {
         try {
-          this.writeFile(this.configFile, previous);
+          this.writeFile(configFile, previous);
         } catch (e) {
+          // The file holds the change but the server refused it: leave the intent for reconcile().
           throw new ApiHttpError('CONFIG_WRITE_FAILED', `reload refused (${result.errors.join('; ')}) and the previous file could not be restored: ${(e as Error).message}`);
         }
+        dropIntent();
         throw new ApiHttpError('RELOAD_REFUSED', `reload refused: ${result.errors.join('; ')}; the previous file was restored`, { changes: result.changes });
       }
-      if (result.changes.length === 0 && checked.text === previous) {
-        return { revision: String(current.id), changes: [], warnings: result.warnings };
-      }
-      const row = this.insert({ author: meta.author, source: meta.source, text: checked.text, options: checked.options, parent: current.id, comment: meta.comment });
-      return { revision: String(row.id), changes: result.changes, warnings: [...checked.warnings, ...result.warnings] };
+      const entry = this.db
+        .transaction(() => {
+          const row = this.insert({ author: meta.author, source: meta.source, text: checked.text, options, parent: current.id, comment: meta.comment });
+          this.db.prepare('DELETE FROM intents WHERE id = ?').run(intentId);
+          return this.audit.insert({ ...who, outcome: 'ok', detail: summarize(result.changes), revision: String(row.id) });
+        })
+        .immediate();
+      this.audit.notify(entry);
+      return { revision: entry.revision!, changes: result.changes, warnings: [...checked.warnings, ...result.warnings] };
     });
   }
 }

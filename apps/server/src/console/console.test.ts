@@ -7,7 +7,8 @@ import { request as httpRequest } from 'node:http';
 import { connect, StringCodec } from 'nats';
 import type { LightMyRequestResponse } from 'fastify';
 import { Logger, createServer } from '@switchboard/broker';
-import { buildConsole, ConsoleDbError } from './index.js';
+import { buildConsole } from './index.js';
+import { silentLog } from './log.js';
 import { waitFor } from '../../../../test/helpers/servers.js';
 import { ORIGIN, login, startConsole } from '../../../../test/helpers/console.js';
 
@@ -245,13 +246,29 @@ describe('console API (inject)', () => {
 });
 
 describe('console state', () => {
-  test('a corrupt database is reported, not recreated', async () => {
+  test('a corrupt database is reported, not recreated: the broker and monitoring run on, /api answers 503 with the reason', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'console-db-'));
     writeFileSync(join(dir, 'console.db'), 'this is not a database '.repeat(100));
     const server = createServer({ host: '127.0.0.1', port: -1 }, { logger: new Logger({ sink: () => {} }) });
-    await assert.rejects(buildConsole({ server, dataDir: dir, print: () => {} }), (e: Error) => e instanceof ConsoleDbError && /corrupt or unreadable/.test(e.message));
-    assert.match(readFileSync(join(dir, 'console.db'), 'utf8'), /not a database/);
-    rmSync(dir, { recursive: true, force: true });
+    await server.start();
+    const errors: string[] = [];
+    const app = await buildConsole({ server, dataDir: dir, print: () => {}, log: { ...silentLog, error: (m) => errors.push(m) } });
+    try {
+      assert.equal(app.consoleState.ok, false);
+      assert.match(errors.join('\n'), /corrupt or unreadable/);
+      const r = await app.inject({ method: 'POST', url: '/api/login', headers: ORIGIN, payload: { user: 'admin', password: 'x' } });
+      assert.equal(r.statusCode, 503);
+      assert.equal(json(r).code, 'CONSOLE_UNAVAILABLE');
+      assert.match(json(r).message, /corrupt or unreadable/);
+      assert.equal((await app.inject('/varz')).statusCode, 200);
+      const nc = await connect({ servers: `127.0.0.1:${server.port}` });
+      await nc.flush();
+      await nc.close();
+      assert.match(readFileSync(join(dir, 'console.db'), 'utf8'), /not a database/);
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('generated admin password printed once; state persists across restarts; rate-limited login', async () => {

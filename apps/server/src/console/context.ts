@@ -1,15 +1,15 @@
 /** What the console's plugins share, and the helpers every route uses. */
 import type {} from '@fastify/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { Switchboard } from '@switchboard/broker';
 import type { Role } from '@switchboard/shared';
-import type { AuditLog } from './audit.js';
-import { SESSION_COOKIE, type LoginLimiter, type SessionUser, type UserStore } from './auth.js';
+import type { AuditLog, AuditRecord } from './audit.js';
+import type { LoginLimiter, SessionUser, UserStore } from './auth.js';
 import type { ConfigStore } from './config-store.js';
 import type { Db } from './db.js';
 import { ApiHttpError } from './errors.js';
 import type { EventHub } from './events.js';
+import type { ConsoleLog } from './log.js';
 import type { StatsSampler } from './sampler.js';
 
 export interface ConsoleContext {
@@ -22,12 +22,23 @@ export interface ConsoleContext {
   sampler: StatsSampler;
   limiter: LoginLimiter;
   secureCookies: boolean;
+  log: ConsoleLog;
 }
+
+/**
+ * Who may call a route of the API plugin (its `config.access`): `public` (login, the OpenAPI
+ * document), `viewer` (any session; the default) or `admin`. `what` completes the 403 message.
+ */
+export type Access = 'public' | Role;
 
 declare module 'fastify' {
   interface FastifyRequest {
     sessionUser: SessionUser | null;
     sessionExpired: boolean;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+    what?: string;
   }
 }
 
@@ -56,6 +67,35 @@ export function setRevision(reply: FastifyReply, revision: string): void {
   reply.header('etag', `"${revision}"`);
 }
 
+/** Who is acting, for the audit log. */
+export function actor(req: FastifyRequest): Pick<AuditRecord, 'user' | 'role' | 'ip'> {
+  const s = req.sessionUser;
+  return { user: s?.user ?? 'anonymous', role: s?.role ?? 'none', ip: req.ip };
+}
+
+/**
+ * Records an audit entry; if that fails (a full disk), logs it instead of replacing the error the
+ * caller is about to report: the first failure is the one the user needs to see.
+ */
+export function recordQuietly(ctx: ConsoleContext, rec: AuditRecord): void {
+  try {
+    ctx.audit.record(rec);
+  } catch (e) {
+    ctx.log.error(`Console: cannot write the audit log (${(e as Error).message}): ${rec.user} ${rec.action} ${rec.outcome}${rec.detail ? `: ${rec.detail}` : ''}`);
+  }
+}
+
+/** Audits a refusal (4xx) or failure (5xx) of `fn`, then rethrows its error. */
+export async function auditFailures<T>(ctx: ConsoleContext, req: FastifyRequest, rec: { action: string; target?: string }, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const status = e instanceof ApiHttpError ? e.status : 500;
+    recordQuietly(ctx, { ...actor(req), ...rec, outcome: status >= 500 ? 'failed' : 'refused', detail: (e as Error).message });
+    throw e;
+  }
+}
+
 /** Runs a write and records it in the audit log (ok / refused / failed), then rethrows errors. */
 export async function audited<T>(
   ctx: ConsoleContext,
@@ -64,24 +104,8 @@ export async function audited<T>(
   fn: () => Promise<T>,
   describe: (r: T) => { detail?: string; revision?: string } = () => ({}),
 ): Promise<T> {
-  const s = req.sessionUser;
-  const who = { user: s?.user ?? 'anonymous', role: s?.role ?? 'none', ip: req.ip };
-  try {
-    const r = await fn();
-    ctx.audit.record({ ...who, ...rec, outcome: 'ok', ...describe(r) });
-    return r;
-  } catch (e) {
-    const status = e instanceof ApiHttpError ? e.status : 500;
-    ctx.audit.record({ ...who, ...rec, outcome: status >= 500 ? 'failed' : 'refused', detail: (e as Error).message });
-    throw e;
-  }
-}
-
-export const cookieName = SESSION_COOKIE;
-
-/** zod → JSON Schema for the OpenAPI document (fastify does not validate with it; zod does). */
-export function js(schema: z.ZodType, io: 'input' | 'output' = 'output'): Record<string, unknown> {
-  const out = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-7' }) as Record<string, unknown>;
-  delete out.$schema;
-  return out;
+  const r = await auditFailures(ctx, req, rec, fn);
+  // Done is done: a failure to audit it is logged, not turned into an error for a change that happened.
+  recordQuietly(ctx, { ...actor(req), ...rec, outcome: 'ok', ...describe(r) });
+  return r;
 }

@@ -2,12 +2,16 @@
  * Live events for the browser: an internal subscription to `$SYS.>` in the system account plus the
  * server's own reload / lame duck events and the audit log, fanned out over server-sent events.
  * Each reader gets a bounded buffer: one that falls behind by more than `maxBufferedBytes` is cut
- * (EventSource reconnects), so a slow browser never makes the console's memory grow.
+ * (EventSource reconnects), so a slow browser never makes the console's memory grow. Each event
+ * passes through viewFor() with the reader's role: viewers get secrets redacted (a reload's
+ * change list carries old and new values).
  */
 import type { ServerResponse } from 'node:http';
-import type { ConsoleEvent, SseEventType } from '@switchboard/shared';
+import type { ConsoleEvent, Role, SseEventType } from '@switchboard/shared';
 import type { ServerEvents, Switchboard } from '@switchboard/broker';
 import type { AuditLog } from './audit.js';
+import { SECURITY_HEADERS } from './headers.js';
+import { viewFor } from './redact.js';
 
 export function eventTypeOf(subject: string): SseEventType | null {
   const t = subject.split('.');
@@ -24,6 +28,13 @@ export function eventTypeOf(subject: string): SseEventType | null {
 interface Reader {
   res: ServerResponse;
   types: Set<string> | null;
+  role: Role | null;
+}
+
+function frame(type: SseEventType, data: unknown, subject?: string): string {
+  const ev: ConsoleEvent = { type, time: new Date().toISOString(), data };
+  if (subject) ev.subject = subject;
+  return `event: ${type}\ndata: ${JSON.stringify(ev)}\n\n`;
 }
 
 export class EventHub {
@@ -65,15 +76,16 @@ export class EventHub {
     return this.readers.size;
   }
 
-  /** Starts an SSE stream on `res`; `types` limits the event types (null = all). */
-  attach(res: ServerResponse, types: Set<string> | null): void {
+  /** Starts an SSE stream on `res` for a reader of `role`; `types` limits the event types (null = all). */
+  attach(res: ServerResponse, types: Set<string> | null, role: Role | null): void {
     res.writeHead(200, {
+      ...SECURITY_HEADERS,
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    const reader: Reader = { res, types };
+    const reader: Reader = { res, types, role };
     this.readers.add(reader);
     const remove = () => {
       this.readers.delete(reader);
@@ -87,14 +99,23 @@ export class EventHub {
   }
 
   broadcast(type: SseEventType, data: unknown, subject?: string): void {
-    for (const r of this.readers) this.send(r, type, data, subject);
+    // Framed once per role, not once per reader.
+    const framed = new Map<Role | null, string>();
+    for (const r of this.readers) {
+      if (!this.wants(r, type)) continue;
+      const key = r.role === 'admin' ? 'admin' : null;
+      let chunk = framed.get(key);
+      if (chunk === undefined) framed.set(key, (chunk = frame(type, viewFor(key, data), subject)));
+      this.write(r, chunk);
+    }
+  }
+
+  private wants(r: Reader, type: SseEventType): boolean {
+    return !r.types || type === 'hello' || r.types.has(type);
   }
 
   private send(r: Reader, type: SseEventType, data: unknown, subject?: string): void {
-    if (r.types && type !== 'hello' && !r.types.has(type)) return;
-    const ev: ConsoleEvent = { type, time: new Date().toISOString(), data };
-    if (subject) ev.subject = subject;
-    this.write(r, `event: ${type}\ndata: ${JSON.stringify(ev)}\n\n`);
+    if (this.wants(r, type)) this.write(r, frame(type, viewFor(r.role, data), subject));
   }
 
   private write(r: Reader, chunk: string): void {

@@ -1,40 +1,58 @@
 /*
- * The console: a Fastify app composed of small plugins around one broker server (`Switchboard`) —
- * nats-server's monitoring endpoints, /metrics, the admin API (/api), live events (SSE), STATSZ
- * history, the OpenAPI document and the web build. `buildConsole()` returns the Fastify instance
- * (tests use inject(); the CLI listens). Closing it stops the broker first, then HTTP.
+ * The HTTP side of Switchboard, two ways:
+ * - buildMonitoring(): nats-server's monitoring endpoints and /metrics only; no state on disk
+ *   (what `-m` / `http:` give without --data_dir, as nats-server).
+ * - buildConsole(): the same plus the admin console — the admin API (/api), live events (SSE),
+ *   STATSZ history, the OpenAPI document and the web app — with its state in `dataDir`. When that
+ *   state cannot be used (a corrupt console.db…) the broker and monitoring keep running and /api
+ *   answers 503 CONSOLE_UNAVAILABLE with the reason, which is also logged.
+ * Both return the Fastify instance (tests use inject(); the CLI listens). Closing it stops the
+ * broker first (unless told not to), then HTTP.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
-import fastifyStatic from '@fastify/static';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SWITCHBOARD_VERSION, type Switchboard } from '@switchboard/broker';
+import { apiPlugin, unavailableApiPlugin } from './api-plugin.js';
 import { AuditLog } from './audit.js';
-import { checkSameOrigin, LoginLimiter, SESSION_COOKIE, UserStore } from './auth.js';
+import { LoginLimiter, SESSION_COOKIE, UserStore } from './auth.js';
 import { ConfigStore } from './config-store.js';
-import type { ConsoleContext } from './context.js';
-import { requireSession } from './context.js';
-import { openDatabase } from './db.js';
+import { requireSession, type ConsoleContext } from './context.js';
+import { openDatabase, type Db } from './db.js';
 import { ApiHttpError, installErrorHandlers, sendError } from './errors.js';
 import { EventHub } from './events.js';
+import { SECURITY_HEADERS } from './headers.js';
+import { silentLog, type ConsoleLog } from './log.js';
+import { metricsPlugin } from './metrics.js';
 import { monitoringPlugin } from './monitoring.js';
-import { accountRoutes } from './routes-accounts.js';
-import { authRoutes } from './routes-auth.js';
-import { configRoutes } from './routes-config.js';
-import { opsRoutes } from './routes-ops.js';
-import { serverRoutes } from './routes-servers.js';
-import { userRoutes } from './routes-users.js';
 import { StatsSampler } from './sampler.js';
+import { serializerCompiler } from './serializer.js';
+import { webPlugin } from './web.js';
 
 export { ConsoleDbError } from './db.js';
+export type { ConsoleLog } from './log.js';
 
-export interface ConsoleOptions {
+export interface MonitoringOptions {
   server: Switchboard;
-  /** Where console.db lives (default ./data). */
-  dataDir?: string;
+  /** Where problems are reported (the broker's Logger fits). Default: nowhere. */
+  log?: ConsoleLog;
+  /** Stop the broker when the HTTP server closes (default true). */
+  stopServerOnClose?: boolean;
+  /** Fastify's own request log (default false). */
+  logger?: boolean;
+  /**
+   * Behind a reverse proxy: whom to believe in X-Forwarded-For/-Host (Fastify's trustProxy:
+   * true, or addresses/CIDRs). Default false: the peer address is the client.
+   */
+  trustProxy?: boolean | string | string[];
+}
+
+export interface ConsoleOptions extends MonitoringOptions {
+  /** Where console.db lives: the console's state (users, sessions, audit log, revisions, STATSZ history). */
+  dataDir: string;
   /** The conf file the console edits (default server.configFile). */
   configFile?: string;
   /** Require a console login for the monitoring endpoints and /metrics (default false, as nats-server). */
@@ -43,6 +61,8 @@ export interface ConsoleOptions {
   secureCookies?: boolean;
   /** The web build to serve at / (default apps/web/dist). */
   webDir?: string;
+  /** Serve the web build's source maps (default false). */
+  sourceMaps?: boolean;
   /** First-start admin password (default env SWITCHBOARD_ADMIN_PASSWORD; else generated and printed). */
   adminPassword?: string;
   /** Where the generated admin password is printed (default stdout). */
@@ -51,39 +71,114 @@ export interface ConsoleOptions {
   sseMaxBufferedBytes?: number;
   /** STATSZ sampling (default true, every second). */
   sampleStats?: boolean;
-  /** Login attempts per minute per address (default 10). */
+  /** Login attempts per minute per user name and client address (default 10). */
   loginAttemptsPerMinute?: number;
-  /** Stop the broker when the console closes (default true). */
-  stopServerOnClose?: boolean;
-  logger?: boolean;
+  /** Config revisions kept (default 100). */
+  maxRevisions?: number;
 }
+
+/** Whether the admin console is on, and if not, why. */
+export type ConsoleState = { ok: true } | { ok: false; error: string };
 
 const DEFAULT_WEB_DIR = resolve(fileURLToPath(new URL('../../../web/dist', import.meta.url)));
 
-export async function buildConsole(opts: ConsoleOptions): Promise<FastifyInstance> {
-  const { server } = opts;
-  const db = openDatabase(opts.dataDir ?? join(process.cwd(), 'data'));
-  const users = new UserStore(db);
-  const print = opts.print ?? ((l: string) => process.stdout.write(`${l}\n`));
-  users.ensureInitialAdmin(opts.adminPassword ?? process.env.SWITCHBOARD_ADMIN_PASSWORD, print);
-  users.ensureViewer(process.env.SWITCHBOARD_VIEWER_PASSWORD, print);
-  const audit = new AuditLog(db);
-  const config = new ConfigStore(server, db, opts.configFile ?? server.configFile);
-  config.syncFromDisk();
-  const hub = new EventHub(server, audit, opts.sseMaxBufferedBytes);
-  const sampler = new StatsSampler(server, db);
-  const ctx: ConsoleContext = { server, db, users, audit, config, hub, sampler, limiter: new LoginLimiter(opts.loginAttemptsPerMinute ?? 10), secureCookies: opts.secureCookies ?? false };
-
-  const app = Fastify({ logger: opts.logger ?? false, trustProxy: false });
-  // Schemas document the API (OpenAPI); zod validates in the handlers, with the catalogue's errors.
-  app.setValidatorCompiler(() => (data) => ({ value: data }));
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  installErrorHandlers(app);
-  app.decorate('consoleContext', ctx);
+/** Fastify with the zod type provider, the error catalogue, security headers, monitoring and /metrics. */
+async function baseApp(opts: MonitoringOptions, guard?: (req: FastifyRequest) => void): Promise<FastifyInstance> {
+  const log = opts.log ?? silentLog;
+  const trustProxy: boolean | string | string[] = opts.trustProxy ?? false;
+  const app: FastifyInstance = Fastify({ logger: opts.logger ?? false, trustProxy: trustProxy as string });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandlers(app, log);
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.headers(SECURITY_HEADERS);
+    return payload;
+  });
+  app.setNotFoundHandler((req, reply) => sendError(reply, new ApiHttpError('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`)));
   app.decorateRequest('sessionUser', null);
   app.decorateRequest('sessionExpired', false);
-
   await app.register(cookie);
+  await app.register(monitoringPlugin, { server: opts.server, guard });
+  await app.register(metricsPlugin, { server: opts.server, guard });
+  return app;
+}
+
+/** The last preClose hook: the broker stops gracefully before HTTP closes. */
+function stopServerOnClose(app: FastifyInstance, opts: MonitoringOptions): void {
+  if (opts.stopServerOnClose !== false) app.addHook('preClose', async () => opts.server.shutdown());
+}
+
+/** nats-server's monitoring endpoints and /metrics, no console and no state on disk. */
+export async function buildMonitoring(opts: MonitoringOptions): Promise<FastifyInstance> {
+  const app = await baseApp(opts);
+  stopServerOnClose(app, opts);
+  app.get('/', async (_req, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .send(
+        '<!doctype html><title>Switchboard</title><h1>Switchboard monitoring</h1>' +
+          '<p><a href="/varz">varz</a> <a href="/connz">connz</a> <a href="/routez">routez</a> <a href="/gatewayz">gatewayz</a> <a href="/leafz">leafz</a> <a href="/subsz">subsz</a> <a href="/accountz">accountz</a> <a href="/accstatz">accstatz</a> <a href="/healthz">healthz</a> <a href="/metrics">metrics</a></p>' +
+          '<p>The admin console is off: start with <code>--data_dir &lt;dir&gt;</code> to turn it on.</p>',
+      ),
+  );
+  return app;
+}
+
+interface State {
+  ctx: ConsoleContext;
+  db: Db;
+}
+
+/** Opens console.db and everything that lives in it; throws when the state cannot be used. */
+function openState(opts: ConsoleOptions, log: ConsoleLog): State {
+  const { server } = opts;
+  const { db, warnings } = openDatabase(opts.dataDir);
+  try {
+    for (const w of warnings) log.warn(`Console: ${w}`);
+    const users = new UserStore(db);
+    const print = opts.print ?? ((l: string) => process.stdout.write(`${l}\n`));
+    users.ensureInitialAdmin(opts.adminPassword ?? process.env.SWITCHBOARD_ADMIN_PASSWORD, print);
+    users.ensureViewer(process.env.SWITCHBOARD_VIEWER_PASSWORD, print);
+    const audit = new AuditLog(db);
+    const config = new ConfigStore(server, db, opts.configFile ?? server.configFile, audit, { maxRevisions: opts.maxRevisions, log });
+    config.reconcile();
+    config.syncFromDisk();
+    const hub = new EventHub(server, audit, opts.sseMaxBufferedBytes);
+    const sampler = new StatsSampler(server, db, 1000, log);
+    const limiter = new LoginLimiter(opts.loginAttemptsPerMinute ?? 10);
+    return { db, ctx: { server, db, users, audit, config, hub, sampler, limiter, secureCookies: opts.secureCookies ?? false, log } };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+export async function buildConsole(opts: ConsoleOptions): Promise<FastifyInstance> {
+  const log = opts.log ?? silentLog;
+  let state: State | null = null;
+  let consoleState: ConsoleState;
+  try {
+    state = openState(opts, log);
+    consoleState = { ok: true };
+  } catch (e) {
+    consoleState = { ok: false, error: (e as Error).message };
+    log.error(`Console: the admin console is off, the broker and monitoring run on: ${consoleState.error}`);
+  }
+
+  const users = state?.ctx.users;
+  // With monitoringAuth, the monitoring endpoints want a console session too (none to be had
+  // while the console is off: they stay closed rather than turn public).
+  const guard = opts.monitoringAuth
+    ? (req: FastifyRequest) => {
+        if (!users) throw new ApiHttpError('CONSOLE_UNAVAILABLE', `monitoring needs a console login and the admin console is off: ${consoleState.ok ? '' : consoleState.error}`);
+        const s = users.session(req.cookies[SESSION_COOKIE]);
+        if (s === 'expired') req.sessionExpired = true;
+        else req.sessionUser = s;
+        requireSession(req);
+      }
+    : undefined;
+  const app = await baseApp(opts, guard);
+  app.decorate('consoleState', { getter: () => consoleState });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -91,53 +186,30 @@ export async function buildConsole(opts: ConsoleOptions): Promise<FastifyInstanc
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
       security: [{ session: [] }],
     },
+    transform: jsonSchemaTransform,
   });
-
-  app.addHook('onRequest', async (req) => {
-    const s = users.session(req.cookies[SESSION_COOKIE]);
-    if (s === 'expired') req.sessionExpired = true;
-    else req.sessionUser = s;
-    if (req.url.startsWith('/api/')) checkSameOrigin(req);
-  });
-
-  const monitoringGuard = opts.monitoringAuth ? (req: Parameters<typeof requireSession>[0]) => void requireSession(req) : undefined;
-  await app.register(monitoringPlugin, { server, guard: monitoringGuard });
-  await app.register(authRoutes, { ctx });
-  await app.register(configRoutes, { ctx });
-  await app.register(accountRoutes, { ctx });
-  await app.register(opsRoutes, { ctx });
-  await app.register(serverRoutes, { ctx });
-  await app.register(userRoutes, { ctx });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-  // The web build, with the SPA fallback for non-API paths.
-  const webDir = opts.webDir ?? DEFAULT_WEB_DIR;
-  const hasWeb = existsSync(join(webDir, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
-  app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0];
-    if (path.startsWith('/api/') || req.method !== 'GET') return sendError(reply, new ApiHttpError('NOT_FOUND', `no route ${req.method} ${path}`));
-    if (hasWeb) return reply.type('text/html').sendFile('index.html');
-    return reply
-      .type('text/html; charset=utf-8')
-      .send('<!doctype html><title>Switchboard</title><h1>Switchboard console</h1><p>The web app is not built. Run <code>npm run build -w apps/web</code> and reload.</p><p>Monitoring: <a href="/varz">/varz</a> <a href="/connz">/connz</a> <a href="/healthz">/healthz</a> · API: <a href="/api/openapi.json">/api/openapi.json</a></p>');
-  });
-
-  if (opts.sampleStats !== false) app.addHook('onReady', async () => sampler.start());
-  // Orderly shutdown: stop sampling and events, stop the broker gracefully, then HTTP, then the db.
-  app.addHook('preClose', async () => {
-    sampler.stop();
-    hub.close();
-    if (opts.stopServerOnClose !== false) await server.shutdown();
-  });
-  app.addHook('onClose', async () => {
-    db.close();
-  });
+  if (state) {
+    const { ctx, db } = state;
+    app.decorate('consoleContext', ctx);
+    await app.register(apiPlugin, { prefix: '/api', ctx, openapi: () => app.swagger() });
+    if (opts.sampleStats !== false) app.addHook('onReady', async () => ctx.sampler.start());
+    // Orderly shutdown: stop sampling and events, then the broker (stopServerOnClose), then HTTP, then the db.
+    app.addHook('preClose', async () => {
+      ctx.sampler.stop();
+      ctx.hub.close();
+    });
+    app.addHook('onClose', async () => db.close());
+  } else {
+    await app.register(unavailableApiPlugin, { prefix: '/api', reason: consoleState.ok ? '' : consoleState.error });
+  }
+  stopServerOnClose(app, opts);
+  await app.register(webPlugin, { webDir: opts.webDir ?? DEFAULT_WEB_DIR, sourceMaps: opts.sourceMaps ?? false });
   return app;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     consoleContext: ConsoleContext;
+    consoleState: ConsoleState;
   }
 }

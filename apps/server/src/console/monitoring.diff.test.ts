@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'nats';
-import { rmSync } from 'node:fs';
 import { startProcess, waitFor, natsServerAvailable, type ProcServer } from '../../../../test/helpers/servers.js';
 
 /** Top-level JSON keys of each monitoring endpoint, Switchboard's console vs nats-server 2.9.10's `-m`, with one client each. */
@@ -15,7 +14,8 @@ test('monitoring endpoints: same JSON keys as nats-server -m', { skip: !natsServ
     }, 5000, 'monitor URL');
     return url;
   };
-  const sb = await startProcess('switchboard', ['-m', '-1', '--data_dir', `/tmp/sb-diff-${process.pid}`]);
+  // Monitoring only (no --data_dir), as nats-server -m.
+  const sb = await startProcess('switchboard', ['-m', '-1']);
   const ns = await startProcess('nats-server', ['-m', '-1']);
   const clients = await Promise.all([connect({ servers: sb.url }), connect({ servers: ns.url })]);
   try {
@@ -31,6 +31,5 @@ test('monitoring endpoints: same JSON keys as nats-server -m', { skip: !natsServ
     await Promise.all(clients.map((c) => c.close()));
     await sb.stop();
     await ns.stop();
-    rmSync(`/tmp/sb-diff-${process.pid}`, { recursive: true, force: true });
   }
 });

@@ -1,10 +1,9 @@
 /*
  * nats-server's monitoring endpoints, served by the broker's monitor functions (no second
  * implementation): nats-server's query options, 400 with a text message on a bad one, JSONP with
- * `?callback=`. Plus /metrics in the Prometheus exposition format.
+ * `?callback=`. (/metrics: metrics.ts.)
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import client from 'prom-client';
 import {
   accountStatz,
   accountz,
@@ -85,40 +84,4 @@ export async function monitoringPlugin(app: FastifyInstance, opts: MonitoringOpt
       return send(reply, query, result.status ?? 200, result.body);
     });
   }
-
-  // Prometheus: gauges and counters read from varz at scrape time.
-  const registry = new client.Registry();
-  const v = () => varz(server);
-  const gauge = (name: string, help: string, get: (x: ReturnType<typeof varz>) => number) =>
-    new client.Gauge({ name, help, registers: [registry], collect() { this.set(get(v())); } });
-  const counter = (name: string, help: string, get: (x: ReturnType<typeof varz>) => number) =>
-    new client.Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        const now = get(v());
-        this.reset();
-        this.inc(now);
-      },
-    });
-  gauge('switchboard_connections', 'Client connections open', (x) => x.connections);
-  counter('switchboard_connections_total', 'Client connections accepted since start', (x) => x.total_connections);
-  gauge('switchboard_subscriptions', 'Subscriptions', (x) => x.subscriptions);
-  gauge('switchboard_routes', 'Route connections', (x) => x.routes);
-  gauge('switchboard_remotes', 'Remote servers', (x) => x.remotes);
-  counter('switchboard_in_msgs_total', 'Messages received', (x) => x.in_msgs);
-  counter('switchboard_out_msgs_total', 'Messages sent', (x) => x.out_msgs);
-  counter('switchboard_in_bytes_total', 'Bytes received', (x) => x.in_bytes);
-  counter('switchboard_out_bytes_total', 'Bytes sent', (x) => x.out_bytes);
-  counter('switchboard_slow_consumers_total', 'Slow consumers detected', (x) => x.slow_consumers);
-  gauge('switchboard_mem_bytes', 'Resident memory', (x) => x.mem);
-  gauge('switchboard_cpu_percent', 'CPU use (percent)', (x) => x.cpu);
-  gauge('switchboard_uptime_seconds', 'Seconds since start', () => (Date.now() - server.startTime.getTime()) / 1000);
-
-  app.get('/metrics', async (req, reply) => {
-    opts.guard?.(req);
-    const text = await registry.metrics();
-    return reply.type(registry.contentType).send(text);
-  });
 }

@@ -8,6 +8,7 @@
 import { ServerStatsMsgSchema, STATS_WINDOWS, type HeardServer, type ServerStatsMsg, type StatsPoint, type StatsWindow } from '@switchboard/shared';
 import { varz, type Switchboard } from '@switchboard/broker';
 import type { Db } from './db.js';
+import { silentLog, type ConsoleLog } from './log.js';
 
 export interface Sample {
   connections: number;
@@ -44,11 +45,14 @@ export class StatsSampler {
   private lastPrune = 0;
   /** Server id → the latest full STATSZ message as received (in memory only, see above). */
   private readonly latest = new Map<string, { msg: ServerStatsMsg; at: number }>();
+  /** The failure last logged, and when: a failing disk is reported, not once a second. */
+  private failing: { message: string; at: number } | null = null;
 
   constructor(
     private readonly server: Switchboard,
     private readonly db: Db,
     readonly intervalMs = 1000,
+    private readonly log: ConsoleLog = silentLog,
   ) {}
 
   start(): void {
@@ -75,8 +79,17 @@ export class StatsSampler {
         else this.latest.delete(id);
       }
       if (now - this.lastPrune > 60_000) this.prune(now);
-    } catch {
-      /* the next tick tries again */
+      if (this.failing) {
+        this.log.info('Console: STATSZ history is stored again');
+        this.failing = null;
+      }
+    } catch (e) {
+      // The next tick tries again; say so once per distinct failure and then every 10 minutes.
+      const message = (e as Error).message;
+      if (!this.failing || this.failing.message !== message || now - this.failing.at > 600_000) {
+        this.log.error(`Console: cannot store STATSZ history: ${message}`);
+        this.failing = { message, at: now };
+      }
     } finally {
       this.busy = false;
     }

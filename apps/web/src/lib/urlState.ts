@@ -2,7 +2,7 @@
  * Page state kept in the URL's query string (chart window, filters, page), so that a reload or a
  * shared link shows the same view. Defaults are left out of the URL.
  */
-import { useCallback } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 
 export type Patch = Record<string, string | number | boolean | undefined | null>;
@@ -36,14 +36,29 @@ export function intParam(params: URLSearchParams, key: string): number {
 /**
  * The query string and a setter that patches it. Typing into a filter replaces the history
  * entry (no entry per keystroke); `push` adds one (e.g. changing page).
+ *
+ * A data router commits a navigation a little later (in a transition), so the requested query
+ * is shown at once from local state until the router's location catches up: controls bound to
+ * the URL (radios, pressed buttons) never flick back to their old state for a frame.
  */
 export function useUrlState(defaults: Record<string, string> = {}) {
-  const [params, setParams] = useSearchParams();
+  const [routerParams, setParams] = useSearchParams();
+  const routerSearch = routerParams.toString();
+  const [pending, setPending] = useState<string | null>(null);
+  // Any committed navigation (ours, or back/forward) ends the pending state.
+  useEffect(() => setPending(null), [routerSearch]);
+  const params = useMemo(() => new URLSearchParams(pending ?? routerSearch), [pending, routerSearch]);
+  // Two patches before a re-render must compose, so the setter reads the latest requested query.
+  const latest = useRef(params);
+  latest.current = params;
   const key = JSON.stringify(defaults);
   const set = useCallback(
-    // flushSync: a data router commits navigations in a transition; controls bound to the URL
-    // (radios, pressed buttons) must show their new state at once, not a frame later.
-    (patch: Patch, opts: { push?: boolean } = {}) => setParams((old) => patchSearch(old, patch, JSON.parse(key) as Record<string, string>), { replace: !opts.push, flushSync: true }),
+    (patch: Patch, opts: { push?: boolean } = {}) => {
+      const next = patchSearch(latest.current, patch, JSON.parse(key) as Record<string, string>);
+      latest.current = next;
+      setPending(next.toString());
+      setParams(next, { replace: !opts.push });
+    },
     [setParams, key],
   );
   return [params, set] as const;

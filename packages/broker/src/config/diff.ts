@@ -5,7 +5,7 @@
  * non-hot change should be refused as a whole.
  */
 import type { Options } from '@switchboard/shared';
-import { listUsers } from '@switchboard/shared';
+import { hideSecrets, isSecretPath, listUsers, REDACTED } from '@switchboard/shared';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
 
@@ -164,7 +164,9 @@ export function diffOptions(oldOpts: Options, newOpts: Options): Change[] {
     if (NESTED.has(k) && (o === undefined || typeof o === 'object') && (n === undefined || typeof n === 'object')) {
       const ro = (o ?? {}) as Record<string, unknown>;
       const rn = (n ?? {}) as Record<string, unknown>;
-      for (const sk of new Set([...Object.keys(ro), ...Object.keys(rn)])) push(`${k}.${sk}`, ro[sk], rn[sk]);
+      // Own keys only: an account named `constructor` is not Object's constructor.
+      const own = (r: Record<string, unknown>, key: string) => (Object.hasOwn(r, key) ? r[key] : undefined);
+      for (const sk of new Set([...Object.keys(ro), ...Object.keys(rn)])) push(`${k}.${sk}`, own(ro, sk), own(rn, sk));
       continue;
     }
     push(k, o, n);
@@ -177,20 +179,23 @@ export function blockingChanges(changes: Change[]): Change[] {
   return changes.filter((c) => !c.hot);
 }
 
-function show(v: unknown): string {
+/** A value for a log line or message; secrets never (console viewers and log files read these). */
+function show(v: unknown, path: string): string {
   if (v === undefined) return '(unset)';
-  const s = typeof v === 'string' ? JSON.stringify(v) : stable(v);
+  if (isSecretPath(path)) return JSON.stringify(REDACTED);
+  const shown = hideSecrets(v);
+  const s = typeof shown === 'string' ? JSON.stringify(shown) : stable(shown);
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
 /** One line for logs and the console: `maxPayload: 1048576 → 2097152 (applied on reload)`. */
 export function explainChange(c: Change): string {
-  const what = c.kind === 'added' ? `set to ${show(c.new)}` : c.kind === 'removed' ? `removed (was ${show(c.old)})` : `${show(c.old)} → ${show(c.new)}`;
+  const what = c.kind === 'added' ? `set to ${show(c.new, c.path)}` : c.kind === 'removed' ? `removed (was ${show(c.old, c.path)})` : `${show(c.old, c.path)} → ${show(c.new, c.path)}`;
   const how = c.hot ? 'applied on reload' : 'requires a restart';
   return `${c.path}: ${what} (${how}${c.reason ? `: ${c.reason}` : ''})`;
 }
 
 /** nats-server's wording for a refused reload. */
 export function reloadRefusal(c: Change): string {
-  return `config reload not supported for ${c.path}: old=${show(c.old)}, new=${show(c.new)}`;
+  return `config reload not supported for ${c.path}: old=${show(c.old, c.path)}, new=${show(c.new, c.path)}`;
 }

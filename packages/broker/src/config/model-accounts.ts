@@ -5,6 +5,11 @@ import { parsePermissions, parseUsers } from './model-auth.js';
 import { each, typeName, validPublicKey, type Mapper } from './model-mapper.js';
 import type { ConfEntry, ConfNode, Pos } from './parser.js';
 
+/** Sets an own property: account names are user data (`__proto__` would hit the prototype setter). */
+function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 // -- accounts ----------------------------------------------------------------------------------
 
 export function parseMappings(mp: Mapper, e: ConfEntry): Mappings | undefined {
@@ -211,8 +216,8 @@ export function parseAccounts(mp: Mapper, e: ConfEntry): Record<string, Account>
       }
       const name = it.value as string;
       if (name === '$G') mp.error(it.pos, `"${name}" is a Reserved Account`);
-      else if (out[name]) mp.error(it.pos, `Duplicate Account Entry: ${name}`);
-      else out[name] = {};
+      else if (Object.hasOwn(out, name)) mp.error(it.pos, `Duplicate Account Entry: ${name}`);
+      else setOwn(out, name, {});
     }
     return out;
   }
@@ -281,14 +286,14 @@ export function parseAccounts(mp: Mapper, e: ConfEntry): Record<string, Account>
         if (l) acc.limits = l;
       } else mp.unknown(fe);
     });
-    out[ae.key] = acc;
+    setOwn(out, ae.key, acc);
     mp.at(`accounts.${ae.key}`, ae);
   }
   // Cross references: every account named by an export or import must exist.
   for (const [name, acc] of Object.entries(out)) {
     for (const x of acc.exports ?? []) {
       for (const a of x.accounts ?? []) {
-        if (!out[a]) mp.error(e.keyPos, `"${a}" account not defined for ${x.stream !== undefined ? 'stream' : 'service'} export`);
+        if (!Object.hasOwn(out, a)) mp.error(e.keyPos, `"${a}" account not defined for ${x.stream !== undefined ? 'stream' : 'service'} export`);
       }
     }
     const streamImports = new Set<string>();
@@ -303,7 +308,7 @@ export function parseAccounts(mp: Mapper, e: ConfEntry): Record<string, Account>
         }
         streamImports.add(id);
       }
-      const target = out[src.account];
+      const target = Object.hasOwn(out, src.account) ? out[src.account] : undefined;
       if (!target) {
         mp.error(e.keyPos, `"${src.account}" account not defined for ${kind} import`);
         continue;
