@@ -152,8 +152,8 @@ describe('slow consumers', () => {
   });
 
   test('a slow reader that keeps making progress outlives the write deadline', async () => {
-    // Deadline 300 ms; the reader takes a sip every 100 ms, so its socket never empties but every
-    // deadline period sees bytes leave. nats-server's deadline is per blocked write. On a busy
+    // Deadline 300 ms; the reader takes a sip (1 MiB) every 100 ms, so its socket never empties
+    // but every deadline period sees bytes leave. nats-server's deadline is per blocked write. On a busy
     // machine the sips may stall; a cut is then right only if no bytes moved for a whole deadline.
     const deadline = 300;
     const { server, url, port } = await startEmbedded({ maxPending: 512 * MB, writeDeadline: deadline });
@@ -165,14 +165,20 @@ describe('slow consumers', () => {
       const slow = clientNamed(server, 'sipper');
       assert.ok(slow);
       const r = raw;
+      // Each sip reads at least 1 MiB (then pauses): a sip of a few KiB would not free enough of
+      // the server's kernel send buffer to make its socket writable again, so the server would
+      // rightly see no progress. The RawConn's copy is dropped at once (no quadratic growth).
       const reads: number[] = [];
-      r.socket.on('data', () => reads.push(Date.now()));
+      let sipped = 0;
+      r.socket.on('data', (d: Buffer) => {
+        reads.push(Date.now());
+        r.drain();
+        sipped += d.length;
+        if (sipped >= MB) r.socket.pause();
+      });
       sipper = setInterval(() => {
+        sipped = 0;
         r.socket.resume();
-        setTimeout(() => {
-          r.socket.pause();
-          r.drain();
-        }, 5);
       }, 100);
       const pub = await connect({ servers: url, reconnect: false });
       conns.push(pub);

@@ -65,6 +65,8 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
   private paused = false;
   /** Bytes that had left the socket's buffer for the kernel when the deadline was armed. */
   private writtenAtArm = 0;
+  /** The in-flight write's unsent bytes when the deadline was armed. */
+  private unsentAtArm = 0;
 
   constructor(
     protected readonly server: ConnectionHost,
@@ -279,8 +281,19 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
     return this.socket.bytesWritten - this.socket.writableLength;
   }
 
+  /**
+   * Bytes of the write in flight that the kernel has not taken yet (libuv's live count). A large
+   * write completes — and `bytesSent` moves — only once all of it is in the kernel, so a reader
+   * that sips slowly shows its progress here first.
+   */
+  private get unsentInFlight(): number {
+    const handle = (this.socket as unknown as { _handle?: { writeQueueSize?: number } })._handle;
+    return handle?.writeQueueSize ?? 0;
+  }
+
   private armWriteDeadline(): void {
     this.writtenAtArm = this.bytesSent;
+    this.unsentAtArm = this.unsentInFlight;
     this.writeTimer = setTimeout(() => this.writeDeadlineExceeded(), this.server.opts.writeDeadline);
   }
 
@@ -300,7 +313,7 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
   private writeDeadlineExceeded(): void {
     this.writeTimer = null;
     if (this.closed || this.socket.writableLength === 0) return;
-    if (this.bytesSent > this.writtenAtArm) this.armWriteDeadline();
+    if (this.bytesSent > this.writtenAtArm || this.unsentInFlight < this.unsentAtArm) this.armWriteDeadline();
     else this.slowConsumer(ClosedReason.slowConsumerWriteDeadline);
   }
 
