@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the whole test suite: type-check/build, node's test runner over every *.test.ts,
+// Runs the whole test suite: type-check/build, the import-graph check, node's test runner over every *.test.ts,
 // then the Playwright browser tests when present. Ends with one line `N passed, M failed`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, existsSync, mkdtempSync, statSync } from 'node:fs';
@@ -35,6 +35,16 @@ const typecheck = spawnSync('npx', ['tsc', '-p', 'tsconfig.test.json'], { cwd: r
 if (typecheck.status !== 0) {
   console.error('type-check of the tests failed');
   failed += 1;
+}
+
+// The import graph (layers, no circles; scripts/check-imports.mjs): one test, pass or fail.
+if (!only.length || only.some((o) => o.includes('import'))) {
+  const imports = spawnSync(process.execPath, [join(root, 'scripts', 'check-imports.mjs')], { cwd: root, stdio: 'inherit' });
+  if (imports.status === 0) passed += 1;
+  else {
+    console.error('import graph check failed');
+    failed += 1;
+  }
 }
 
 const dirs = ['packages', 'apps', 'test'].map((d) => join(root, d)).filter(existsSync);

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, StringCodec } from 'nats';
-import { Server, Logger, loadConfigFile } from '@switchboard/broker';
+import { createServer, Logger, loadConfigFile } from '@switchboard/broker';
 import { waitFor } from '../helpers/servers.js';
 
 const sc = StringCodec();
@@ -28,7 +28,7 @@ test('reload adds and removes exports and imports on live connections', async ()
   writeFileSync(file, conf(false));
   const loaded = loadConfigFile(file);
   assert.deepEqual(loaded.errors, []);
-  const server = new Server(loaded.options, { logger: new Logger({ sink: () => {} }), configFile: file });
+  const server = createServer(loaded.options, { logger: new Logger({ sink: () => {} }), configFile: file });
   await server.start();
   const url = `127.0.0.1:${server.port}`;
   const a = await connect({ servers: url, user: 'a', pass: 'a' });
@@ -66,7 +66,7 @@ test('reload adds and removes exports and imports on live connections', async ()
 test('reload refuses an import of a missing export and keeps the running rules', async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'sb-accreload-')), 'server.conf');
   writeFileSync(file, conf(true));
-  const server = new Server(loadConfigFile(file).options, { logger: new Logger({ sink: () => {} }), configFile: file });
+  const server = createServer(loadConfigFile(file).options, { logger: new Logger({ sink: () => {} }), configFile: file });
   await server.start();
   try {
     writeFileSync(file, conf(true, 'imports = [ {service: {account: A, subject: "nope"}} ]'));

@@ -2,14 +2,14 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, nkeyAuthenticator, StringCodec, type NatsConnection } from 'nats';
 import { createUser } from '@nats-io/nkeys';
-import { hashPassword, type Server } from '@switchboard/broker';
+import { hashPassword, type Switchboard } from '@switchboard/broker';
 import type { OptionsInput } from '@switchboard/shared';
 import { startEmbedded, waitFor } from '../helpers/servers.js';
 import { RawConn } from '../helpers/raw.js';
 import { tryConnect, errText } from './helpers.js';
 
 const sc = StringCodec();
-const servers: Server[] = [];
+const servers: Switchboard[] = [];
 const conns: NatsConnection[] = [];
 
 async function start(opts: OptionsInput) {

@@ -3,7 +3,7 @@
  * config loader) and against nats-server 2.9.10 (`nats-server -c file`), so a test can compare
  * what the clients observed.
  */
-import { parseConfigText, type Server } from '@switchboard/broker';
+import { parseConfigText, type Switchboard } from '@switchboard/broker';
 import { startEmbedded, startProcess, natsServerAvailable } from '../helpers/servers.js';
 import { RawConn } from '../helpers/raw.js';
 import { tmpDir, writeConf } from './helpers.js';
@@ -16,7 +16,7 @@ export interface Running {
   url: string;
   stop(): Promise<void>;
   /** Embedded Switchboard only. */
-  server?: Server;
+  server?: Switchboard;
 }
 
 export const HAVE_NATS_SERVER = natsServerAvailable();

@@ -1,7 +1,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { parseConfigText, reloadAuthorization, type Server } from '@switchboard/broker';
+import { parseConfigText, type Switchboard } from '@switchboard/broker';
 import { resolveOptions } from '@switchboard/shared';
 import { startEmbedded, startProcess, waitFor } from '../helpers/servers.js';
 import { Peer, pub, targets } from './differential.js';
@@ -37,7 +37,7 @@ interface ReloadTarget {
   reload(conf: string): Promise<void>;
 }
 
-async function startSwitchboard(conf: string): Promise<ReloadTarget & { server: Server }> {
+async function startSwitchboard(conf: string): Promise<ReloadTarget & { server: Switchboard }> {
   const s = await startEmbedded(parseConfigText(conf).options);
   cleanups.push(() => s.server.shutdown());
   return {
@@ -91,7 +91,7 @@ for (const target of targets()) {
   });
 }
 
-describe('reloadAuthorization (direct)', () => {
+describe('auth.apply (a reload of authorization, direct)', () => {
   test('moving a user to another account closes it; survivors get new permissions; INFO follows', async () => {
     const first = `accounts { A { users = [ { user: m, password: m }, { user: s, password: s } ] } }`;
     const t = await startSwitchboard(first);
@@ -107,7 +107,7 @@ describe('reloadAuthorization (direct)', () => {
       port: -1,
     });
     t.server.opts = next;
-    const res = reloadAuthorization(t.server, next);
+    const res = t.server.auth.apply(next);
     assert.deepEqual(res, { moved: 1, unauthorized: 0, subsRemoved: 0 });
     await waitFor(() => m.closed, 3000, 'moved client closed');
     assert.deepEqual(await s.op(pub('nope')), [`-ERR 'Permissions Violation for Publish to "nope"'`]);
@@ -117,7 +117,7 @@ describe('reloadAuthorization (direct)', () => {
   test('an invalid auth configuration is refused without changing anything', async () => {
     const t = await startSwitchboard(`authorization { users = [ { user: x, password: x } ] }`);
     const bad = resolveOptions({ authorization: { users: [{ user: 'x', password: 'x' }] }, noAuthUser: 'ghost' });
-    assert.throws(() => reloadAuthorization(t.server, bad), /no_auth_user/);
+    assert.throws(() => t.server.auth.apply(bad), /no_auth_user/);
     const p = await Peer.open(t.port, 'x', 'x');
     cleanups.push(() => p.close());
     assert.deepEqual(await p.op(''), []);

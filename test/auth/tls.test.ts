@@ -2,14 +2,14 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { NatsConnection } from 'nats';
-import type { Server } from '@switchboard/broker';
+import type { Switchboard } from '@switchboard/broker';
 import type { OptionsInput } from '@switchboard/shared';
 import { startEmbedded, waitFor } from '../helpers/servers.js';
 import { RawConn } from '../helpers/raw.js';
 import { tryConnect, errText, makePki, type TestPki } from './helpers.js';
 
 let pki: TestPki;
-const servers: Server[] = [];
+const servers: Switchboard[] = [];
 const conns: NatsConnection[] = [];
 
 async function start(opts: OptionsInput) {

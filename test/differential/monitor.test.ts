@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type Msg, type NatsConnection } from 'nats';
-import { connz, varz, subsz, subszHttpBody, routez, gatewayz, accountz, accountStatz, healthz, type Server } from '@switchboard/broker';
+import { connz, varz, subsz, subszHttpBody, routez, gatewayz, accountz, accountStatz, healthz, type Switchboard } from '@switchboard/broker';
 import { natsServerAvailable, startEmbedded, startProcess, waitFor } from '../helpers/servers.js';
 
 const skip = !natsServerAvailable() && 'nats-server not installed';
@@ -110,12 +110,12 @@ test('monitoring JSON key sets match nats-server 2.9.10', { skip }, async () => 
   const conns: NatsConnection[] = [];
   try {
     conns.push(...(await scenario(ns.url)), ...(await scenario(sb.url)));
-    const server: Server = sb.server;
+    const server: Switchboard = sb.server;
     const get = async (path: string) => {
       const r = await fetch(`http://127.0.0.1:${httpPort}${path}`);
       return r.json();
     };
-    await waitFor(async () => ((await get('/connz?state=closed')) as { total: number }).total === 1 && server.closed.length === 1);
+    await waitFor(async () => ((await get('/connz?state=closed')) as { total: number }).total === 1 && server.monitor.closed.length === 1);
     const pairs: [string, unknown, string][] = [
       ['varz', varz(server), '/varz'],
       ['connz subs', connz(server, { subs: true }), '/connz?subs=1'],

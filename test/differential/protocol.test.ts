@@ -4,7 +4,7 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from '@switchboard/broker';
+import type { Switchboard } from '@switchboard/broker';
 import { startEmbedded, startProcess, natsServerAvailable, type ProcServer } from '../helpers/servers.js';
 import { run, parseFrames, type Outcome, type RunOptions } from './harness.js';
 import { RawConn } from '../helpers/raw.js';
@@ -173,7 +173,7 @@ const scenarios: Scenario[] = [
 
 describe('differential: raw protocol against nats-server 2.9.10', { skip }, () => {
   let nats: ProcServer;
-  let sb: { server: Server; port: number };
+  let sb: { server: Switchboard; port: number };
 
   before(async () => {
     nats = await startProcess('nats-server');

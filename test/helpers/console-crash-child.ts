@@ -5,13 +5,13 @@
  * disk. Prints nothing; the parent inspects the state it leaves.
  */
 import { readFileSync } from 'node:fs';
-import { Logger, Server, loadConfigFile } from '@switchboard/broker';
+import { Logger, createServer, loadConfigFile } from '@switchboard/broker';
 import { buildConsole } from '../../apps/server/src/console/index.js';
 import { atomicWrite } from '../../apps/server/src/console/config-store.js';
 import { ORIGIN, login } from './console.js';
 
 const [file, dataDir, when] = process.argv.slice(2);
-const server = new Server(loadConfigFile(file).options, { logger: new Logger({ sink: () => {} }), configFile: file });
+const server = createServer(loadConfigFile(file).options, { logger: new Logger({ sink: () => {} }), configFile: file });
 await server.start();
 const app = await buildConsole({ server, dataDir, adminPassword: 'secret', print: () => {}, sampleStats: false });
 const cookie = await login(app, 'admin', 'secret');

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { Logger, Server, loadConfigFile } from '@switchboard/broker';
+import { Logger, createServer, loadConfigFile } from '@switchboard/broker';
 import { buildConsole, type ConsoleOptions } from '../../apps/server/src/console/index.js';
 
 /** Same-origin headers for console writes in inject() tests. */
@@ -21,7 +21,7 @@ export async function startConsole(conf = '', opts: Partial<ConsoleOptions> = {}
   const loaded = loadConfigFile(file);
   assert.deepEqual(loaded.errors, []);
   const logs: string[] = [];
-  const server = new Server(loaded.options, { logger: new Logger({ sink: (l) => logs.push(l) }), configFile: file });
+  const server = createServer(loaded.options, { logger: new Logger({ sink: (l) => logs.push(l) }), configFile: file });
   await server.start();
   const printed: string[] = [];
   const consoleLogs: string[] = [];

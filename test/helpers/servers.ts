@@ -2,17 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, Logger } from '@switchboard/broker';
+import { createServer, Logger, type Switchboard } from '@switchboard/broker';
 import type { OptionsInput } from '@switchboard/shared';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const CLI = join(ROOT, 'apps/server/dist/cli.js');
 
 /** Starts an embedded Switchboard on 127.0.0.1 and a random port. Logs go to `lines`. */
-export async function startEmbedded(opts: OptionsInput = {}): Promise<{ server: Server; url: string; port: number; lines: string[] }> {
+export async function startEmbedded(opts: OptionsInput = {}): Promise<{ server: Switchboard; url: string; port: number; lines: string[] }> {
   const lines: string[] = [];
   const logger = new Logger({ sink: (l) => lines.push(l), debug: opts.debug, trace: opts.trace });
-  const server = new Server({ host: '127.0.0.1', port: -1, ...opts }, { logger });
+  const server = createServer({ host: '127.0.0.1', port: -1, ...opts }, { logger });
   await server.start();
   return { server, url: `127.0.0.1:${server.port}`, port: server.port, lines };
 }

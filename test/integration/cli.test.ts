@@ -214,7 +214,10 @@ describe('CLI logging in nats-server style', () => {
       await session(s.port);
       await waitFor(() => /Client connection closed/.test(s.output()), 5000, 'close logged');
       const out = s.output();
-      assert.match(out, /^\[\d+\] \d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\.\d{6} \[INF\] Starting nats-server$/m);
+      assert.match(out, /^\[\d+\] \d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\.\d{6} \[INF\] Starting switchboard$/m);
+      assert.match(out, /\[INF\]   Version:  \d+\.\d+\.\d+$/m);
+      assert.match(out, /\[INF\]   Protocol: nats-server 2\.9\.10 \(proto 1\)$/m);
+      assert.match(out, /^\[\d+\] \S+ \S+ \[INF\] Listening for client connections on 127\.0\.0\.1:\d+$/m);
       assert.match(out, /^\[\d+\] \S+ \S+ \[INF\] Server is ready$/m);
       assert.match(out, /\[DBG\] 127\.0\.0\.1:\d+ - cid:\d+ - Client connection created$/m);
       assert.match(out, /\[TRC\] 127\.0\.0\.1:\d+ - cid:\d+ - <<- \[CONNECT \{.*"pass":"\[REDACTED\]".*\}\]$/m);

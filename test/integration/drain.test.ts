@@ -6,7 +6,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, StringCodec, type NatsConnection, type Subscription } from 'nats';
-import type { Server } from '@switchboard/broker';
+import type { Switchboard } from '@switchboard/broker';
 import { startEmbedded, waitFor } from '../helpers/servers.js';
 
 const sc = StringCodec();
@@ -21,7 +21,7 @@ interface Responder {
 }
 
 describe('drain (nats.js v2)', () => {
-  let server: Server;
+  let server: Switchboard;
   let servers: string;
   const conns: NatsConnection[] = [];
   const nc = async (name: string) => {

@@ -260,7 +260,7 @@ describe('keep-alive', () => {
       assert.ok(await raw.waitClosed());
       const afterInfo = text.slice(text.indexOf('\r\n') + 2);
       assert.equal(afterInfo, "PING\r\nPING\r\n-ERR 'Stale Connection'\r\n");
-      assert.equal(server.closed.at(-1)?.reason, 'Stale Connection');
+      assert.equal(server.monitor.closed.at(-1)?.reason, 'Stale Connection');
       assert.ok(lines.some((l) => /\[DBG\] .* - cid:\d+ - "mute" - Stale Client Connection - Closing/.test(l)));
     } finally {
       raw.close();

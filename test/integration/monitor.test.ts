@@ -100,7 +100,7 @@ test('connz: closed connections with their reasons, sorted by stop and reason', 
     await connect({ servers: url, user: 'a', pass: 'wrong', name: 'bad', reconnect: false }).then((c) => conns.push(c)).catch(() => {});
     const c3 = await connect({ servers: url, user: 'b', pass: 'b', name: 'third' });
     await c3.close();
-    await waitFor(() => server.closed.length === 3);
+    await waitFor(() => server.monitor.closed.length === 3);
     const closed = connz(server, { state: 'closed', auth: true, subs: 'detail' });
     assert.equal(closed.total, 3);
     const byName = new Map(closed.connections.map((c) => [c.name, c]));

@@ -1,13 +1,13 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, StringCodec, headers, createInbox, type NatsConnection } from 'nats';
-import type { Server } from '@switchboard/broker';
+import type { Switchboard } from '@switchboard/broker';
 import { startEmbedded, waitFor } from '../helpers/servers.js';
 
 const sc = StringCodec();
 
 describe('pub/sub with the nats.js v2 client', () => {
-  let server: Server;
+  let server: Switchboard;
   let servers: string;
   const conns: NatsConnection[] = [];
   const nc = async (opts: Record<string, unknown> = {}) => {

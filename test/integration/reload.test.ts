@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
-import { Server, Logger, loadConfigFile } from '@switchboard/broker';
+import { createServer, Logger, loadConfigFile } from '@switchboard/broker';
 import { execFileSync } from 'node:child_process';
 import { startProcess, waitFor, CLI } from '../helpers/servers.js';
 import { RawConn } from '../helpers/raw.js';
@@ -20,7 +20,7 @@ async function embeddedFromFile(path: string) {
   const lines: string[] = [];
   const loaded = loadConfigFile(path);
   assert.deepEqual(loaded.errors, []);
-  const server = new Server(loaded.options, { logger: new Logger({ sink: (l) => lines.push(l) }), configFile: path });
+  const server = createServer(loaded.options, { logger: new Logger({ sink: (l) => lines.push(l) }), configFile: path });
   await server.start();
   return { server, lines };
 }

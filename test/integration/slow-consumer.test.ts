@@ -6,7 +6,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type NatsConnection } from 'nats';
-import type { Client, Server } from '@switchboard/broker';
+import type { ClientConnection, Switchboard } from '@switchboard/broker';
 import { startEmbedded, waitFor } from '../helpers/servers.js';
 import { RawConn } from '../helpers/raw.js';
 
@@ -23,7 +23,7 @@ async function stalledSubscriber(port: number, name: string, subject: string): P
   return raw;
 }
 
-function clientNamed(server: Server, name: string): Client | undefined {
+function clientNamed(server: Switchboard, name: string): ClientConnection | undefined {
   for (const c of server.clients.values()) if (c.opts.name === name) return c;
   return undefined;
 }
@@ -103,7 +103,7 @@ describe('slow consumers', () => {
       for (const h of healthy) assert.equal(h.bytes(), published * payload.length);
       assert.ok(pubs.every((p) => !p.isClosed()));
       // The closed connection is on record.
-      const rec = server.closed.find((c) => c.cid === slowCid);
+      const rec = server.monitor.closed.find((c) => c.cid === slowCid);
       assert.equal(rec?.reason, 'Slow Consumer (Pending Bytes)');
     } finally {
       raw?.close();
@@ -152,8 +152,8 @@ describe('slow consumers', () => {
   });
 
   test('a slow reader that keeps making progress outlives the write deadline', async () => {
-    // Deadline 300 ms; the reader takes a sip every 100 ms, so its socket never empties but every
-    // deadline period sees bytes leave. nats-server's deadline is per blocked write. On a busy
+    // Deadline 300 ms; the reader takes a sip (1 MiB) every 100 ms, so its socket never empties
+    // but every deadline period sees bytes leave. nats-server's deadline is per blocked write. On a busy
     // machine the sips may stall; a cut is then right only if no bytes moved for a whole deadline.
     const deadline = 300;
     const { server, url, port } = await startEmbedded({ maxPending: 512 * MB, writeDeadline: deadline });
@@ -165,14 +165,20 @@ describe('slow consumers', () => {
       const slow = clientNamed(server, 'sipper');
       assert.ok(slow);
       const r = raw;
+      // Each sip reads at least 1 MiB (then pauses): a sip of a few KiB would not free enough of
+      // the server's kernel send buffer to make its socket writable again, so the server would
+      // rightly see no progress. The RawConn's copy is dropped at once (no quadratic growth).
       const reads: number[] = [];
-      r.socket.on('data', () => reads.push(Date.now()));
+      let sipped = 0;
+      r.socket.on('data', (d: Buffer) => {
+        reads.push(Date.now());
+        r.drain();
+        sipped += d.length;
+        if (sipped >= MB) r.socket.pause();
+      });
       sipper = setInterval(() => {
+        sipped = 0;
         r.socket.resume();
-        setTimeout(() => {
-          r.socket.pause();
-          r.drain();
-        }, 5);
       }, 100);
       const pub = await connect({ servers: url, reconnect: false });
       conns.push(pub);

@@ -5,12 +5,12 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, headers, createInbox, errors, type NatsConnection } from '@nats-io/transport-node';
-import type { Server } from '@switchboard/broker';
+import type { Switchboard } from '@switchboard/broker';
 import { startEmbedded, waitFor } from '../helpers/servers.js';
 import { RawConn } from '../helpers/raw.js';
 
 describe('nats.js v3 client (@nats-io/transport-node)', () => {
-  let server: Server;
+  let server: Switchboard;
   let servers: string;
   const conns: NatsConnection[] = [];
   const nc = async (opts: Record<string, unknown> = {}) => {

@@ -81,7 +81,7 @@ async function start(cmd: string, args: string[], env = cleanEnv()): Promise<Sta
 
 test('the tarball holds the command, the bundle, the web build and the default config, and no sources', () => {
   const paths = packFiles.map((f) => f.path);
-  for (const want of ['package.json', 'bin/switchboard.js', 'dist/switchboard.js', 'dist/THIRD-PARTY-LICENSES.txt', 'web/index.html', 'conf/default.conf']) {
+  for (const want of ['package.json', 'bin/switchboard.js', 'dist/switchboard.js', 'dist/bcrypt-worker.js', 'dist/THIRD-PARTY-LICENSES.txt', 'web/index.html', 'conf/default.conf']) {
     assert.ok(paths.includes(want), `packs ${want}`);
   }
   assert.ok(paths.some((p) => /^web\/assets\/index-.*\.js$/.test(p)), 'packs the web build assets');

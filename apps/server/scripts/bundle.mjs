@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds the `switchboard` command as one file, dist/switchboard.js: the tsc output (dist/cli.js)
 // bundled with the workspace packages and every pure-JS dependency, so an installed package needs
-// no workspace and no dev dependency. Packages listed in this app's "dependencies" (better-sqlite3,
+// no workspace and no dev dependency. Beside it, dist/bcrypt-worker.js: the broker's bcrypt worker
+// thread (it runs in its own thread, so it is its own file; the pool looks for it there). Packages listed in this app's "dependencies" (better-sqlite3,
 // native) stay outside the bundle and are installed with the package; everything the bundle
 // takes in is a devDependency (or a workspace package). The locked versions are the ones shipped.
 //
@@ -74,6 +75,21 @@ for (const [name, dir] of [...packages].sort(([a], [b]) => a.localeCompare(b))) 
 const licences = join(app, 'dist', 'THIRD-PARTY-LICENSES.txt');
 writeFileSync(`${licences}.${process.pid}.tmp`, `Third-party packages bundled in dist/switchboard.js\n\n${notices.join(`\n${'-'.repeat(72)}\n\n`)}`);
 renameSync(`${licences}.${process.pid}.tmp`, licences);
+
+// The bcrypt pool's worker thread, bundled with bcryptjs (already in the licences above).
+const workerOut = join(app, 'dist', 'bcrypt-worker.js');
+await build({
+  entryPoints: [join(root, 'packages', 'broker', 'dist', 'auth', 'bcrypt-worker.js')],
+  outfile: `${workerOut}.${process.pid}.tmp`,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  banner: { js: banner },
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+renameSync(`${workerOut}.${process.pid}.tmp`, workerOut);
 
 chmodSync(tmp, 0o755);
 renameSync(tmp, out);

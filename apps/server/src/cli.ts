@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Server, Logger, SWITCHBOARD_VERSION, VERSION, checkConfigFile, loadConfigFile, layerOverrides, formatError, formatWarning } from '@switchboard/broker';
+import { createServer, Logger, SWITCHBOARD_VERSION, VERSION, checkConfigFile, loadConfigFile, layerOverrides, formatError, formatWarning } from '@switchboard/broker';
 import type { OptionsInput } from '@switchboard/shared';
 import { parseFlags, FlagError, USAGE, type Flags } from './flags.js';
 import { listenURLs, writePortsFile, writePidFile, removeQuietly, sendSignal } from './process-files.js';
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   const logger = new Logger({ debug: merged.debug, trace: merged.trace, logtime: merged.logtime, logFile: merged.logFile });
   for (const w of warnings) logger.warn(w);
   for (const u of flags.unsupported) logger.warn(`Option -${u} is not supported by Switchboard yet and is ignored`);
-  const server = new Server(merged, { logger, configFile: flags.config, overrides });
+  const server = createServer(merged, { logger, configFile: flags.config, overrides });
   if (flags.config) logger.info(`Using configuration file: ${flags.config}`);
   await server.start();
 

@@ -1,19 +1,23 @@
-export { Server, type ServerStats, type ClosedClientInfo, type ServerDeps } from './server/server.js';
-export { Client, type ConnectOptions, type ClientPermissions } from './server/client.js';
-export { Subscription } from './server/subscription.js';
-export { Logger, type LogOptions } from './server/logger.js';
-export { VERSION, SWITCHBOARD_VERSION, GO_VERSION } from './server/version.js';
-export { Account, GLOBAL_ACCOUNT, SYSTEM_ACCOUNT } from './accounts/account.js';
-export { Sublist, type SublistResult, type SublistEntry, InvalidSubjectError } from './subjects/sublist.js';
-export { isValidSubject, isValidLiteralSubject, hasWildcard, subjectMatches, subjectIsSubsetOf } from './subjects/subject.js';
-export { Parser, ProtocolError, parseSize, type ProtocolHandler } from './protocol/parser.js';
+/**
+ * @switchboard/broker: the broker as a library. `createServer(options)` gives a running-ready
+ * server with its modules; the monitoring views, config tools and key helpers are exported
+ * beside it. Internals (core, parser, sublist) are not part of this API.
+ */
+export { createServer, type Switchboard, type SwitchboardDeps } from './switchboard.js';
+export type { ServerDeps, ServerEvents } from './core/server.js';
+export type { ClientConnection } from './core/client.js';
+export type { ReloadResult } from './core/reload.js';
+export { layerOverrides } from './core/reload.js';
+export type { LameDuckState } from './core/lameduck.js';
+export type * from './contracts/index.js';
+export { Logger, type LogOptions } from './log/logger.js';
+export { VERSION, SWITCHBOARD_VERSION, GO_VERSION } from './protocol/version.js';
+export { GLOBAL_ACCOUNT, SYSTEM_ACCOUNT } from './protocol/accounts.js';
 export { ERR, ClosedReason } from './protocol/errors.js';
-export { type ReloadResult, layerOverrides } from './server/reload.js';
-export { type LameDuckState } from './server/lameduck.js';
-export { type ReloadHook } from './server/server.js';
+export type { ConnectOptions } from './protocol/connect.js';
+export * as sysSubjects from './protocol/sys-subjects.js';
 export * from './config/index.js';
 export * from './auth/index.js';
 export * from './monitor/index.js';
 export { SystemEvents, type EventCallback } from './events/system.js';
-export * as sysSubjects from './events/subjects.js';
 export * as jwt from './jwt/index.js';

@@ -1,4 +1,6 @@
 export * from './options.js';
 export * from './monitor.js';
 export * from './api.js';
+export * from './subjects.js';
+export * from './passwords.js';
 export * from './secrets.js';

@@ -4,6 +4,7 @@
  * and a same-origin check on every write (CSRF).
  */
 import bcrypt from 'bcryptjs';
+import { bcryptCompare } from '@switchboard/broker';
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Role, Session } from '@switchboard/shared';
@@ -93,10 +94,10 @@ export class UserStore {
       | undefined;
     if (!row) {
       // Same cost whether or not the user exists.
-      await bcrypt.compare(password, '$2a$10$0000000000000000000000000000000000000000000000000000u');
+      await bcryptCompare(password, '$2a$10$0000000000000000000000000000000000000000000000000000u');
       return null;
     }
-    return (await bcrypt.compare(password, row.password_hash)) ? { id: row.id, role: row.role } : null;
+    return (await bcryptCompare(password, row.password_hash)) ? { id: row.id, role: row.role } : null;
   }
 
   createSession(userId: number): { token: string; expiresAt: number } {

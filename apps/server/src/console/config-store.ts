@@ -18,7 +18,7 @@ import {
   parseConfigText,
   patchConfigText,
   writeConfig,
-  type Server,
+  type Switchboard,
   type ConfigError,
 } from '@switchboard/broker';
 import type { AuditLog } from './audit.js';
@@ -113,7 +113,7 @@ export class ConfigStore {
   private readonly log: ConsoleLog;
 
   constructor(
-    private readonly server: Server,
+    private readonly server: Switchboard,
     private readonly db: Db,
     readonly configFile: string | undefined,
     private readonly audit: AuditLog,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { connect, StringCodec } from 'nats';
 import type { LightMyRequestResponse } from 'fastify';
-import { Logger, Server } from '@switchboard/broker';
+import { Logger, createServer } from '@switchboard/broker';
 import { buildConsole } from './index.js';
 import { silentLog } from './log.js';
 import { waitFor } from '../../../../test/helpers/servers.js';
@@ -249,7 +249,7 @@ describe('console state', () => {
   test('a corrupt database is reported, not recreated: the broker and monitoring run on, /api answers 503 with the reason', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'console-db-'));
     writeFileSync(join(dir, 'console.db'), 'this is not a database '.repeat(100));
-    const server = new Server({ host: '127.0.0.1', port: -1 }, { logger: new Logger({ sink: () => {} }) });
+    const server = createServer({ host: '127.0.0.1', port: -1 }, { logger: new Logger({ sink: () => {} }) });
     await server.start();
     const errors: string[] = [];
     const app = await buildConsole({ server, dataDir: dir, print: () => {}, log: { ...silentLog, error: (m) => errors.push(m) } });
@@ -274,7 +274,7 @@ describe('console state', () => {
   test('generated admin password printed once; state persists across restarts; rate-limited login', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'console-db-'));
     const mk = async () => {
-      const server = new Server({ host: '127.0.0.1', port: -1 }, { logger: new Logger({ sink: () => {} }) });
+      const server = createServer({ host: '127.0.0.1', port: -1 }, { logger: new Logger({ sink: () => {} }) });
       await server.start();
       const printed: string[] = [];
       const app = await buildConsole({ server, dataDir: dir, print: (l) => printed.push(l), sampleStats: false, loginAttemptsPerMinute: 3, adminPassword: '' });

@@ -1,7 +1,7 @@
 /** What the console's plugins share, and the helpers every route uses. */
 import type {} from '@fastify/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Server } from '@switchboard/broker';
+import type { Switchboard } from '@switchboard/broker';
 import type { Role } from '@switchboard/shared';
 import type { AuditLog, AuditRecord } from './audit.js';
 import type { LoginLimiter, SessionUser, UserStore } from './auth.js';
@@ -13,7 +13,7 @@ import type { ConsoleLog } from './log.js';
 import type { StatsSampler } from './sampler.js';
 
 export interface ConsoleContext {
-  server: Server;
+  server: Switchboard;
   db: Db;
   users: UserStore;
   audit: AuditLog;

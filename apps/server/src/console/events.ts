@@ -8,7 +8,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { ConsoleEvent, Role, SseEventType } from '@switchboard/shared';
-import type { Server } from '@switchboard/broker';
+import type { ServerEvents, Switchboard } from '@switchboard/broker';
 import type { AuditLog } from './audit.js';
 import { SECURITY_HEADERS } from './headers.js';
 import { viewFor } from './redact.js';
@@ -44,7 +44,7 @@ export class EventHub {
   cut = 0;
 
   constructor(
-    private readonly server: Server,
+    private readonly server: Switchboard,
     audit: AuditLog,
     readonly maxBufferedBytes = 1024 * 1024,
   ) {
@@ -60,7 +60,7 @@ export class EventHub {
         /* no system account */
       }
     }
-    const on = (ev: string, type: SseEventType) => {
+    const on = (ev: keyof ServerEvents, type: SseEventType) => {
       const fn = (data: unknown) => this.broadcast(type, data);
       server.on(ev, fn);
       this.cleanups.push(() => server.off(ev, fn));

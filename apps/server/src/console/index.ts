@@ -15,7 +15,7 @@ import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SWITCHBOARD_VERSION, type Server } from '@switchboard/broker';
+import { SWITCHBOARD_VERSION, type Switchboard } from '@switchboard/broker';
 import { apiPlugin, unavailableApiPlugin } from './api-plugin.js';
 import { AuditLog } from './audit.js';
 import { LoginLimiter, SESSION_COOKIE, UserStore } from './auth.js';
@@ -36,7 +36,7 @@ export { ConsoleDbError } from './db.js';
 export type { ConsoleLog } from './log.js';
 
 export interface MonitoringOptions {
-  server: Server;
+  server: Switchboard;
   /** Where problems are reported (the broker's Logger fits). Default: nowhere. */
   log?: ConsoleLog;
   /** Stop the broker when the HTTP server closes (default true). */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import { connect } from 'nats';
-import { varz, type Server } from '@switchboard/broker';
+import { varz, type Switchboard } from '@switchboard/broker';
 import { metricsPlugin } from './metrics.js';
 import { startEmbedded, waitFor } from '../../../../test/helpers/servers.js';
 
@@ -31,7 +31,7 @@ test('/metrics takes one varz snapshot per scrape, and concurrent scrapes each t
   let snapshots = 0;
   await app.register(metricsPlugin, {
     server,
-    snapshot: (s: Server) => {
+    snapshot: (s: Switchboard) => {
       snapshots++;
       return varz(s);
     },

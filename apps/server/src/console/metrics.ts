@@ -5,15 +5,15 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import client from 'prom-client';
-import { varz, type Server } from '@switchboard/broker';
+import { varz, type Switchboard } from '@switchboard/broker';
 
 type Varz = ReturnType<typeof varz>;
 
 export interface MetricsOptions {
-  server: Server;
+  server: Switchboard;
   guard?: (req: FastifyRequest) => void;
   /** How a snapshot is taken (default the broker's varz; tests count calls). */
-  snapshot?: (server: Server) => Varz;
+  snapshot?: (server: Switchboard) => Varz;
 }
 
 export async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions): Promise<void> {

@@ -16,7 +16,7 @@ import {
   subszHttpBody,
   varz,
   leafz,
-  type Server,
+  type Switchboard,
 } from '@switchboard/broker';
 import {
   MonitorError,
@@ -32,12 +32,12 @@ import {
 } from '@switchboard/shared';
 
 export interface MonitoringOptions {
-  server: Server;
+  server: Switchboard;
   /** Runs before each endpoint (e.g. the console login when monitoring is not public). */
   guard?: (req: FastifyRequest) => void;
 }
 
-type View = (server: Server, query: QueryInput) => { status?: number; body: unknown };
+type View = (server: Switchboard, query: QueryInput) => { status?: number; body: unknown };
 
 const VIEWS: Record<string, View> = {
   '/varz': (s) => ({ body: varz(s) }),

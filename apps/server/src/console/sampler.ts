@@ -6,7 +6,7 @@
  * it is a snapshot of now, so no DB table; after a restart a server's STATSZ is null until heard.
  */
 import { ServerStatsMsgSchema, STATS_WINDOWS, type HeardServer, type ServerStatsMsg, type StatsPoint, type StatsWindow } from '@switchboard/shared';
-import { varz, type Server } from '@switchboard/broker';
+import { varz, type Switchboard } from '@switchboard/broker';
 import type { Db } from './db.js';
 import { silentLog, type ConsoleLog } from './log.js';
 
@@ -49,7 +49,7 @@ export class StatsSampler {
   private failing: { message: string; at: number } | null = null;
 
   constructor(
-    private readonly server: Server,
+    private readonly server: Switchboard,
     private readonly db: Db,
     readonly intervalMs = 1000,
     private readonly log: ConsoleLog = silentLog,

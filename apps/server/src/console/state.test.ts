@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { LightMyRequestResponse } from 'fastify';
-import { Logger, Server, loadConfigFile } from '@switchboard/broker';
+import { Logger, createServer, loadConfigFile } from '@switchboard/broker';
 import { buildConsole } from './index.js';
 import { silentLog } from './log.js';
 import { ORIGIN, login, startConsole } from '../../../../test/helpers/console.js';
@@ -18,7 +18,7 @@ const mode = (p: string) => statSync(p).mode & 0o777;
 
 /** A console on an existing conf file and data dir (as after a restart). */
 async function restart(file: string, dataDir: string, errors: string[] = []) {
-  const server = new Server(loadConfigFile(file).options, { logger: new Logger({ sink: () => {} }), configFile: file });
+  const server = createServer(loadConfigFile(file).options, { logger: new Logger({ sink: () => {} }), configFile: file });
   await server.start();
   const app = await buildConsole({ server, dataDir, adminPassword: 'secret', print: () => {}, sampleStats: false, log: { ...silentLog, error: (m) => errors.push(m), warn: (m) => errors.push(m) } });
   await app.ready();

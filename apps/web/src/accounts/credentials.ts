@@ -4,14 +4,11 @@
  * nats-server and Switchboard both check), and user nkey pairs of which only the public key goes
  * into the config. The libraries load on first use, so that the dashboard's first load stays lean.
  */
+import { isBcrypt } from '@switchboard/shared';
 import type { AccountForm, UserForm } from './form';
 
+export { isBcrypt };
 export const BCRYPT_COST = 11;
-const BCRYPT = /^\$2[abxy]\$\d{2}\$/;
-
-export function isBcrypt(secret: string): boolean {
-  return BCRYPT.test(secret);
-}
 
 /** A bcrypt hash of `password` in the `$2a$` form (bcryptjs makes `$2b$`: same algorithm). */
 export async function hashPassword(password: string, cost = BCRYPT_COST): Promise<string> {

@@ -5,10 +5,9 @@
  * problem lands on its field.
  */
 import type { FieldErrors, Resolver } from 'react-hook-form';
-import { AccountSchema } from '@switchboard/shared';
+import { AccountSchema, isBcrypt } from '@switchboard/shared';
 import type { AccountModel as Account, ExportModel as Export, ImportModel as Import, UserModel as User } from '../api/model';
 import { validateAccount } from './validation';
-import { isBcrypt } from './credentials';
 
 export interface UserForm {
   auth: 'password' | 'nkey';

@@ -5,7 +5,7 @@
  * before anything is sent (the server repeats these checks and its messages are shown too).
  */
 import type { AccountModel as Account, ExportModel as Export, ImportModel as Import } from '../api/model';
-import { isSubsetOf, subjectError, subjectsOverlap } from '../lib/subjects';
+import { subjectError, subjectIsSubsetOf, subjectsCollide, tokenAt } from '@switchboard/shared';
 
 export interface FieldIssue {
   /** react-hook-form style path inside the account, e.g. `imports.0.stream.subject`. */
@@ -31,13 +31,13 @@ export function localSubject(imp: Import): string {
 export function findExport(exporter: Account | undefined, kind: 'stream' | 'service', subject: string): Export | undefined {
   return (exporter?.exports ?? []).find((e) => {
     const s = kind === 'stream' ? e.stream : e.service;
-    return s !== undefined && s !== '' && isSubsetOf(subject, s);
+    return s !== undefined && s !== '' && subjectIsSubsetOf(subject, s);
   });
 }
 
 function exportAllows(exp: Export, importer: string, subject: string): boolean {
   if (exp.accountTokenPosition !== undefined && exp.accountTokenPosition > 0) {
-    return subject.split('.')[exp.accountTokenPosition - 1] === importer;
+    return tokenAt(subject, exp.accountTokenPosition) === importer;
   }
   if (!exp.accounts || exp.accounts.length === 0) return true;
   return exp.accounts.includes(importer);
@@ -59,7 +59,7 @@ export function formsCycle(accounts: Accounts, into: string, from: string, kind:
     for (const imp of accounts[acc]?.imports ?? []) {
       const src = kind === 'stream' ? imp.stream : imp.service;
       if (!src) continue;
-      if (!subjectsOverlap(localSubject(imp), subj)) continue;
+      if (!subjectsCollide(localSubject(imp), subj)) continue;
       const found = walk(src.account, src.subject, [...path, src.account], depth + 1);
       if (found) return found;
     }

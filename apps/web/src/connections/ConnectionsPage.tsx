@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
-import type { ConnInfo } from '@switchboard/shared';
+import { subjectError, type ConnInfo } from '@switchboard/shared';
 import { Table, Pager, type Column } from '../components/Table';
 import { QueryState, ErrorBox, Loading, Empty } from '../components/states';
 import { formatBytes, formatCount, formatTime } from '../lib/format';
-import { subjectError } from '../lib/subjects';
 import { useConnectionQuery, useConnzQuery, type ConnzQuery } from './useConnections';
 
 const PAGE = 25;

@@ -1,38 +1,29 @@
 /**
- * Client authentication for one server (nats-server auth.go: configureAuthorization,
+ * Client authentication from the config file (nats-server auth.go: configureAuthorization,
  * processClientOrLeafAuthentication; client.go: RegisterUser, RegisterNkeyUser; parser.go:
- * the no_auth_user shortcut). The Server's auth hooks delegate here.
+ * the no_auth_user shortcut), and client TLS. A module: it implements the `Authenticator`
+ * contract and re-applies itself when authorization, accounts, no_auth_user or tls change.
  *
  * Decision order for a CONNECT when auth is required:
- *   (operator mode: a user JWT — not implemented yet; it slots in first, see `authenticate`)
+ *   (operator mode: a user JWT — another authenticator, asked before this one)
  *   1. nkey users exist and CONNECT has `nkey` → that nkey must be configured, `sig` must sign the nonce;
  *   2. else users exist → TLS-mapped user (verify_and_map), or the no_auth_user when CONNECT has
  *      no user/pass/token, or the named user; its password must match;
  *   3. else `authorization { token }`, or the single `user`/`password`.
  * A failure reveals nothing: the client gets `-ERR 'Authorization Violation'` only.
  */
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Options } from '@switchboard/shared';
-import type { Account } from '../accounts/account.js';
-import type { Client, ConnectOptions } from '../server/client.js';
-import type { Logger } from '../server/logger.js';
+import type { AuthResult, Authenticator, BrokerModule, ChangeSet, ClientBinding, ClientView, ServerView } from '../contracts/index.js';
+import type { ConnectOptions } from '../protocol/connect.js';
 import { ERR, ClosedReason } from '../protocol/errors.js';
-import { configureAccounts } from './accounts.js';
+import { GLOBAL_ACCOUNT } from '../protocol/accounts.js';
 import { buildAuthConfig, type AuthConfig, type AuthUser } from './config.js';
 import { generateNonce, verifyNonceSignature } from './nonce.js';
 import { comparePasswords, comparePasswordsAsync, constantTimeEquals } from './passwords.js';
 import { permissionsFor } from './permissions.js';
 import { buildTlsSetup, mapCertificateToUser, peerVerifyError, wrapServerSocket, type TlsSetup } from './tls.js';
-
-/** What authentication needs of a server. */
-export interface AuthHost {
-  readonly opts: Options;
-  readonly accounts: Map<string, Account>;
-  readonly globalAccount: Account;
-  getOrCreateAccount(name: string): Account;
-  readonly logger: Logger;
-  readonly clients: Map<number, Client>;
-}
 
 /** How a connection was authenticated, kept for reload. */
 interface ClientAuthState {
@@ -52,26 +43,91 @@ function typeAllowed(u: AuthUser): boolean {
   return t === undefined || t.length === 0 || t.some((x) => x.toUpperCase() === CONNECTION_TYPE);
 }
 
-export class ServerAuth {
+type Compare = (secret: string, given: string | undefined) => boolean | Promise<boolean>;
+
+export interface ReapplyResult {
+  /** Closed because their user moved to another account or was removed. */
+  moved: number;
+  /** Closed with Authorization Violation. */
+  unauthorized: number;
+  /** Subscriptions removed with a permissions violation. */
+  subsRemoved: number;
+}
+
+/**
+ * Problems that make `next` unusable for authentication (unknown no_auth_user, duplicate
+ * users, unreadable TLS files…): a non-empty list refuses a reload.
+ */
+export function validateAuthOptions(next: Options): string[] {
+  const errors: string[] = [];
+  try {
+    buildAuthConfig(next);
+  } catch (e) {
+    errors.push((e as Error).message);
+  }
+  if (hasTls(next)) {
+    try {
+      buildTlsSetup(next.tls!);
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
+  }
+  return errors;
+}
+
+function hasTls(o: Options): boolean {
+  return o.tls !== undefined && (o.tls.certFile !== undefined || o.tls.keyFile !== undefined);
+}
+
+export class AuthModule implements BrokerModule, Authenticator {
+  readonly name = 'auth';
+  readonly reloadKeys = ['authorization', 'accounts', 'noAuthUser', 'tls', 'authTimeout'] as const;
   config!: AuthConfig;
   tls: TlsSetup | null = null;
-  private readonly state = new WeakMap<Client, ClientAuthState>();
+  private readonly state = new WeakMap<ClientView, ClientAuthState>();
 
-  constructor(private readonly host: AuthHost) {
-    this.configure(host.opts);
-    if (this.config.plaintext) host.logger.warn('Plaintext passwords detected, use nkeys or bcrypt');
+  /** Throws on settings nats-server refuses (see validateAuthOptions). */
+  constructor(private readonly server: ServerView) {
+    this.configure(server.opts);
+    if (this.config.plaintext) server.logger.warn('Plaintext passwords detected, use nkeys or bcrypt');
   }
 
-  /** (Re)builds the auth model, TLS setup and configured accounts. Throws on invalid settings, changing nothing. */
+  /**
+   * (Re)builds the auth model and TLS setup, and makes sure the accounts users are bound to
+   * exist before the first CONNECT (nats-server configureAccounts). Throws on invalid settings,
+   * changing nothing.
+   */
   configure(opts: Options): void {
     const config = buildAuthConfig(opts);
-    const tls = opts.tls !== undefined && (opts.tls.certFile !== undefined || opts.tls.keyFile !== undefined) ? buildTlsSetup(opts.tls) : null;
+    const tls = hasTls(opts) ? buildTlsSetup(opts.tls!) : null;
     this.config = config;
     this.tls = tls;
-    configureAccounts(this.host, opts);
+    for (const u of [...(config.users?.values() ?? []), ...(config.nkeys?.values() ?? [])]) this.server.getOrCreateAccount(u.account);
   }
 
-  /** Clients must send CONNECT first and authenticate. */
+  validate(next: Options): string[] {
+    return validateAuthOptions(next);
+  }
+
+  /**
+   * On reload: new users, nkeys and TLS for new connections; connected clients are checked
+   * again only when who may connect changed (not for a TLS or auth_timeout change alone, as
+   * nats-server gates reloadAuthorization on its auth options).
+   */
+  reload(changes: ChangeSet): void {
+    this.configure(changes.next);
+    if (changes.touches('authorization', 'accounts', 'noAuthUser')) this.reapply();
+  }
+
+  /** Applies `next` now and re-checks every client (what a reload of authorization does). */
+  apply(next: Options = this.server.opts): ReapplyResult {
+    this.configure(next);
+    this.server.rebuildInfo();
+    return this.reapply();
+  }
+
+  // ---- Authenticator -----------------------------------------------------------------------
+
   get required(): boolean {
     return this.config.required;
   }
@@ -89,20 +145,20 @@ export class ServerAuth {
   }
 
   /** Per-connection INFO fields: the nkey challenge. */
-  infoExtras(client: Client): Record<string, unknown> {
+  infoFor(client: ClientView): Record<string, unknown> {
     if (!this.config.nonce) return {};
     const st = this.stateOf(client);
     st.nonce ??= generateNonce();
     return { nonce: st.nonce };
   }
 
-  authTimeoutSeconds(): number {
-    const t = this.host.opts.authTimeout;
+  timeoutSeconds(): number {
+    const t = this.server.opts.authTimeout;
     if (t !== undefined) return t;
     return this.tls !== null ? this.tls.timeout + 1 : 2;
   }
 
-  private stateOf(client: Client): ClientAuthState {
+  private stateOf(client: ClientView): ClientAuthState {
     let st = this.state.get(client);
     if (st === undefined) {
       st = {};
@@ -111,13 +167,11 @@ export class ServerAuth {
     return st;
   }
 
-  // ---- TLS ---------------------------------------------------------------------------------
-
   /**
    * With TLS configured: writes INFO in plaintext on the accepted socket, starts the server-side
    * handshake and returns the TLS socket the client must use from now on. Null without TLS.
    */
-  secureSocket(client: Client, infoLine: Buffer): TLSSocket | null {
+  secure(client: ClientView, infoLine: Buffer): Socket | null {
     const setup = this.tls;
     if (setup === null) return null;
     const raw = client.socket;
@@ -125,7 +179,7 @@ export class ServerAuth {
     raw.write(infoLine);
     const secure = wrapServerSocket(raw, setup);
     this.stateOf(client).tls = secure;
-    const logger = this.host.logger;
+    const logger = this.server.logger;
     let done = false;
     const timer = setTimeout(() => {
       if (done || client.closed) return;
@@ -160,27 +214,24 @@ export class ServerAuth {
     return secure;
   }
 
-  // ---- authentication ----------------------------------------------------------------------
-
-  /** Decides a CONNECT synchronously (reload re-checks) and, on success, binds the user. */
-  authenticate(client: Client, c: ConnectOptions): boolean {
-    return this.decide(client, c, comparePasswords) as boolean;
-  }
-
-  /** Decides a CONNECT; a bcrypt check not seen before makes the verdict a Promise. */
-  authenticateConnect(client: Client, c: ConnectOptions): boolean | Promise<boolean> {
+  /** Decides a CONNECT; a bcrypt check not seen before makes the verdict a Promise (checked in a worker). */
+  authenticate(client: ClientView, c: ConnectOptions): AuthResult | Promise<AuthResult> {
     return this.decide(client, c, comparePasswordsAsync);
   }
 
-  private decide(client: Client, c: ConnectOptions, compare: (secret: string, given: string | undefined) => boolean | Promise<boolean>): boolean | Promise<boolean> {
-    const then = (v: boolean | Promise<boolean>, onOk: () => void): boolean | Promise<boolean> => {
-      if (v instanceof Promise) return v.then((ok) => (ok && !client.closed ? (onOk(), true) : false));
-      if (v) onOk();
-      return v;
-    };
+  /** A first operation other than CONNECT: bind the no_auth_user if there is one. */
+  bypass(client: ClientView): ClientBinding | null {
     const cfg = this.config;
-    if (!cfg.required) return true;
-    // Operator mode (trusted operators, user JWT in `c.jwt`) goes here, before everything else.
+    if (cfg.noAuthUser === undefined || cfg.users === null) return null;
+    const u = cfg.users.get(cfg.noAuthUser);
+    if (u === undefined) return null;
+    this.stateOf(client).noAuth = true;
+    return this.binding(client, u, { kind: 'user', id: cfg.noAuthUser });
+  }
+
+  private decide(client: ClientView, c: ConnectOptions, compare: Compare): AuthResult | Promise<AuthResult> {
+    const cfg = this.config;
+    if (!cfg.required) return undefined;
     const st = this.stateOf(client);
     st.noAuth = false;
     const nkeys = cfg.nkeys;
@@ -189,8 +240,7 @@ export class ServerAuth {
       const nu = nkeys.get(c.nkey);
       if (nu === undefined || !typeAllowed(nu)) return false;
       if (st.nonce === undefined || !verifyNonceSignature(c.nkey, st.nonce, c.sig)) return false;
-      this.bind(client, nu, { kind: 'nkey', id: c.nkey });
-      return true;
+      return this.binding(client, nu, { kind: 'nkey', id: c.nkey });
     }
     let user: AuthUser | undefined;
     let name = '';
@@ -200,7 +250,7 @@ export class ServerAuth {
         if (cert === undefined) return false;
         const hit = mapCertificateToUser(cert, users, typeAllowed);
         if (hit === null) return false;
-        if (c.user) this.host.logger.warn(`User "${c.user}" found in connect proto, but user required from cert`);
+        if (c.user) this.server.logger.warn(`User "${c.user}" found in connect proto, but user required from cert`);
         user = hit.user;
         name = hit.name;
       } else if (cfg.noAuthUser !== undefined && !c.user && !c.pass && !c.auth_token) {
@@ -208,8 +258,7 @@ export class ServerAuth {
         if (u !== undefined) {
           // No credentials presented: the connection becomes the no_auth_user.
           st.noAuth = true;
-          this.bind(client, u, { kind: 'user', id: cfg.noAuthUser });
-          return true;
+          return this.binding(client, u, { kind: 'user', id: cfg.noAuthUser });
         }
       } else if (c.user) {
         user = users.get(c.user);
@@ -219,38 +268,28 @@ export class ServerAuth {
     }
     if (user !== undefined) {
       const found = user;
-      return then(compare(found.password ?? '', c.pass), () => this.bind(client, found, { kind: 'user', id: name }));
+      const ok = compare(found.password ?? '', c.pass);
+      const bind = (v: boolean): AuthResult => (v ? this.binding(client, found, { kind: 'user', id: name }) : false);
+      return ok instanceof Promise ? ok.then(bind) : bind(ok);
     }
-    if (cfg.token !== undefined) return compare(cfg.token, c.auth_token);
+    const global: ClientBinding = { account: GLOBAL_ACCOUNT, permissions: null };
+    if (cfg.token !== undefined) {
+      const ok = compare(cfg.token, c.auth_token);
+      return ok instanceof Promise ? ok.then((v) => (v ? global : false)) : ok ? global : false;
+    }
     if (cfg.user !== undefined) {
       const single = cfg.user;
       const userOk = constantTimeEquals(single, c.user ?? '');
       const passOk = compare(cfg.password ?? '', c.pass);
-      if (passOk instanceof Promise) return passOk.then((ok) => (ok && userOk ? ((client.user = single), true) : false));
-      if (!userOk || !passOk) return false;
-      client.user = single;
-      return true;
+      const bind = (v: boolean): AuthResult => (v && userOk ? { ...global, user: single } : false);
+      return passOk instanceof Promise ? passOk.then(bind) : bind(passOk);
     }
     return false;
   }
 
-  /** A first operation other than CONNECT: bind the no_auth_user if there is one. */
-  bindNoAuthUser(client: Client): boolean {
-    const cfg = this.config;
-    if (cfg.noAuthUser === undefined || cfg.users === null) return false;
-    const u = cfg.users.get(cfg.noAuthUser);
-    if (u === undefined) return false;
-    this.stateOf(client).noAuth = true;
-    this.bind(client, u, { kind: 'user', id: cfg.noAuthUser });
-    return true;
-  }
-
-  private bind(client: Client, user: AuthUser, as: { kind: 'user' | 'nkey'; id: string }): void {
-    const acc = this.host.getOrCreateAccount(user.account);
-    client.account = acc;
-    client.perms = permissionsFor(user.permissions);
-    client.user = as.id;
+  private binding(client: ClientView, user: AuthUser, as: { kind: 'user' | 'nkey'; id: string }): ClientBinding {
     this.stateOf(client).boundAs = as;
+    return { account: user.account, permissions: permissionsFor(user.permissions), user: as.id };
   }
 
   // ---- reload ------------------------------------------------------------------------------
@@ -259,7 +298,7 @@ export class ServerAuth {
    * Whether the user/nkey of a connection now lives in another account or no longer exists
    * (nats-server reload.go: clientHasMovedToDifferentAccount).
    */
-  private movedAccount(client: Client): boolean {
+  private movedAccount(client: ClientView): boolean {
     const as = this.state.get(client)?.boundAs;
     const id = client.opts.nkey || (as?.kind === 'user' ? as.id : client.opts.user);
     if (!id) return false;
@@ -272,15 +311,16 @@ export class ServerAuth {
    * Re-applies authentication and permissions to connected clients after `configure(next)`
    * (nats-server reload.go: reloadAuthorization; client.go: processSubsOnConfigReload):
    * - clients whose user moved to another account or was removed are closed (no -ERR);
-   * - the rest are re-authenticated with their original CONNECT; failures get
+   * - the rest are re-authenticated with their original CONNECT (synchronously: a bcrypt check
+   *   not cached yet blocks here, as reload is rare); failures get
    *   `-ERR 'Authorization Violation'` and are closed;
    * - survivors get the new permissions; subscriptions no longer allowed are removed with
    *   `-ERR 'Permissions Violation for Subscription to "<subj>" (sid "<sid>")'`.
    */
   reapply(): ReapplyResult {
     const result: ReapplyResult = { moved: 0, unauthorized: 0, subsRemoved: 0 };
-    const clients = [...this.host.clients.values()].filter((c) => c.connectReceived && !c.closed);
-    const stay: Client[] = [];
+    const clients = [...this.server.clients.values()].filter((c) => c.connectReceived && !c.closed);
+    const stay: ClientView[] = [];
     for (const c of clients) {
       if (this.movedAccount(c)) {
         result.moved++;
@@ -289,19 +329,20 @@ export class ServerAuth {
     }
     for (const c of stay) {
       const st = this.stateOf(c);
-      const ok = st.noAuth ? this.bindNoAuthUser(c) : this.authenticate(c, c.opts);
-      if (!ok) {
+      const decision = st.noAuth ? this.bypass(c) : (this.decide(c, c.opts, comparePasswords) as AuthResult);
+      if (decision === false || decision === null) {
         result.unauthorized++;
         c.authViolation();
         continue;
       }
+      if (decision !== undefined) c.bind(decision);
       result.subsRemoved += this.pruneSubscriptions(c);
     }
     return result;
   }
 
   /** Removes the subscriptions the connection's permissions no longer allow; returns how many. */
-  private pruneSubscriptions(client: Client): number {
+  private pruneSubscriptions(client: ClientView): number {
     const perms = client.perms;
     if (perms === null) return 0;
     let removed = 0;
@@ -311,18 +352,9 @@ export class ServerAuth {
       if (plain || queued) continue;
       client.unsubscribe(sub);
       client.sendErr(`Permissions Violation for Subscription to ${JSON.stringify(sub.subject)} (sid ${JSON.stringify(sub.sid)})`);
-      this.host.logger.notice(`Removed sub ${JSON.stringify(sub.subject)} (sid ${JSON.stringify(sub.sid)}) for ${client.userLabel()} - not authorized`);
+      this.server.logger.notice(`Removed sub ${JSON.stringify(sub.subject)} (sid ${JSON.stringify(sub.sid)}) for ${client.userLabel()} - not authorized`);
       removed++;
     }
     return removed;
   }
-}
-
-export interface ReapplyResult {
-  /** Closed because their user moved to another account or was removed. */
-  moved: number;
-  /** Closed with Authorization Violation. */
-  unauthorized: number;
-  /** Subscriptions removed with a permissions violation. */
-  subsRemoved: number;
 }

@@ -3,7 +3,7 @@
  * buildNkeysAndUsersFromOptions; opts.go: applyDefaultPermissions).
  */
 import type { Options, Permissions, User } from '@switchboard/shared';
-import { GLOBAL_ACCOUNT } from '../accounts/account.js';
+import { GLOBAL_ACCOUNT } from '../protocol/accounts.js';
 import { isBcrypt } from './passwords.js';
 import { normalizePermissions } from './permissions.js';
 

@@ -4,13 +4,10 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import bcrypt from 'bcryptjs';
+import { isBcrypt } from '@switchboard/shared';
+import { bcryptCompare } from './bcrypt-pool.js';
 
-const BCRYPT_PREFIX = /^\$2[abxy]\$\d{2}\$.*/;
-
-/** A configured password or token is a bcrypt hash when it looks like one (`$2a$11$…`). */
-export function isBcrypt(secret: string): boolean {
-  return secret.startsWith('$') && BCRYPT_PREFIX.test(secret);
-}
+export { isBcrypt };
 
 /** Equality of two secrets without an early exit: both are hashed to equal-length digests first. */
 export function constantTimeEquals(a: string, b: string): boolean {
@@ -20,8 +17,8 @@ export function constantTimeEquals(a: string, b: string): boolean {
 }
 
 /*
- * bcrypt costs ~170 ms at cost 11. CONNECTs verify it asynchronously (`comparePasswordsAsync`,
- * the connection's parsing waits meanwhile) so one client cannot stall the others; reload
+ * bcrypt costs ~170 ms at cost 11. CONNECTs verify it in the worker pool (`comparePasswordsAsync`,
+ * the connection's parsing waits meanwhile), so no client waits for another's check; reload
  * re-checks synchronously. Successful verifications are remembered, keyed by an HMAC (random
  * per-process key) of hash and password, so reconnects and reloads stay cheap. Only successes
  * are kept; a wrong password always pays the full bcrypt cost, as in nats-server.
@@ -34,7 +31,12 @@ function verifiedKey(hash: string, password: string): string {
   return createHmac('sha256', cacheKey).update(hash).update('\0').update(password).digest('base64');
 }
 
-/** Checks a client-supplied secret against the configured one (plain or bcrypt). */
+function remember(key: string): void {
+  if (verified.size >= CACHE_MAX) verified.clear();
+  verified.add(key);
+}
+
+/** Checks a client-supplied secret against the configured one (plain or bcrypt), on this thread. */
 export function comparePasswords(serverSecret: string, clientSecret: string | undefined): boolean {
   const given = clientSecret ?? '';
   if (!isBcrypt(serverSecret)) return constantTimeEquals(serverSecret, given);
@@ -46,32 +48,23 @@ export function comparePasswords(serverSecret: string, clientSecret: string | un
   } catch {
     ok = false;
   }
-  if (ok) {
-    if (verified.size >= CACHE_MAX) verified.clear();
-    verified.add(key);
-  }
+  if (ok) remember(key);
   return ok;
 }
 
 /**
- * As `comparePasswords`, but a bcrypt check that is not already known runs off the event loop's
- * critical path: the result is then a Promise.
+ * As `comparePasswords`, but a bcrypt check that is not already known runs in the worker pool:
+ * the result is then a Promise.
  */
 export function comparePasswordsAsync(serverSecret: string, clientSecret: string | undefined): boolean | Promise<boolean> {
   const given = clientSecret ?? '';
   if (!isBcrypt(serverSecret)) return constantTimeEquals(serverSecret, given);
   const key = verifiedKey(serverSecret, given);
   if (verified.has(key)) return true;
-  return bcrypt.compare(given, serverSecret).then(
-    (ok) => {
-      if (ok) {
-        if (verified.size >= CACHE_MAX) verified.clear();
-        verified.add(key);
-      }
-      return ok;
-    },
-    () => false,
-  );
+  return bcryptCompare(given, serverSecret).then((ok) => {
+    if (ok) remember(key);
+    return ok;
+  });
 }
 
 /** Default bcrypt cost of `nats server passwd`. */

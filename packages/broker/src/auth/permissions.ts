@@ -14,9 +14,8 @@
  * - `allow_responses` lets a client publish to reply subjects of messages delivered to it, up to
  *   `maxMsgs` times within `expires` (negative or zero = unlimited for the check).
  */
-import type { Permissions, SubjectPermission } from '@switchboard/shared';
-import type { ClientPermissions } from '../server/client.js';
-import { hasWildcard, subjectIsSubsetOf } from '../subjects/subject.js';
+import { hasWildcard, splitTokens, subjectIsSubsetOf, tokensMatch, type Permissions, type SubjectPermission } from '@switchboard/shared';
+import type { ClientPermissions } from '../contracts/index.js';
 
 /** Publish results cached per connection (nats-server keeps 128; we keep more, same pruning idea). */
 export const PUB_CACHE_MAX = 1024;
@@ -35,39 +34,10 @@ interface Entry {
 }
 
 function splitEntry(raw: string, withQueue: boolean): Entry | null {
-  if (!withQueue) return { tokens: raw.split('.'), queue: null };
+  if (!withQueue) return { tokens: splitTokens(raw), queue: null };
   const parts = raw.trim().split(/\s+/);
   if (parts.length === 0 || parts[0] === '' || parts.length > 2) return null;
-  return { tokens: parts[0].split('.'), queue: parts.length === 2 ? parts[1] : null };
-}
-
-/** Does the pattern (tokens) match the subject (tokens, taken literally)? */
-function tokensMatch(p: string[], s: string[]): boolean {
-  const n = p.length;
-  for (let i = 0; i < n; i++) {
-    const t = p[i];
-    if (t === '>' ) return s.length > i;
-    if (i >= s.length) return false;
-    if (t !== '*' && t !== s[i]) return false;
-  }
-  return n === s.length;
-}
-
-/** Same as tokensMatch, but walks the subject string in place (no allocation: the publish path). */
-function tokensMatchSubject(p: string[], s: string): boolean {
-  const n = p.length;
-  const len = s.length;
-  let pos = 0;
-  for (let i = 0; i < n; i++) {
-    if (pos > len) return false;
-    const t = p[i];
-    if (t === '>') return true;
-    let end = s.indexOf('.', pos);
-    if (end < 0) end = len;
-    if (t !== '*' && (end - pos !== t.length || !s.startsWith(t, pos))) return false;
-    pos = end + 1;
-  }
-  return pos === len + 1;
+  return { tokens: splitTokens(parts[0]), queue: parts.length === 2 ? parts[1] : null };
 }
 
 /** A list of allow or deny entries. */
@@ -82,27 +52,21 @@ class EntryList {
     }
   }
 
-  /** Any plain (queue-less) entry matches. */
-  matchesPlain(tokens: string[]): boolean {
-    for (const e of this.entries) if (e.queue === null && tokensMatch(e.tokens, tokens)) return true;
-    return false;
-  }
-
-  /** `matchesPlain` for a subject string (publish and delivery checks). */
+  /** Any plain (queue-less) entry matches the subject (its tokens taken literally). */
   matchesSubject(subject: string): boolean {
     const entries = this.entries;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i];
-      if (e.queue === null && tokensMatchSubject(e.tokens, subject)) return true;
+      if (e.queue === null && tokensMatch(e.tokens, subject)) return true;
     }
     return false;
   }
 
   /** Queue patterns of the queue-qualified entries that match the subject. */
-  matchingQueues(tokens: string[]): string[] {
+  matchingQueues(subject: string): string[] {
     let out: string[] | null = null;
     for (const e of this.entries) {
-      if (e.queue !== null && tokensMatch(e.tokens, tokens)) (out ??= []).push(e.queue);
+      if (e.queue !== null && tokensMatch(e.tokens, subject)) (out ??= []).push(e.queue);
     }
     return out ?? [];
   }
@@ -229,19 +193,18 @@ export class PermissionSet implements ClientPermissions {
   }
 
   canSubscribe(subject: string, queue: string | null): boolean {
-    const tokens = subject.split('.');
     let allowed = true;
     if (this.subAllow !== null) {
-      allowed = this.subAllow.matchesPlain(tokens);
+      allowed = this.subAllow.matchesSubject(subject);
       if (queue !== null && queue !== '') {
-        const qs = this.subAllow.matchingQueues(tokens);
+        const qs = this.subAllow.matchingQueues(subject);
         if (qs.length > 0) allowed = queueMatches(queue, qs);
       }
     }
     if (allowed && this.subDeny !== null) {
-      allowed = !this.subDeny.matchesPlain(tokens);
+      allowed = !this.subDeny.matchesSubject(subject);
       if (queue !== null && queue !== '') {
-        const qs = this.subDeny.matchingQueues(tokens);
+        const qs = this.subDeny.matchingQueues(subject);
         if (qs.length > 0) allowed = !queueMatches(queue, qs);
       }
       if (allowed && this.msgDeny === null && hasWildcard(subject)) {

@@ -15,7 +15,7 @@ export {
   type ParseOptions,
   type ParseResult,
 } from './parser.js';
-export { mapConfig, canonicalTopKey, isValidSubject, NOT_YET_IMPLEMENTED, type ConfigWarning, type MapResult } from './model.js';
+export { mapConfig, canonicalTopKey, NOT_YET_IMPLEMENTED, type ConfigWarning, type MapResult } from './model.js';
 export {
   parseConfigText,
   loadConfigFile,

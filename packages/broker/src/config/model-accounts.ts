@@ -1,25 +1,9 @@
 /** `accounts` blocks with their exports, imports, limits and subject mappings (also the top-level `mappings`). */
-import type { Account, AccountLimits, Export, Import, MapDest, Mappings } from '@switchboard/shared';
+import { isValidSubject, subjectIsSubsetOf, type Account, type AccountLimits, type Export, type Import, type MapDest, type Mappings } from '@switchboard/shared';
 import { parseDurationMs } from './duration.js';
 import { parsePermissions, parseUsers } from './model-auth.js';
-import { each, isValidSubject, typeName, validPublicKey, type Mapper } from './model-mapper.js';
+import { each, typeName, validPublicKey, type Mapper } from './model-mapper.js';
 import type { ConfEntry, ConfNode, Pos } from './parser.js';
-
-/** Whether every subject matched by `subject` is also matched by `pattern`. */
-export function subjectIsSubsetMatch(subject: string, pattern: string): boolean {
-  const st = subject.split('.');
-  const pt = pattern.split('.');
-  for (let i = 0; i < pt.length; i++) {
-    const p = pt[i]!;
-    if (p === '>') return i < st.length;
-    const t = st[i];
-    if (t === undefined) return false;
-    if (t === '>') return false;
-    if (p === '*') continue;
-    if (t !== p) return false;
-  }
-  return st.length === pt.length;
-}
 
 /** Sets an own property: account names are user data (`__proto__` would hit the prototype setter). */
 function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
@@ -332,7 +316,7 @@ export function parseAccounts(mp: Mapper, e: ConfEntry): Record<string, Account>
       // The target account must export a matching subject to this account.
       const allowed = (target.exports ?? []).some((x) => {
         const pattern = kind === 'stream' ? x.stream : x.service;
-        return pattern !== undefined && subjectIsSubsetMatch(src.subject, pattern) && (!x.accounts || x.accounts.includes(name));
+        return pattern !== undefined && subjectIsSubsetOf(src.subject, pattern) && (!x.accounts || x.accounts.includes(name));
       });
       if (!allowed) mp.error(e.keyPos, `Error adding ${kind} import "${src.subject}": ${kind} import not authorized`);
     }

@@ -1,7 +1,7 @@
 /** `authorization` blocks, users and permissions (nats-server `parseAuthorization`, `parseUsers`, `parseUserPermissions`). */
-import type { Authorization, Permissions, ResponsePermission, SimpleAuthorization, SubjectPermission, User } from '@switchboard/shared';
+import { isValidSubject, type Authorization, type Permissions, type ResponsePermission, type SimpleAuthorization, type SubjectPermission, type User } from '@switchboard/shared';
 import { parseDurationMs } from './duration.js';
-import { each, isValidSubject, typeName, validPublicKey, type Mapper } from './model-mapper.js';
+import { each, typeName, validPublicKey, type Mapper } from './model-mapper.js';
 import type { ConfEntry, ConfNode, Pos } from './parser.js';
 
 // -- permissions -------------------------------------------------------------------------------

@@ -130,17 +130,6 @@ export function parseListen(mp: Mapper, e: ConfEntry): { host?: string; port: nu
   return undefined;
 }
 
-export function isValidSubject(s: string): boolean {
-  if (s === '' || /[\s]/.test(s)) return false;
-  const toks = s.split('.');
-  for (let i = 0; i < toks.length; i++) {
-    const t = toks[i]!;
-    if (t === '') return false;
-    if (t === '>' && i !== toks.length - 1) return false;
-  }
-  return true;
-}
-
 export function validPublicKey(key: string, prefix: 'U' | 'A'): boolean {
   if (!key.startsWith(prefix)) return false;
   try {

@@ -23,9 +23,8 @@ import { parseCluster, parseGateway, parseTls } from './model-network.js';
 import { parseOperator, parsePinnedAccounts, parseResolver, parseResolverPreload, parseResolverTls, parseTrusted } from './model-operator.js';
 import { toPlain, type ConfEntry, type ConfigError, type ConfMap, type Pos } from './parser.js';
 
-export { isValidSubject, type ConfigWarning } from './model-mapper.js';
+export { type ConfigWarning } from './model-mapper.js';
 export { parsePermissions } from './model-auth.js';
-export { subjectIsSubsetMatch } from './model-accounts.js';
 
 export interface MapResult {
   options: OptionsInput;

@@ -18,7 +18,7 @@ import { patchConfigText } from './patch.js';
 import { blockingChanges, diffOptions } from './diff.js';
 import { formatDecoratedJwt } from '../jwt/creds.js';
 import { OPERATOR_MODE_NOT_SERVED, operatorModeStartErrors, validateOperatorMode } from '../jwt/options.js';
-import { Server } from '../server/server.js';
+import { createServer } from '../switchboard.js';
 import { makeAccount, makeOperator } from '../jwt/fixtures.test.js';
 
 const hasNats = spawnSync('nats-server', ['--version'], { encoding: 'utf8' }).status === 0;
@@ -258,6 +258,6 @@ test('until operator mode is served, a server refuses to start with it (and with
   assert.deepEqual(operatorModeStartErrors(resolveOptions({})), []);
   assert.deepEqual(operatorModeStartErrors(resolveOptions({ operator: f.opFile, resolver: { type: 'memory' } })), [OPERATOR_MODE_NOT_SERVED]);
   assert.deepEqual(operatorModeStartErrors(resolveOptions({ trustedKeys: [f.otherOpKey] })), [OPERATOR_MODE_NOT_SERVED]);
-  assert.throws(() => new Server({ operator: f.opFile, resolver: { type: 'memory' }, port: -1 }), (e: Error) => e.message === OPERATOR_MODE_NOT_SERVED);
-  assert.throws(() => new Server({ operator: f.opFile, resolver: { type: 'memory' }, accounts: { A: {} }, port: -1 }), /operators do not allow Accounts to be configured directly/);
+  assert.throws(() => createServer({ operator: f.opFile, resolver: { type: 'memory' }, port: -1 }), (e: Error) => e.message === OPERATOR_MODE_NOT_SERVED);
+  assert.throws(() => createServer({ operator: f.opFile, resolver: { type: 'memory' }, accounts: { A: {} }, port: -1 }), /operators do not allow Accounts to be configured directly/);
 });

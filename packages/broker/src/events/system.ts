@@ -15,14 +15,11 @@ import {
   type ServerStats,
   type ServerStatsMsg,
 } from '@switchboard/shared';
-import { GLOBAL_ACCOUNT, SYSTEM_ACCOUNT, type Account } from '../accounts/account.js';
-import type { Client } from '../server/client.js';
-import type { Server } from '../server/server.js';
-import { Subscription } from '../server/subscription.js';
-import { VERSION } from '../server/version.js';
-import { isValidLiteralSubject, subjectIsSubsetOf } from '../subjects/subject.js';
-import { connz, subsz, varz, routez, gatewayz, leafz, accountz, accountInfo, accountStatz, healthz } from '../monitor/index.js';
-import { accountTracker, type AccountTracker } from '../monitor/tracker.js';
+import { isValidLiteralSubject, subjectIsSubsetOf } from '@switchboard/shared';
+import type { AccountRef, BrokerModule, ClientView, Subscription } from '../contracts/index.js';
+import { GLOBAL_ACCOUNT } from '../protocol/accounts.js';
+import { VERSION } from '../protocol/version.js';
+import { connz, subsz, varz, routez, gatewayz, leafz, accountz, accountInfo, accountStatz, healthz, type AccountTracker, type MonitoredServer } from '../monitor/index.js';
 import { serverTotals, totalSubscriptions } from '../monitor/varz.js';
 import { processUsage } from '../monitor/usage.js';
 import { msToNs, rfc3339 } from '../monitor/format.js';
@@ -51,7 +48,8 @@ import {
   SHUTDOWN_EVENT_SUBJ,
   STATSZ_FIRST_MS,
   sprintf,
-} from './subjects.js';
+  systemAccountName,
+} from '../protocol/sys-subjects.js';
 
 /** Receives one message of an in-process subscription: JSON payloads parsed, others as text. */
 export type EventCallback = (subject: string, data: unknown, reply: string) => void;
@@ -73,11 +71,15 @@ interface RemoteServer {
  * with the monitoring views. Also the in-process API the console uses: subscribe() to $SYS
  * subjects, request()/requestMany() for $SYS.REQ calls.
  *
- * Messages are published by the server itself (no publishing client): route(null, $SYS, …).
+ * Messages are published by the server itself (no publishing client): deliverMessage(null, $SYS, …).
+ * A module: it hears client connects and closes through the module hooks, and on a reload of
+ * `accounts` gives new accounts their automatic system imports.
  */
-export class SystemEvents {
+export class SystemEvents implements BrokerModule {
+  readonly name = 'events';
+  readonly reloadKeys = ['accounts'] as const;
   /** The system account (null until started, or when `no_system_account` is set). */
-  account: Account | null = null;
+  account: AccountRef | null = null;
   private running = false;
   private seq = 0;
   private sid = 0;
@@ -88,18 +90,17 @@ export class SystemEvents {
   private statszTimer: NodeJS.Timeout | null = null;
   private sweeper: NodeJS.Timeout | null = null;
   private readonly remotes = new Map<string, RemoteServer>();
-  private readonly connsTimers = new Map<Account, NodeJS.Timeout>();
-  private readonly importsInstalled = new WeakSet<Account>();
+  private readonly connsTimers = new Map<AccountRef, NodeJS.Timeout>();
+  private readonly importsInstalled = new WeakSet<AccountRef>();
   private readonly replies = new Map<string, (subject: string, data: unknown) => void>();
 
-  constructor(private readonly server: Server) {
-    this.tracker = accountTracker(server);
-    server.on('client:connect', (c: Client) => this.clientConnected(c));
-    server.on('client:close', (c: Client) => this.clientClosed(c));
-    // Accounts added by a reload get the automatic system imports too.
-    server.reloadHooks.push(() => {
-      if (this.account !== null) for (const a of server.accounts.values()) this.installSystemImports(a);
-    });
+  constructor(private readonly server: MonitoredServer) {
+    this.tracker = server.monitor.tracker;
+  }
+
+  /** Accounts added by a reload get the automatic system imports too. */
+  reload(): void {
+    if (this.account !== null) for (const a of this.server.accounts.values()) this.installSystemImports(a);
   }
 
   /** Whether the server has a system account (`no_system_account` unset). */
@@ -109,8 +110,7 @@ export class SystemEvents {
 
   /** The system account's name (`system_account`, default `$SYS`), or undefined when disabled. */
   get systemAccountName(): string | undefined {
-    if (!this.enabled) return undefined;
-    return this.server.opts.systemAccount ?? SYSTEM_ACCOUNT;
+    return systemAccountName(this.server.opts);
   }
 
   /** Number of other servers heard from (STATSZ `active_servers` is this plus one). */
@@ -133,7 +133,7 @@ export class SystemEvents {
     return true;
   }
 
-  /** Called by Server.start(): subscriptions, the STATSZ schedule and the orphan sweep. */
+  /** At start: subscriptions, the STATSZ schedule and the orphan sweep. */
   start(): void {
     if (!this.setup() || this.running) return;
     this.running = true;
@@ -143,7 +143,7 @@ export class SystemEvents {
     this.sweeper.unref();
   }
 
-  /** Called first by Server.shutdown(): sends SHUTDOWN (the last event) and stops the timers. */
+  /** First at shutdown: sends SHUTDOWN (the last event) and stops the timers. */
   shutdown(): void {
     if (!this.running) return;
     this.running = false;
@@ -245,38 +245,16 @@ export class SystemEvents {
     };
   }
 
-  /** Exports the system account always has (accountz). */
-  systemExports(): ExtExport[] {
-    if (!this.enabled) return [];
-    return [
-      { subject: sprintf(ACC_DIRECT_REQ_SUBJ, '*', 'CONNZ'), type: 'service', response_type: 'Streamed' },
-      { subject: sprintf(ACC_DIRECT_REQ_SUBJ, '*', 'STATZ'), type: 'service', response_type: 'Streamed' },
-    ];
-  }
-
-  /** The automatic service imports of a non-system account (accountz). */
-  systemImports(accountName: string): ExtImport[] {
-    const sys = this.systemAccountName;
-    if (sys === undefined || accountName === sys) return [];
-    const imp = (subject: string, to: string): ExtImport => ({ subject, account: sys, to, type: 'service', invalid: false, share: false, tracking: false });
-    const connz = sprintf(ACC_DIRECT_REQ_SUBJ, accountName, 'CONNZ');
-    return [
-      imp(sprintf(ACC_PING_REQ_SUBJ, 'CONNZ'), connz),
-      imp(sprintf(SERVER_PING_REQ_SUBJ, 'CONNZ'), connz),
-      imp(sprintf(ACC_PING_REQ_SUBJ, 'STATZ'), sprintf(ACC_DIRECT_REQ_SUBJ, accountName, 'STATZ')),
-    ];
-  }
-
   // ---- publishing ----------------------------------------------------------------------------
 
-  private send(subject: string, reply: string, body: unknown, account: Account | null = this.account): void {
+  private send(subject: string, reply: string, body: unknown, account: AccountRef | null = this.account): void {
     if (account === null) return;
     const buf = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    this.server.route(null, account, subject, reply, -1, buf, 0, buf.length);
+    this.server.deliverMessage(null, account, subject, reply, -1, buf, 0, buf.length);
   }
 
   /** Sends a message whose `server` block is stamped at send time. */
-  private sendWithInfo(subject: string, reply: string, build: (server: ServerInfo) => unknown, account: Account | null = this.account): void {
+  private sendWithInfo(subject: string, reply: string, build: (server: ServerInfo) => unknown, account: AccountRef | null = this.account): void {
     this.send(subject, reply, build(this.nextServerInfo()), account);
   }
 
@@ -296,7 +274,7 @@ export class SystemEvents {
   }
 
   /** AccountNumConns on the legacy and the new subject (or only to `reply`); re-armed every 30 s while connected. */
-  private sendAccConns(acc: Account, reply?: string): void {
+  private sendAccConns(acc: AccountRef, reply?: string): void {
     if (!this.running) return;
     const stat = this.tracker.statz(acc);
     const id = this.ids.next();
@@ -317,7 +295,7 @@ export class SystemEvents {
 
   // ---- connection events ---------------------------------------------------------------------
 
-  private clientInfo(c: Client, acc: Account, stop: Date | null): ClientInfo {
+  private clientInfo(c: ClientView, acc: AccountRef, stop: Date | null): ClientInfo {
     const ci: Partial<ClientInfo> = { start: rfc3339(c.start), host: c.host, id: c.cid, acc: acc.name };
     if (c.user) ci.user = c.user;
     if (c.opts.name) ci.name = c.opts.name;
@@ -331,7 +309,7 @@ export class SystemEvents {
     return ci as ClientInfo;
   }
 
-  private clientConnected(c: Client): void {
+  clientConnected(c: ClientView): void {
     if (!this.running) return;
     const acc = this.tracker.accountOf(c) ?? c.account;
     this.installSystemImports(acc);
@@ -346,7 +324,7 @@ export class SystemEvents {
     this.sendWithInfo(sprintf(CONNECT_EVENT_SUBJ, acc.name), '', (server): ConnectEventMsg => ({ type: CONNECT_EVENT_TYPE, id, timestamp, server, client }));
   }
 
-  private clientClosed(c: Client): void {
+  clientClosed(c: ClientView): void {
     if (!this.running) return;
     const acc = this.tracker.accountOf(c);
     if (acc === undefined || acc.name === GLOBAL_ACCOUNT) return;
@@ -367,7 +345,7 @@ export class SystemEvents {
   }
 
   /** A client failed to authenticate: `$SYS.SERVER.<id>.CLIENT.AUTH.ERR` (a disconnect event). */
-  authError(c: Client): void {
+  clientAuthFailed(c: ClientView): void {
     if (!this.running) return;
     const stop = new Date();
     const id = this.ids.next();
@@ -386,24 +364,32 @@ export class SystemEvents {
 
   // ---- subscriptions -------------------------------------------------------------------------
 
-  private sysSubscribe(subject: string, handler: SysHandler, account: Account | null = this.account): Subscription {
-    const sub = Subscription.internal(subject, String(++this.sid), (_sub, _from, subj, reply, hdr, buf, start, end) => {
-      const payload = Buffer.from(buf.subarray(hdr > 0 ? start + hdr : start, end));
-      try {
-        handler(subj, reply, payload);
-      } catch (e) {
-        this.server.logger.error(`System handler for "${subj}" failed: ${(e as Error).message}`);
-      }
-      return true;
+  /**
+   * An internal subscription whose handler gets the payload copied out. Subscriptions in the
+   * system account are advertised (other servers send us their $SYS traffic, as nats-server's
+   * system client does); the automatic system imports in other accounts are service imports,
+   * answered on this server, and are not.
+   */
+  private sysSubscribe(subject: string, handler: SysHandler, account: AccountRef | null = this.account): Subscription {
+    return account!.addInternalSub({
+      subject,
+      sid: String(++this.sid),
+      advertise: account === this.account,
+      handler: (_sub, _from, subj, reply, hdr, buf, start, end) => {
+        const payload = Buffer.from(buf.subarray(hdr > 0 ? start + hdr : start, end));
+        try {
+          handler(subj, reply, payload);
+        } catch (e) {
+          this.server.logger.error(`System handler for "${subj}" failed: ${(e as Error).message}`);
+        }
+        return true;
+      },
     });
-    account!.sublist.insert(sub);
-    return sub;
   }
 
   private unsubscribe(sub: Subscription): void {
     if (sub.closed || this.account === null) return;
-    sub.closed = true;
-    this.account.sublist.remove(sub);
+    this.account.removeSub(sub);
   }
 
   private installSubscriptions(): void {
@@ -441,7 +427,7 @@ export class SystemEvents {
    * with its statz. Implemented as internal subscriptions in the importing account whose handler
    * serves the request and replies in that account (no reply mapping through the system account).
    */
-  private installSystemImports(acc: Account): void {
+  private installSystemImports(acc: AccountRef): void {
     if (this.account === null || acc === this.account || this.importsInstalled.has(acc)) return;
     this.importsInstalled.add(acc);
     const connzHandler: SysHandler = (_s, reply, p) =>
@@ -475,7 +461,7 @@ export class SystemEvents {
   }
 
   /** Serves one $SYS.REQ service: `{"server":…,"data":…}` or `{"server":…,"error":{code,description}}`. */
-  private zReq(reply: string, payload: Buffer, struct: string, respond: (body: Record<string, unknown>) => unknown, replyAccount: Account | null = this.account): void {
+  private zReq(reply: string, payload: Buffer, struct: string, respond: (body: Record<string, unknown>) => unknown, replyAccount: AccountRef | null = this.account): void {
     if (!this.running || reply === '') return;
     // A failing view still leaves `"data": null` in nats-server's answer; a body that does not
     // decode leaves no data key at all.
@@ -571,7 +557,7 @@ export class SystemEvents {
     const acc = this.server.accounts.get(req.acc);
     if (acc === undefined || this.tracker.numConnections(acc) === 0) return;
     let n = 0;
-    const counts = (sub: Subscription) => sub.client !== null && (req.queue === null || sub.queue === req.queue);
+    const counts = (sub: Subscription) => sub.conn !== null && (req.queue === null || sub.queue === req.queue);
     if (isValidLiteralSubject(req.subject)) {
       const r = acc.sublist.match(req.subject);
       if (req.queue === null) for (const sub of r.psubs) if (counts(sub)) n++;

@@ -10,7 +10,7 @@
 import type { Account as ConfigAccount, Export as ConfigExport, Import as ConfigImport, MapDest, Permissions } from '@switchboard/shared';
 import type { AccountClaims, ExportClaim, ImportClaim, PermissionsClaim, UserScope } from './claims.js';
 import { decodeActivationJwt } from './claims.js';
-import { isSubsetMatch, isValidSubject } from './subject.js';
+import { isValidSubject, subjectIsSubsetOf } from '@switchboard/shared';
 import { isRevoked, type TrustContext } from './trust.js';
 import { ValidationResults, validateActivationClaims, validateImport } from './validate.js';
 
@@ -219,7 +219,7 @@ export function checkImportAuthorized(exporter: JwtAccount, importerKey: string,
   const exports = exporter.exports.filter((e) => e.kind === imp.kind);
   const exact = exports.find((e) => e.subject === subject);
   const tokens = subject.split('.');
-  const match = exact ?? exports.find((e) => isSubsetMatch(subject, e.subject));
+  const match = exact ?? exports.find((e) => subjectIsSubsetOf(subject, e.subject));
   if (!match) return { ok: false, reason: `${imp.kind} import not authorized` };
   if (match.accountTokenPosition !== undefined) {
     // An exact subject match passes no tokens to the check (nats-server quirk).

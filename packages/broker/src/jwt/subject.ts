@@ -1,54 +1,9 @@
 /**
- * Subject and address helpers the JWT rules need, with the exact semantics of the code they
- * mirror: nats-server's `IsValidSubject`/`isSubsetMatch` (sublist.go) and the jwt library's
- * `Subject.IsContainedIn`/`HasWildCards` (jwt/v2 types.go), which differ from each other.
- * Kept here so that this directory depends on nothing but shared and the nkeys/jwt libraries.
+ * Subject and address helpers the JWT rules need beyond the NATS subject rules (those are in
+ * packages/shared): the jwt library's own `Subject.IsContainedIn`/`HasWildCards` (jwt/v2
+ * types.go), which differ from nats-server's, and CIDR parsing and matching.
  */
 import { isIP } from 'node:net';
-
-/** nats-server `IsValidSubject`: non-empty tokens, no whitespace, `>` only last. */
-export function isValidSubject(subject: string): boolean {
-  if (subject === '') return false;
-  let sawFwc = false;
-  for (const t of subject.split('.')) {
-    if (t.length === 0 || sawFwc) return false;
-    if (t.length > 1) {
-      if (/[\t\n\f\r ]/.test(t)) return false;
-      continue;
-    }
-    if (t === '>') sawFwc = true;
-    else if (/[\t\n\f\r ]/.test(t)) return false;
-  }
-  return true;
-}
-
-/** nats-server `subjectIsLiteral`: no `*` or `>` token. */
-export function subjectIsLiteral(subject: string): boolean {
-  return !subject.split('.').some((t) => t === '*' || t === '>');
-}
-
-/**
- * nats-server `isSubsetMatch(tokens, test)`: every subject `subject` matches is matched by
- * `test` (`foo.*` is a subset of `>`, `*.*` and `foo.*`, not of `foo.bar`).
- */
-export function isSubsetMatch(subject: string, test: string): boolean {
-  const tokens = subject.split('.');
-  const tts = test.split('.');
-  for (let i = 0; i < tts.length; i++) {
-    if (i >= tokens.length) return false;
-    const t2 = tts[i]!;
-    if (t2.length === 0) return false;
-    if (t2 === '>') return true;
-    const t1 = tokens[i]!;
-    if (t1.length === 0 || t1 === '>') return false;
-    if (t1 === '*') {
-      if (t2 !== '*') return false;
-      continue;
-    }
-    if (t2 !== '*' && t1 !== t2) return false;
-  }
-  return tokens.length === tts.length;
-}
 
 /** jwt `Subject.IsContainedIn(other)`. */
 export function jwtSubjectIsContainedIn(subject: string, other: string): boolean {

@@ -7,7 +7,8 @@
  */
 import type { AccountClaims, OperatorClaims, UserClaims, UserPermissionLimits } from './claims.js';
 import { decodeAccountJwt } from './claims.js';
-import { cidrContains, isValidSubject, parseCidr } from './subject.js';
+import { isValidSubject } from '@switchboard/shared';
+import { cidrContains, parseCidr } from './subject.js';
 import { parseClock, validateAccountClaims } from './validate.js';
 
 /** What the server trusts in operator mode. Built once from the options (`buildTrust`). */

@@ -11,11 +11,12 @@ import {
   type Import,
   type Mappings,
 } from '@switchboard/shared';
-import { GLOBAL_ACCOUNT, type Account } from '../accounts/account.js';
-import type { Server } from '../server/server.js';
+import type { AccountRef } from '../contracts/index.js';
+import { GLOBAL_ACCOUNT } from '../protocol/accounts.js';
+import { systemAccountName, systemExports, systemImports } from '../protocol/sys-subjects.js';
 import { rfc3339 } from './format.js';
+import type { MonitoredServer } from './module.js';
 import { sublistStats } from './subsz.js';
-import { accountTracker } from './tracker.js';
 
 const RESPONSE_TYPE: Record<string, string> = { singleton: 'Singleton', stream: 'Streamed', chunked: 'Chunked' };
 
@@ -56,14 +57,15 @@ function mappingsJson(m: Mappings | undefined): AccountInfo['mappings'] {
 }
 
 /** The detail of one account (accountz `account_detail`, $SYS.REQ.ACCOUNT.<acc>.INFO). */
-export function accountInfo(server: Server, name: string): AccountInfo {
+export function accountInfo(server: MonitoredServer, name: string): AccountInfo {
   const acc = server.accounts.get(name);
   if (acc === undefined) throw new MonitorError(`Account ${name} does not exist`);
-  const tracker = accountTracker(server);
+  const tracker = server.monitor.tracker;
   const cfg = server.opts.accounts?.[name];
-  const isSystem = server.events.systemAccountName === name;
-  const exports: ExtExport[] = [...(isSystem ? server.events.systemExports() : []), ...(cfg?.exports ?? []).map(extExport)];
-  const imports: ExtImport[] = [...(cfg?.imports ?? []).map(extImport), ...server.events.systemImports(name)];
+  const sys = systemAccountName(server.opts);
+  const isSystem = sys === name;
+  const exports: ExtExport[] = [...(isSystem ? systemExports() : []), ...(cfg?.exports ?? []).map(extExport)];
+  const imports: ExtImport[] = [...(cfg?.imports ?? []).map(extImport), ...(sys !== undefined ? systemImports(sys, name) : [])];
   const info: Partial<AccountInfo> = { account_name: name, update_time: rfc3339(tracker.updateTime(acc)) };
   if (isSystem) info.is_system = true;
   info.expired = false;
@@ -81,9 +83,9 @@ export function accountInfo(server: Server, name: string): AccountInfo {
 }
 
 /** /accountz: the account names, or with `acc` that account's detail (400 when unknown). */
-export function accountz(server: Server, options: AccountzOptions = {}): Accountz {
+export function accountz(server: MonitoredServer, options: AccountzOptions = {}): Accountz {
   const out: Partial<Accountz> = { server_id: server.serverId, now: rfc3339(Date.now()) };
-  const sys = server.events.systemAccountName;
+  const sys = systemAccountName(server.opts);
   if (sys) out.system_account = sys;
   if (!options.acc) out.accounts = [...server.accounts.keys()];
   else out.account_detail = accountInfo(server, options.acc);
@@ -91,10 +93,10 @@ export function accountz(server: Server, options: AccountzOptions = {}): Account
 }
 
 /** /accstatz: per-account connection and traffic statistics (accounts with local connections unless includeUnused). */
-export function accountStatz(server: Server, options: AccountStatzOptions = {}): AccountStatz {
-  const tracker = accountTracker(server);
+export function accountStatz(server: MonitoredServer, options: AccountStatzOptions = {}): AccountStatz {
+  const tracker = server.monitor.tracker;
   const out: AccountStatz = { server_id: server.serverId, now: rfc3339(Date.now()), account_statz: [] };
-  const pick = (a: Account) => {
+  const pick = (a: AccountRef) => {
     if (options.includeUnused || tracker.numConnections(a) !== 0) out.account_statz.push(tracker.statz(a));
   };
   if (!options.accounts || options.accounts.length === 0) for (const a of server.accounts.values()) pick(a);

@@ -1,5 +1,5 @@
 import type { Gatewayz, GatewayzOptions, Leafz, LeafzOptions, Routez, RoutezOptions } from '@switchboard/shared';
-import type { Server } from '../server/server.js';
+import type { ServerView } from '../contracts/index.js';
 import { rfc3339 } from './format.js';
 
 function permissionJson(p: { allow?: string[]; deny?: string[] } | undefined): { allow?: string[]; deny?: string[] } | undefined {
@@ -11,7 +11,7 @@ function permissionJson(p: { allow?: string[]; deny?: string[] } | undefined): {
 }
 
 /** /routez: route connections (none until clustering exists: `num_routes` 0, `routes` []). */
-export function routez(server: Server, _options: RoutezOptions = {}): Routez {
+export function routez(server: ServerView, _options: RoutezOptions = {}): Routez {
   const r: Partial<Routez> = { server_id: server.serverId, now: rfc3339(Date.now()) };
   const perms = server.opts.cluster?.permissions;
   const imp = permissionJson(perms?.import);
@@ -24,11 +24,11 @@ export function routez(server: Server, _options: RoutezOptions = {}): Routez {
 }
 
 /** /gatewayz: gateway connections (none until super clusters exist: only the id, time and empty maps). */
-export function gatewayz(server: Server, _options: GatewayzOptions = {}): Gatewayz {
+export function gatewayz(server: ServerView, _options: GatewayzOptions = {}): Gatewayz {
   return { server_id: server.serverId, now: rfc3339(Date.now()), outbound_gateways: {}, inbound_gateways: {} };
 }
 
 /** /leafz: leafnode connections (Switchboard has none). */
-export function leafz(server: Server, _options: LeafzOptions = {}): Leafz {
+export function leafz(server: ServerView, _options: LeafzOptions = {}): Leafz {
   return { server_id: server.serverId, now: rfc3339(Date.now()), leafnodes: 0, leafs: [] };
 }

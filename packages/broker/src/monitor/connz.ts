@@ -1,8 +1,7 @@
-import { MonitorError, SORT_OPTIONS, type ConnInfo, type Connz, type ConnzOptions, type SortOpt, type SubDetail } from '@switchboard/shared';
-import { GLOBAL_ACCOUNT } from '../accounts/account.js';
-import type { Client } from '../server/client.js';
-import type { ClosedClientInfo, Server } from '../server/server.js';
-import type { Subscription } from '../server/subscription.js';
+import { MonitorError, SORT_OPTIONS, subjectsCollide, type ConnInfo, type Connz, type ConnzOptions, type SortOpt, type SubDetail } from '@switchboard/shared';
+import type { ClientView, Subscription } from '../contracts/index.js';
+import { GLOBAL_ACCOUNT } from '../protocol/accounts.js';
+import type { ClosedClientInfo, MonitoredServer } from './module.js';
 import { goDuration, msToNs, rfc3339, uptimeString } from './format.js';
 
 /** Default page size of /connz and /subsz. */
@@ -21,11 +20,11 @@ interface Row {
   last: number;
   stop: number | null;
   reason: string;
-  open: Client | null;
+  open: ClientView | null;
   closed: ClosedClientInfo | null;
 }
 
-function openRow(c: Client): Row {
+function openRow(c: ClientView): Row {
   return {
     cid: c.cid,
     subs: c.subs.size,
@@ -120,7 +119,7 @@ interface FillOpts {
   subsDetail: boolean;
 }
 
-function fillOpen(c: Client, now: number, f: FillOpts): ConnInfo {
+function fillOpen(c: ClientView, now: number, f: FillOpts): ConnInfo {
   const ci: ConnInfo = {
     cid: c.cid,
     kind: 'Client',
@@ -195,25 +194,13 @@ function fillClosed(cc: ClosedClientInfo, f: FillOpts): ConnInfo {
   return ci;
 }
 
-/** Whether some literal subject matches both patterns. */
-export function subjectsCollide(a: string, b: string): boolean {
-  const x = a.split('.');
-  const y = b.split('.');
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    if (x[i] === '>' || y[i] === '>') return true;
-    if (x[i] !== y[i] && x[i] !== '*' && y[i] !== '*') return false;
-  }
-  return x.length === y.length;
-}
-
 /**
  * /connz: open and/or closed client connections, filtered, sorted and paged (sorting and paging
  * happen before the page's entries are built). Throws MonitorError (400) with nats-server's text
  * for an unknown sort key, stop/reason sorting of non-closed connections, or filter_subject
  * without acc.
  */
-export function connz(server: Server, options: ConnzOptions = {}): Connz {
+export function connz(server: MonitoredServer, options: ConnzOptions = {}): Connz {
   const sortIn = options.sort ?? '';
   const sort: SortOpt = sortIn === '' ? 'cid' : (sortIn as SortOpt);
   if (!(SORT_OPTIONS as readonly string[]).includes(sort)) throw new MonitorError(`invalid sorting option: ${sortIn}`);
@@ -257,7 +244,7 @@ export function connz(server: Server, options: ConnzOptions = {}): Connz {
     }
   }
   if (wantClosed) {
-    for (const cc of server.closed) {
+    for (const cc of server.monitor.closed) {
       if (acc !== '' && cc.account !== acc) continue;
       total++;
       if (cid > 0 && cc.cid !== cid) continue;

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { goDuration, uptimeString } from './format.js';
-import { subjectsCollide } from './connz.js';
 
 test('uptime strings as nats-server prints them', () => {
   assert.equal(uptimeString(0), '0s');
@@ -21,11 +20,4 @@ test('Go duration strings', () => {
   assert.equal(goDuration(1_500_000_000), '1.5s');
   assert.equal(goDuration(62_500_000_000), '1m2.5s');
   assert.equal(goDuration(3_600_000_000_000), '1h0m0s');
-});
-
-test('subject collision', () => {
-  assert.ok(subjectsCollide('a.*.c', 'a.b.*'));
-  assert.ok(subjectsCollide('a.>', 'a.b.c'));
-  assert.ok(!subjectsCollide('a.b', 'a.c'));
-  assert.ok(!subjectsCollide('a.*', 'a.b.c'));
 });

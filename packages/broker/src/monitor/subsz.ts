@@ -1,9 +1,7 @@
 import { MonitorError, type SublistStats, type SubDetail, type Subsz, type SubszOptions } from '@switchboard/shared';
-import type { Account } from '../accounts/account.js';
-import type { Server } from '../server/server.js';
-import type { Subscription } from '../server/subscription.js';
-import { isValidLiteralSubject, subjectMatches } from '../subjects/subject.js';
-import type { Sublist } from '../subjects/sublist.js';
+import type { AccountRef, ServerView, Subscription } from '../contracts/index.js';
+import { isValidLiteralSubject, subjectMatches } from '@switchboard/shared';
+import type { ReadonlySublist } from '../subjects/sublist.js';
 import { DEFAULT_LIST_SIZE, makeSubDetail } from './connz.js';
 import { rfc3339 } from './format.js';
 
@@ -24,7 +22,7 @@ function emptyAcc(): StatsAcc {
   return { subs: 0, cache: 0, inserts: 0, removes: 0, matches: 0, hits: 0, maxFanout: 0, totFanout: 0, cacheCnt: 0 };
 }
 
-function addSublist(a: StatsAcc, sl: Sublist<Subscription>): void {
+function addSublist(a: StatsAcc, sl: ReadonlySublist<Subscription>): void {
   a.subs += sl.size;
   a.cache += sl.cacheSize;
   a.inserts += sl.stats.inserts;
@@ -51,7 +49,7 @@ function finish(a: StatsAcc): SublistStats {
 }
 
 /** SublistStats of one account's sublist. */
-export function sublistStats(account: Account): SublistStats {
+export function sublistStats(account: AccountRef): SublistStats {
   const a = emptyAcc();
   addSublist(a, account.sublist);
   return finish(a);
@@ -63,7 +61,7 @@ export function sublistStats(account: Account): SublistStats {
  * reach. Internal subscriptions (imports, system handlers) are listed with cid 0. Throws
  * MonitorError (400) for an invalid `test` subject.
  */
-export function subsz(server: Server, options: SubszOptions = {}): Subsz {
+export function subsz(server: ServerView, options: SubszOptions = {}): Subsz {
   const offset = Math.max(0, options.offset ?? 0);
   let limit = options.limit ?? 0;
   if (limit <= 0) limit = DEFAULT_LIST_SIZE;
@@ -78,7 +76,7 @@ export function subsz(server: Server, options: SubszOptions = {}): Subsz {
     if (!options.subs) continue;
     for (const sub of account.sublist.all()) {
       if (test !== '' && !subjectMatches(sub.subject, test)) continue;
-      details.push(makeSubDetail(sub.subject, sub.queue, sub.sid, sub.nm, sub.max, sub.client?.cid ?? 0, account.name));
+      details.push(makeSubDetail(sub.subject, sub.queue, sub.sid, sub.nm, sub.max, sub.conn?.cid ?? 0, account.name));
     }
   }
   const stats = finish(acc);

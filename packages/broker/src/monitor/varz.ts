@@ -1,15 +1,16 @@
 import type { Varz } from '@switchboard/shared';
-import type { Server } from '../server/server.js';
-import { VERSION, GO_VERSION } from '../server/version.js';
+import type { ServerView } from '../contracts/index.js';
+import { systemAccountName } from '../protocol/sys-subjects.js';
+import { VERSION, GO_VERSION } from '../protocol/version.js';
 import { msToNs, rfc3339, uptimeString } from './format.js';
-import { httpRequestStats } from './tracker.js';
+import type { MonitoredServer } from './module.js';
 import { processUsage } from './usage.js';
 
 /** Options of varz(): none, as in nats-server. */
 export type VarzOptions = Record<string, never>;
 
 /** Message and byte totals: closed clients' counters plus the open clients' live ones. */
-export function serverTotals(server: Server): { inMsgs: number; inBytes: number; outMsgs: number; outBytes: number; slowConsumers: number } {
+export function serverTotals(server: ServerView): { inMsgs: number; inBytes: number; outMsgs: number; outBytes: number; slowConsumers: number } {
   const s = server.stats;
   const t = { inMsgs: s.inMsgs, inBytes: s.inBytes, outMsgs: s.outMsgs, outBytes: s.outBytes, slowConsumers: s.slowConsumers };
   for (const c of server.clients.values()) {
@@ -22,7 +23,7 @@ export function serverTotals(server: Server): { inMsgs: number; inBytes: number;
 }
 
 /** Subscriptions in every account's sublist. */
-export function totalSubscriptions(server: Server): number {
+export function totalSubscriptions(server: ServerView): number {
   let n = 0;
   for (const a of server.accounts.values()) n += a.sublist.size;
   return n;
@@ -32,7 +33,7 @@ function hostPort(advertise: string | undefined): string[] | undefined {
   return advertise ? [advertise] : undefined;
 }
 
-function clusterVarz(server: Server): Record<string, unknown> {
+function clusterVarz(server: ServerView): Record<string, unknown> {
   const c = server.opts.cluster;
   const out: Record<string, unknown> = {};
   if (!c) return out;
@@ -49,7 +50,7 @@ function clusterVarz(server: Server): Record<string, unknown> {
   return out;
 }
 
-function gatewayVarz(server: Server): Record<string, unknown> {
+function gatewayVarz(server: ServerView): Record<string, unknown> {
   const g = server.opts.gateway;
   const out: Record<string, unknown> = {};
   if (!g) return out;
@@ -78,7 +79,7 @@ function gatewayVarz(server: Server): Record<string, unknown> {
 }
 
 /** /varz: the server's identity, limits, configuration summary and runtime counters. */
-export function varz(server: Server, _options: VarzOptions = {}): Varz {
+export function varz(server: MonitoredServer, _options: VarzOptions = {}): Varz {
   const o = server.opts;
   const usage = processUsage();
   const totals = serverTotals(server);
@@ -138,10 +139,10 @@ export function varz(server: Server, _options: VarzOptions = {}): Varz {
   v.out_bytes = totals.outBytes;
   v.slow_consumers = totals.slowConsumers;
   v.subscriptions = totalSubscriptions(server);
-  v.http_req_stats = httpRequestStats(server);
+  v.http_req_stats = server.monitor.httpRequestStats();
   v.config_load_time = rfc3339(server.configLoadTime);
   if (o.serverTags && o.serverTags.length > 0) v.tags = [...o.serverTags];
-  const sys = server.events.systemAccountName;
+  const sys = systemAccountName(o);
   if (sys) v.system_account = sys;
   return v as Varz;
 }

@@ -6,6 +6,33 @@
  */
 import { ProtocolError } from './parser.js';
 
+/** What a client sent in CONNECT, over nats-server's defaults (verbose, pedantic, echo all true). */
+export interface ConnectOptions {
+  verbose: boolean;
+  pedantic: boolean;
+  tls_required: boolean;
+  echo: boolean;
+  headers: boolean;
+  no_responders: boolean;
+  protocol: number;
+  name?: string;
+  lang?: string;
+  version?: string;
+  user?: string;
+  pass?: string;
+  auth_token?: string;
+  nkey?: string;
+  sig?: string;
+  jwt?: string;
+  account?: string;
+  new_account?: boolean;
+}
+
+/** The CONNECT options of a connection before its CONNECT arrives (nats-server's defaults). */
+export function defaultConnectOptions(): ConnectOptions {
+  return { verbose: true, pedantic: true, tls_required: false, echo: true, headers: false, no_responders: false, protocol: 0 };
+}
+
 type FieldType = 'bool' | 'string' | 'int' | 'perm';
 
 /** The CONNECT fields nats-server 2.9.10 knows (ClientOpts json tags) and their Go types. */

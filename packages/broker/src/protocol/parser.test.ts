@@ -6,7 +6,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Parser, ProtocolError, parseSize, type ProtocolHandler } from './parser.js';
+import { OpTable, Parser, ProtocolError, parseSize, splitArgs, type LineOp, type MsgOp } from './parser.js';
+import { CLIENT_OPS, PING, PONG, type ClientOpHandler, type PingHandler } from './client-ops.js';
 
 type Ev =
   | ['PUB', string, string, string]
@@ -21,7 +22,7 @@ type Ev =
   | ['ERR', string];
 
 /** A handler that records every op; payloads are copied (the parser may reuse its buffers). */
-class Recorder implements ProtocolHandler {
+class Recorder implements ClientOpHandler {
   events: Ev[] = [];
   onAuthBypass(): boolean {
     return true;
@@ -29,7 +30,7 @@ class Recorder implements ProtocolHandler {
   onConnect(json: string): void {
     this.events.push(['CONNECT', json]);
   }
-  onPub(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void {
+  onMsg(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void {
     const bytes = buf.toString('latin1', start, end);
     if (hdr < 0) this.events.push(['PUB', subject, reply, bytes]);
     else this.events.push(['HPUB', subject, reply, hdr, bytes]);
@@ -62,9 +63,9 @@ interface Outcome {
   error: string | null;
 }
 
-function parseChunks(chunks: Buffer[], setup?: (p: Parser) => void): Outcome {
+function parseChunks(chunks: Buffer[], setup?: (p: Parser<ClientOpHandler>) => void): Outcome {
   const r = new Recorder();
-  const p = new Parser(r);
+  const p = new Parser(r, CLIENT_OPS);
   p.headers = true;
   setup?.(p);
   try {
@@ -237,5 +238,80 @@ describe('parser', () => {
     assert.equal(size('-1'), -1);
     assert.equal(size('+1'), -1);
     assert.equal(size('1a'), -1);
+  });
+});
+
+// ---- another connection kind: a table of its own, the same scan loop ------------------------
+
+/** A route-like protocol: `RS+ <account> <subject>` lines and `RMSG <account> <subject> <size>` messages. */
+interface ToyRouteHandler extends PingHandler {
+  events: string[];
+  onAuthBypass(): boolean;
+  onRemoteSub(account: string, subject: string): void;
+  onMsg(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void;
+}
+
+const RS_PLUS: LineOp<ToyRouteHandler> = {
+  name: 'rs+',
+  hasArgs: true,
+  run(h, _p, buf, s, e) {
+    const a = splitArgs(buf, s, e, true);
+    if (a.n !== 2) throw new ProtocolError('protocol', 'RS+ Parse Error');
+    h.onRemoteSub(buf.latin1Slice(a.s[0], a.e[0]), buf.latin1Slice(a.s[1], a.e[1]));
+  },
+};
+let routedAccount = '';
+const RMSG: MsgOp<ToyRouteHandler> = {
+  name: 'rmsg',
+  hasArgs: true,
+  payload: true,
+  subjectArg: 1,
+  header(p, buf, a) {
+    if (a.n !== 3) throw new ProtocolError('protocol', 'RMSG Parse Error');
+    // A route's extra argument; a real route op would keep it in a field added to MsgArgs.
+    routedAccount = buf.latin1Slice(a.s[0], a.e[0]);
+    p.msg.reply = '';
+    p.msg.hdr = -1;
+    return parseSize(buf, a.s[2], a.e[2]);
+  },
+};
+const TOY_ROUTE_OPS = new OpTable<ToyRouteHandler>([RMSG, RS_PLUS, PING, PONG]);
+
+describe('op tables', () => {
+  const toy = (): ToyRouteHandler => ({
+    events: [],
+    onAuthBypass: () => true,
+    onPing() {
+      this.events.push('PING');
+    },
+    onPong() {
+      this.events.push('PONG');
+    },
+    onRemoteSub(account, subject) {
+      this.events.push(`RS+ ${account} ${subject}`);
+    },
+    onMsg(subject, _reply, _hdr, buf, start, end) {
+      this.events.push(`RMSG ${routedAccount} ${subject} ${JSON.stringify(buf.toString('latin1', start, end))}`);
+    },
+  });
+  const stream = Buffer.from('RS+ $G foo.>\r\nrmsg A foo.bar 5\r\nhe\r\no\r\nPING\r\nRS+ B x\r\n', 'latin1');
+  const want = ['RS+ $G foo.>', 'RMSG A foo.bar "he\\r\\no"', 'PING', 'RS+ B x'];
+
+  test('a new kind is a new table: its ops parse, split anywhere, through the same loop', () => {
+    fc.assert(
+      fc.property(cuts, (at) => {
+        const h = toy();
+        const p = new Parser(h, TOY_ROUTE_OPS);
+        for (const c of split(stream, at)) p.parse(c);
+        assert.deepEqual(h.events, want);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('ops of another table are unknown', () => {
+    const h = toy();
+    assert.throws(() => new Parser(h, TOY_ROUTE_OPS).parse(Buffer.from('PUB a 1\r\nx\r\n')), (e: unknown) => e instanceof ProtocolError && e.kind === 'unknown_op');
+    assert.equal(parseChunks([Buffer.from('RS+ A b\r\n')]).error, 'unknown_op');
   });
 });

@@ -1,37 +1,17 @@
 /**
- * Client-protocol parser: a byte-level scanner over the socket's Buffers.
- * Control lines are found with indexOf('\n'); payloads are handed to the handler as
- * (buffer, start, end) without copying when they sit whole in one chunk. Only the tail
- * of a split control line or a split payload is copied.
+ * The protocol parser: a byte-level scanner over a connection's Buffers, driven by an op table.
+ *
+ * The scan loop knows only two shapes of operation: a control line (`PING`, `SUB a 1`, `RS+ A
+ * foo`), and a control line followed by a message whose size the line gives (`PUB`, `HPUB`, and
+ * later `RMSG`, `LMSG`). Which names exist and what they mean comes from the `OpTable` the
+ * connection kind hands in (protocol/client-ops.ts for clients); a route or gateway protocol is
+ * a new table of ops plus handler methods, not a change here.
+ *
+ * Speed: control lines are found with indexOf('\n'); arguments are split into a reused index
+ * table (no allocation); payloads are handed over as (buffer, start, end) without copying when
+ * they sit whole in one read. Only the tail of a split control line or a split payload is
+ * copied. A publisher repeating its subject gets the same string back (`subjectAt`).
  */
-
-export const enum Op {
-  PUB,
-  HPUB,
-  SUB,
-  UNSUB,
-  PING,
-  PONG,
-  CONNECT,
-  INFO,
-  OK,
-  ERR,
-}
-
-export interface ProtocolHandler {
-  /** Called before the first op while `requireConnect` is set and the op is not CONNECT; return true to allow it. */
-  onAuthBypass(): boolean;
-  onConnect(json: string): void;
-  /** `hdr` is -1 for PUB; message bytes (headers + payload) are buf[start, end). */
-  onPub(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void;
-  onSub(subject: string, queue: string | null, sid: string): void;
-  onUnsub(sid: string, max: number): void;
-  onPing(): void;
-  onPong(): void;
-  onInfo(json: string): void;
-  onErr(text: string): void;
-  onOk(): void;
-}
 
 export type ProtocolErrorKind = 'unknown_op' | 'max_control_line' | 'max_payload' | 'protocol' | 'auth';
 
@@ -42,6 +22,132 @@ export class ProtocolError extends Error {
   ) {
     super(message);
   }
+}
+
+/** What every handler offers the scan loop itself. */
+export interface ParserHandler {
+  /** Called before the first op while `requireConnect` is set and the op is not CONNECT; return true to allow it. */
+  onAuthBypass(): boolean;
+  /**
+   * A message op's message (PUB/HPUB for clients; one method per connection kind): `hdr` is -1
+   * without headers; the bytes (headers + payload) are buf[start, end). Arguments beyond subject,
+   * reply and header size (a route's account and queues) are in `parser.msg`, where the op's
+   * `header` put them. Called directly by the scan loop, so the hot path has no indirection.
+   */
+  onMsg(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void;
+}
+
+/** Token boundaries of a control line's arguments (one reused object: no allocation per line). */
+export interface Args {
+  /** Number of arguments (may exceed the five recorded). */
+  n: number;
+  s: number[];
+  e: number[];
+}
+
+/**
+ * An op that is one control line. `run` gets the argument bytes buf[argStart, argEnd). Op
+ * functions are called without `this` (the table keeps them in its own uniform records).
+ */
+export interface LineOp<H> {
+  /** Lowercase name as sent (`ping`, `sub`, `rs+`). */
+  readonly name: string;
+  /** The name must be followed by a space or tab (the op takes arguments). */
+  readonly hasArgs: boolean;
+  /** Not subject to max_control_line (nats-server checks only ops with arguments). */
+  readonly anyLength?: boolean;
+  readonly payload?: false;
+  run(h: H, p: Parser<H>, buf: Buffer, argStart: number, argEnd: number): void;
+}
+
+/** An op whose control line announces a message of `size` bytes that follows it (plus CRLF). */
+export interface MsgOp<H> {
+  readonly name: string;
+  readonly hasArgs: true;
+  readonly anyLength?: false;
+  readonly payload: true;
+  /** Which argument (0-based) is the subject: the scan reads it into `p.msg.subject`, reusing the string when it repeats. */
+  readonly subjectArg: number;
+  /**
+   * Reads the line's other arguments (split at spaces and tabs: `a.n` of them, the first five at
+   * buf[a.s[i], a.e[i])) into `p.msg`; returns the message size, or throws ProtocolError. The
+   * message then goes to the handler's `onMsg`.
+   */
+  header(p: Parser<H>, buf: Buffer, a: Args): number;
+}
+
+export type Op<H> = LineOp<H> | MsgOp<H>;
+
+const noRun = (): void => {};
+const noHeader = (): number => 0;
+
+/**
+ * An op as the scan loop uses it: every op, line or message, in this one shape (so the loop's
+ * property loads stay monomorphic whatever mix of ops a connection sends), with its name as
+ * bytes to compare: letters case-insensitively (OR 0x20), other bytes exactly.
+ */
+class TableOp<H> {
+  readonly codes: Uint8Array;
+  readonly folds: Uint8Array;
+  readonly nameLength: number;
+  readonly hasArgs: boolean;
+  readonly anyLength: boolean;
+  readonly payload: boolean;
+  readonly subjectArg: number;
+  readonly run: LineOp<H>['run'];
+  readonly header: MsgOp<H>['header'];
+
+  constructor(op: Op<H>) {
+    const name = op.name;
+    this.codes = new Uint8Array(name.length);
+    this.folds = new Uint8Array(name.length);
+    for (let i = 0; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      this.codes[i] = c;
+      this.folds[i] = c >= 97 && c <= 122 ? 32 : 0;
+    }
+    this.nameLength = name.length;
+    this.hasArgs = op.hasArgs;
+    this.anyLength = op.anyLength === true;
+    if (op.payload === true) {
+      this.payload = true;
+      this.subjectArg = op.subjectArg;
+      this.run = noRun;
+      this.header = op.header;
+    } else {
+      this.payload = false;
+      this.subjectArg = -1;
+      this.run = op.run;
+      this.header = noHeader;
+    }
+  }
+}
+
+/** The ops one connection kind accepts, indexed by their first byte (case-insensitive). */
+export class OpTable<H> {
+  /** For each first byte, the ops starting with it. */
+  readonly byFirst: Array<TableOp<H>[] | undefined> = new Array(256);
+  readonly ops: readonly Op<H>[];
+
+  /** Ops are tried in the given order among those sharing a first letter: put the frequent ones first. */
+  constructor(ops: readonly Op<H>[]) {
+    this.ops = ops;
+    for (const op of ops) {
+      const c = op.name.charCodeAt(0);
+      const named = new TableOp(op);
+      (this.byFirst[c] ??= []).push(named);
+      const upper = c >= 97 && c <= 122 ? c - 32 : c;
+      if (upper !== c) this.byFirst[upper] = this.byFirst[c];
+    }
+  }
+}
+
+/** The arguments of the message being read (what `MsgOp.header` fills in). */
+export class MsgArgs {
+  subject = '';
+  reply = '';
+  /** Header bytes at the start of the message, -1 without headers. */
+  hdr = -1;
 }
 
 const LF = 10;
@@ -66,113 +172,85 @@ function lower(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
-/** Lowercase names; `true` when the name must be followed by a space or tab. */
-const OP_NAMES: Array<[string, boolean]> = [];
-OP_NAMES[Op.PUB] = ['pub', true];
-OP_NAMES[Op.HPUB] = ['hpub', true];
-OP_NAMES[Op.SUB] = ['sub', true];
-OP_NAMES[Op.UNSUB] = ['unsub', true];
-OP_NAMES[Op.PING] = ['ping', false];
-OP_NAMES[Op.PONG] = ['pong', false];
-OP_NAMES[Op.CONNECT] = ['connect', false];
-OP_NAMES[Op.INFO] = ['info', false];
-OP_NAMES[Op.OK] = ['+ok', false];
-OP_NAMES[Op.ERR] = ['-err', true];
+const MATCH = 0;
+const NEED_MORE = 1;
+const NO_MATCH = 2;
 
-const NEED_MORE = -1;
-const NO_MATCH = -2;
-
-/** Index just after the op name of the last successful `matchOp` (no allocation per op). */
-let matchedArgStart = 0;
-
-/** Does buf[start..end) spell `op` (case-insensitively)? Returns op, NEED_MORE or NO_MATCH. */
-function tryOp(buf: Buffer, start: number, end: number, op: Op): number {
-  const [name, needsSpace] = OP_NAMES[op];
-  const n = name.length;
-  for (let i = 1; i < n; i++) {
-    if (start + i >= end) return NEED_MORE;
-    if (lower(buf[start + i]) !== name.charCodeAt(i)) return NO_MATCH;
+/** Does buf[start..end) spell the op's name (its first byte is already known to match)? */
+function tryName<H>(buf: Buffer, start: number, end: number, named: TableOp<H>): number {
+  const codes = named.codes;
+  const folds = named.folds;
+  const n = codes.length;
+  const avail = end - start;
+  const upto = n <= avail ? n : avail;
+  for (let i = 1; i < upto; i++) {
+    if ((buf[start + i] | folds[i]) !== codes[i]) return NO_MATCH;
   }
-  if (needsSpace) {
-    if (start + n >= end) return NEED_MORE;
+  if (upto < n) return NEED_MORE;
+  if (named.hasArgs) {
+    if (n >= avail) return NEED_MORE;
     const c = buf[start + n];
     if (c !== SP && c !== TAB) return NO_MATCH;
   }
-  matchedArgStart = start + n;
-  return op;
+  return MATCH;
 }
 
 /**
- * Identifies the op at buf[start..end). Returns NEED_MORE when more bytes are needed to decide,
- * throws unknown_op when the bytes cannot start any op.
+ * The op at buf[start..end): the op, null when more bytes are needed to decide; throws
+ * unknown_op when the bytes cannot start any op of the table. Kept small (the first candidate,
+ * the frequent op, is tried here; the rest in `matchOther`) so the JIT inlines it in the scan.
  */
-function matchOp(buf: Buffer, start: number, end: number): number {
-  let r: number;
-  switch (lower(buf[start])) {
-    case 112: {
-      // p: PUB, PING, PONG
-      if (start + 1 >= end) return NEED_MORE;
-      const c1 = lower(buf[start + 1]);
-      if (c1 === 117) r = tryOp(buf, start, end, Op.PUB);
-      else if (c1 === 105) r = tryOp(buf, start, end, Op.PING);
-      else if (c1 === 111) r = tryOp(buf, start, end, Op.PONG);
-      else r = NO_MATCH;
-      break;
-    }
-    case 104:
-      r = tryOp(buf, start, end, Op.HPUB);
-      break;
-    case 115:
-      r = tryOp(buf, start, end, Op.SUB);
-      break;
-    case 117:
-      r = tryOp(buf, start, end, Op.UNSUB);
-      break;
-    case 99:
-      r = tryOp(buf, start, end, Op.CONNECT);
-      break;
-    case 105:
-      r = tryOp(buf, start, end, Op.INFO);
-      break;
-    case 43:
-      r = tryOp(buf, start, end, Op.OK);
-      break;
-    case 45:
-      r = tryOp(buf, start, end, Op.ERR);
-      break;
-    default:
-      r = NO_MATCH;
-  }
-  if (r === NO_MATCH) throw new ProtocolError('unknown_op', 'unknown op');
-  return r;
+function matchOp<H>(table: OpTable<H>, buf: Buffer, start: number, end: number): TableOp<H> | null {
+  const cands = table.byFirst[buf[start]];
+  if (cands !== undefined && tryName(buf, start, end, cands[0]) === MATCH) return cands[0];
+  return matchOther(cands, buf, start, end);
 }
 
-export class Parser {
+function matchOther<H>(cands: TableOp<H>[] | undefined, buf: Buffer, start: number, end: number): TableOp<H> | null {
+  if (cands !== undefined) {
+    let more = false;
+    for (let i = 0; i < cands.length; i++) {
+      const r = tryName(buf, start, end, cands[i]);
+      if (r === MATCH) return cands[i];
+      if (r === NEED_MORE) more = true;
+    }
+    if (more) return null;
+  }
+  throw new ProtocolError('unknown_op', 'unknown op');
+}
+
+export class Parser<H> {
   maxControlLine = 4096;
   maxPayload = 1024 * 1024;
-  /** Whether HPUB is allowed (client negotiated headers). */
+  /** Whether HPUB is allowed (the peer negotiated headers). */
   headers = false;
   /** While set, the first op must be CONNECT (auth required and no CONNECT yet). */
   requireConnect = false;
   /** Check control-line length (client connections only). */
   checkControlLine = true;
+  /** The arguments of the message being read; ops fill it in `header`. */
+  readonly msg = new MsgArgs();
 
   /** Bytes of a control line split across reads. */
   private partial: Buffer | null = null;
-  /** A payload (+ CRLF) being filled across reads. */
-  private msg: Buffer | null = null;
-  private msgFilled = 0;
-  private msgSubject = '';
-  private msgReply = '';
-  private msgHdr = -1;
-
-  constructor(private readonly h: ProtocolHandler) {}
+  /** A message (+ CRLF) being filled across reads (its arguments stay in `msg`). */
+  private pending: Buffer | null = null;
+  private pendingFilled = 0;
 
   private halted = false;
   /** The last publish subject: a publisher repeating it gets the same string (no allocation, cached hash). */
   private lastSubject = '';
+  /** Parsing paused at an op boundary (e.g. while a CONNECT is verified asynchronously). */
+  private suspended = false;
+  private backlog: Buffer | null = null;
 
-  private subjectAt(buf: Buffer, start: number, end: number): string {
+  constructor(
+    private readonly h: H & ParserHandler,
+    readonly table: OpTable<H>,
+  ) {}
+
+  /** The subject at buf[start, end), as the same string when it repeats the previous one. */
+  subjectAt(buf: Buffer, start: number, end: number): string {
     const last = this.lastSubject;
     const n = end - start;
     if (last.length === n) {
@@ -182,9 +260,6 @@ export class Parser {
     }
     return (this.lastSubject = buf.latin1Slice(start, end));
   }
-  /** Parsing paused at an op boundary (e.g. while a CONNECT is verified asynchronously). */
-  private suspended = false;
-  private backlog: Buffer | null = null;
 
   /** Stops after the current op; later input is kept until `resume()`. */
   suspend(): void {
@@ -203,7 +278,7 @@ export class Parser {
   halt(): void {
     this.halted = true;
     this.partial = null;
-    this.msg = null;
+    this.pending = null;
   }
 
   /** Parses one chunk. Throws ProtocolError; after that the parser must not be used again. */
@@ -217,27 +292,28 @@ export class Parser {
     let pos = 0;
     const len0 = chunk.length;
 
-    if (this.msg !== null) {
-      const msg = this.msg;
-      const need = msg.length - this.msgFilled;
+    if (this.pending !== null) {
+      const msg = this.pending;
+      const need = msg.length - this.pendingFilled;
       const n = need < len0 ? need : len0;
-      chunk.copy(msg, this.msgFilled, 0, n);
-      this.msgFilled += n;
+      chunk.copy(msg, this.pendingFilled, 0, n);
+      this.pendingFilled += n;
       pos = n;
-      if (this.msgFilled < msg.length) return;
-      this.msg = null;
+      if (this.pendingFilled < msg.length) return;
+      this.pending = null;
       const size = msg.length - 2;
       if (msg[size] !== CR || msg[size + 1] !== LF) throw new ProtocolError('unknown_op', 'payload not followed by CRLF');
-      this.h.onPub(this.msgSubject, this.msgReply, this.msgHdr, msg, 0, size);
+      const m = this.msg;
+      this.h.onMsg(m.subject, m.reply, m.hdr, msg, 0, size);
       if (this.halted) return;
     }
 
     if (this.partial !== null) {
       const nl = chunk.indexOf(LF, pos);
       if (nl >= 0) {
-        // Finish the split control line alone (a few bytes), then go on in this chunk: a PUB's
-        // payload is then collected by the split-payload path above. Joining the whole chunk
-        // instead would copy every read that ends mid-line.
+        // Finish the split control line alone (a few bytes), then go on in this chunk: a
+        // message's payload is then collected by the split-payload path above. Joining the
+        // whole chunk instead would copy every read that ends mid-line.
         const line = Buffer.concat([this.partial, chunk.subarray(pos, nl + 1)]);
         this.partial = null;
         this.scan(line, 0);
@@ -254,129 +330,79 @@ export class Parser {
   /** Parses whole ops from buf[pos..]; keeps a trailing partial line or payload for the next read. */
   private scan(buf: Buffer, pos: number): void {
     const h = this.h;
+    const table = this.table;
     const len = buf.length;
     while (pos < len && !this.halted) {
       if (this.suspended) {
         this.backlog = Buffer.from(buf.subarray(pos));
         return;
       }
-      let nl = buf.indexOf(LF, pos);
+      const nl = buf.indexOf(LF, pos);
       const lineEnd = nl < 0 ? len : nl;
       if (this.requireConnect && lower(buf[pos]) !== 99) {
         if (!h.onAuthBypass()) throw new ProtocolError('auth', 'authorization violation');
       }
-      const op = matchOp(buf, pos, lineEnd);
+      // The usual case inline (the first op of the table for this byte, its name whole and
+      // followed by a byte); anything else through matchOp.
+      let op: TableOp<H> | null = null;
+      const cands = table.byFirst[buf[pos]];
+      if (cands !== undefined) {
+        const c0 = cands[0];
+        const n = c0.nameLength;
+        if (pos + n < lineEnd) {
+          const codes = c0.codes;
+          const folds = c0.folds;
+          let i = 1;
+          while (i < n && (buf[pos + i] | folds[i]) === codes[i]) i++;
+          const next = buf[pos + n];
+          if (i === n && (!c0.hasArgs || next === SP || next === TAB)) op = c0;
+        }
+      }
+      if (op === null) op = matchOp(table, buf, pos, lineEnd);
       if (nl < 0) {
         // Incomplete control line: keep it for the next read, bounded by max_control_line.
-        if (op !== NEED_MORE && this.checkControlLine && lineEnd - argStartOf(buf, matchedArgStart, lineEnd) > this.maxControlLine) {
+        if (op !== null && this.checkControlLine && len - argStartOf(buf, pos + op.nameLength, len) > this.maxControlLine) {
           throw new ProtocolError('max_control_line', 'control line too long');
         }
         this.partial = Buffer.from(buf.subarray(pos));
         return;
       }
       // A complete line that stops inside an op name ("PU\n", "PUB\n") is no op at all.
-      if (op === NEED_MORE) throw new ProtocolError('unknown_op', 'unknown op');
-      const argStart = argStartOf(buf, matchedArgStart, nl);
+      if (op === null) throw new ProtocolError('unknown_op', 'unknown op');
+      const argStart = argStartOf(buf, pos + op.nameLength, nl);
       const argEnd = nl > argStart && buf[nl - 1] === CR ? nl - 1 : nl;
-
-      if (this.checkControlLine && argEnd - argStart > this.maxControlLine && op !== Op.PING && op !== Op.PONG && op !== Op.OK) {
+      if (this.checkControlLine && argEnd - argStart > this.maxControlLine && !op.anyLength) {
         throw new ProtocolError('max_control_line', 'control line too long');
       }
 
-      if (op === Op.PUB || op === Op.HPUB) {
-        const a = splitArgs(buf, argStart, argEnd, false);
-        let subject: string;
-        let reply = '';
-        let hdr = -1;
-        let size: number;
-        if (op === Op.PUB) {
-          if (a.n === 3) {
-            subject = this.subjectAt(buf, a.s[0], a.e[0]);
-            reply = buf.latin1Slice(a.s[1], a.e[1]);
-            size = parseSize(buf, a.s[2], a.e[2]);
-          } else if (a.n === 2) {
-            subject = this.subjectAt(buf, a.s[0], a.e[0]);
-            size = parseSize(buf, a.s[1], a.e[1]);
-          } else {
-            throw new ProtocolError('protocol', 'processPub Parse Error');
-          }
-          if (size < 0) throw new ProtocolError('protocol', 'processPub Bad or Missing Size');
-        } else {
-          if (!this.headers) throw new ProtocolError('protocol', 'message headers not supported');
-          if (a.n === 3) {
-            subject = this.subjectAt(buf, a.s[0], a.e[0]);
-            hdr = parseSize(buf, a.s[1], a.e[1]);
-            size = parseSize(buf, a.s[2], a.e[2]);
-          } else if (a.n === 4) {
-            subject = this.subjectAt(buf, a.s[0], a.e[0]);
-            reply = buf.latin1Slice(a.s[1], a.e[1]);
-            hdr = parseSize(buf, a.s[2], a.e[2]);
-            size = parseSize(buf, a.s[3], a.e[3]);
-          } else {
-            throw new ProtocolError('protocol', 'processHeaderPub Parse Error');
-          }
-          if (hdr < 0) throw new ProtocolError('protocol', 'processHeaderPub Bad or Missing Header Size');
-          if (size < 0) throw new ProtocolError('protocol', 'processHeaderPub Bad or Missing Total Size');
-          if (hdr > size) throw new ProtocolError('protocol', 'processHeaderPub Header Size larger then TotalSize');
-        }
-        if (size > this.maxPayload) throw new ProtocolError('max_payload', String(size));
-        const start = nl + 1;
-        const end = start + size;
-        if (end + 2 <= len) {
-          if (buf[end] !== CR || buf[end + 1] !== LF) throw new ProtocolError('unknown_op', 'payload not followed by CRLF');
-          h.onPub(subject, reply, hdr, buf, start, end);
-          pos = end + 2;
-          continue;
-        }
-        // Split payload: collect it (with its CRLF) across reads.
-        const have = len - start;
-        if (have > size + 2) throw new ProtocolError('unknown_op', 'payload overrun');
-        const msg = Buffer.allocUnsafe(size + 2);
-        buf.copy(msg, 0, start, len);
-        this.msg = msg;
-        this.msgFilled = have;
-        this.msgSubject = subject;
-        this.msgReply = reply;
-        this.msgHdr = hdr;
-        return;
+      if (!op.payload) {
+        op.run(h, this, buf, argStart, argEnd);
+        pos = nl + 1;
+        continue;
       }
 
-      switch (op) {
-        case Op.PING:
-          h.onPing();
-          break;
-        case Op.PONG:
-          h.onPong();
-          break;
-        case Op.SUB: {
-          const a = splitArgs(buf, argStart, argEnd, true);
-          if (a.n === 2) h.onSub(buf.latin1Slice(a.s[0], a.e[0]), null, buf.latin1Slice(a.s[1], a.e[1]));
-          else if (a.n === 3) h.onSub(buf.latin1Slice(a.s[0], a.e[0]), buf.latin1Slice(a.s[1], a.e[1]), buf.latin1Slice(a.s[2], a.e[2]));
-          else throw new ProtocolError('protocol', 'processSub Parse Error');
-          break;
-        }
-        case Op.UNSUB: {
-          const a = splitArgs(buf, argStart, argEnd, true);
-          if (a.n === 1) h.onUnsub(buf.latin1Slice(a.s[0], a.e[0]), -1);
-          else if (a.n === 2) h.onUnsub(buf.latin1Slice(a.s[0], a.e[0]), parseSize(buf, a.s[1], a.e[1]));
-          else throw new ProtocolError('protocol', 'processUnsub Parse Error');
-          break;
-        }
-        case Op.CONNECT:
-          h.onConnect(buf.toString('utf8', argStart, argEnd));
-          break;
-        case Op.INFO:
-          h.onInfo(buf.toString('utf8', argStart, argEnd));
-          break;
-        case Op.OK:
-          h.onOk();
-          break;
-        case Op.ERR:
-          h.onErr(buf.toString('utf8', argStart, argEnd));
-          break;
+      const a = splitArgs(buf, argStart, argEnd, false);
+      const k = op.subjectArg;
+      if (k < a.n && k < 5) this.msg.subject = this.subjectAt(buf, a.s[k], a.e[k]);
+      const size = op.header(this, buf, a);
+      if (size > this.maxPayload) throw new ProtocolError('max_payload', String(size));
+      const start = nl + 1;
+      const end = start + size;
+      if (end + 2 <= len) {
+        if (buf[end] !== CR || buf[end + 1] !== LF) throw new ProtocolError('unknown_op', 'payload not followed by CRLF');
+        const m = this.msg;
+        h.onMsg(m.subject, m.reply, m.hdr, buf, start, end);
+        pos = end + 2;
+        continue;
       }
-      pos = nl + 1;
-      nl = -1;
+      // Split payload: collect it (with its CRLF) across reads.
+      const have = len - start;
+      if (have > size + 2) throw new ProtocolError('unknown_op', 'payload overrun');
+      const msg = Buffer.allocUnsafe(size + 2);
+      buf.copy(msg, 0, start, len);
+      this.pending = msg;
+      this.pendingFilled = have;
+      return;
     }
   }
 }
@@ -386,10 +412,13 @@ function argStartOf(buf: Buffer, i: number, end: number): number {
   return i;
 }
 
-/** Token boundaries of the control-line arguments (reused object: no allocation per line). */
-const args = { n: 0, s: [0, 0, 0, 0, 0], e: [0, 0, 0, 0, 0] };
+const args: Args = { n: 0, s: [0, 0, 0, 0, 0], e: [0, 0, 0, 0, 0] };
 
-function splitArgs(buf: Buffer, start: number, end: number, crlf: boolean): typeof args {
+/**
+ * Token boundaries of the control-line arguments buf[start, end) into one shared table, valid
+ * until the next call. With `crlf`, CR and LF also separate (SUB and UNSUB, as nats-server).
+ */
+export function splitArgs(buf: Buffer, start: number, end: number, crlf: boolean): Args {
   let n = 0;
   let t = -1;
   for (let i = start; i < end; i++) {

@@ -1,22 +1,12 @@
 /**
  * Sublist against a naive model: random inserts and removes (plain and queue subscriptions,
- * with '*' and '>') interleaved with matches, so that cached results must be kept right; and
- * unit tests of the subject rules, with nats-server's behaviour as the reference.
+ * with '*' and '>') interleaved with matches, so that cached results must be kept right. The
+ * subject rules themselves are tested in packages/shared (subjects.test.ts).
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Sublist, InvalidSubjectError, type SublistResult } from './sublist.js';
-import {
-  isValidSubject,
-  isValidLiteralSubject,
-  isValidPublishSubject,
-  isValidSublistSubject,
-  hasWildcard,
-  subjectIsSubsetOf,
-  subjectMatches,
-  tokenCount,
-} from './subject.js';
 
 interface Entry {
   readonly id: number;
@@ -172,95 +162,5 @@ describe('Sublist against a naive matcher', () => {
     sl.insert({ id: 4, subject: 'x.y', queue: null });
     assert.deepEqual(shape(sl.match('x.y')), { plain: [4], queues: { g: [1, 2], h: [3] } });
     assert.deepEqual(shape(sl.match('x.z')), { plain: [], queues: { g: [2], h: [3] } });
-  });
-});
-
-describe('subject rules', () => {
-  test('isValidSubject (nats-server IsValidSubject)', () => {
-    for (const s of ['a', 'a.b', '*', '>', 'a.*', 'a.>', '*.*.>', 'a*b', 'a>', '$SYS.>', 'caf\u00e9', 'a-b_c']) assert.equal(isValidSubject(s), true, s);
-    for (const s of ['', '.', 'a.', '.a', 'a..b', 'a.>.b', '>.a', 'a b', 'a\tb', 'a\nb', 'a\rb', 'a\fb', ' ', 'a. ']) assert.equal(isValidSubject(s), false, JSON.stringify(s));
-  });
-
-  test('isValidLiteralSubject (nats-server IsValidLiteralSubject: no whitespace check)', () => {
-    for (const s of ['a', 'a.b', 'a*', 'a>.b', 'a\fb', 'a b', '$JS.API.INFO']) assert.equal(isValidLiteralSubject(s), true, JSON.stringify(s));
-    for (const s of ['', '*', '>', 'a.*', 'a.>', 'a..b', 'a.', '.a', '*.a']) assert.equal(isValidLiteralSubject(s), false, JSON.stringify(s));
-  });
-
-  test('isValidPublishSubject: valid and literal', () => {
-    assert.equal(isValidPublishSubject('a.b'), true);
-    assert.equal(isValidPublishSubject('a b'), false);
-    assert.equal(isValidPublishSubject('a.*'), false);
-    assert.equal(isValidPublishSubject(''), false);
-  });
-
-  test('isValidSublistSubject (nats-server Sublist.Insert)', () => {
-    for (const s of ['a', 'a\fb', 'a b', 'a.*.>', '>']) assert.equal(isValidSublistSubject(s), true, JSON.stringify(s));
-    for (const s of ['', 'a..b', 'a.', '.a', '>.a', 'a.>.>']) assert.equal(isValidSublistSubject(s), false, JSON.stringify(s));
-  });
-
-  test('hasWildcard and tokenCount', () => {
-    assert.equal(hasWildcard('a.*'), true);
-    assert.equal(hasWildcard('>'), true);
-    assert.equal(hasWildcard('a*.b>'), false);
-    assert.equal(hasWildcard('a.b'), false);
-    assert.equal(tokenCount('a'), 1);
-    assert.equal(tokenCount('a.b.>'), 3);
-  });
-
-  test('subjectIsSubsetOf examples', () => {
-    const yes: Array<[string, string]> = [
-      ['a.b', 'a.b'],
-      ['a.b', 'a.*'],
-      ['a.b', '>'],
-      ['a.*', 'a.*'],
-      ['a.*', 'a.>'],
-      ['a.>', 'a.>'],
-      ['a.b.>', 'a.*.>'],
-      ['a.*.c', '*.*.c'],
-      ['*', '*'],
-    ];
-    const no: Array<[string, string]> = [
-      ['a.*', 'a.b'],
-      ['a.>', 'a.*'],
-      ['a', 'a.>'],
-      ['a.b', 'a.b.c'],
-      ['a.b.c', 'a.b'],
-      ['>', 'a.>'],
-      ['*', 'a'],
-    ];
-    for (const [a, b] of yes) assert.equal(subjectIsSubsetOf(a, b), true, `${a} ⊆ ${b}`);
-    for (const [a, b] of no) assert.equal(subjectIsSubsetOf(a, b), false, `${a} ⊄ ${b}`);
-  });
-
-  test('subjectIsSubsetOf agrees with the sets of literals both patterns match', () => {
-    // Over tokens {a, b} plus a fresh one and lengths up to one past the longer pattern, the
-    // literal sets decide the subset relation exactly.
-    const small = fc
-      .tuple(fc.array(fc.constantFrom('a', 'b', '*'), { minLength: 1, maxLength: 3 }), fc.boolean())
-      .map(([t, fwc]) => (fwc ? [...t, '>'] : t).join('.'));
-    fc.assert(
-      fc.property(small, small, (sub, sup) => {
-        const maxLen = Math.max(tokenCount(sub), tokenCount(sup)) + 1;
-        const universe: string[] = [];
-        const grow = (prefix: string[]) => {
-          if (prefix.length > 0) universe.push(prefix.join('.'));
-          if (prefix.length === maxLen) return;
-          for (const t of ['a', 'b', 'z']) grow([...prefix, t]);
-        };
-        grow([]);
-        const subset = universe.every((s) => !naiveMatches(sub, s) || naiveMatches(sup, s));
-        assert.equal(subjectIsSubsetOf(sub, sup), subset, `${sub} ⊆ ${sup}`);
-      }),
-      { numRuns: 1000 },
-    );
-  });
-
-  test('subjectMatches equals the naive matcher', () => {
-    fc.assert(
-      fc.property(pattern, literal, (p, s) => {
-        assert.equal(subjectMatches(p, s), naiveMatches(p, s));
-      }),
-      { numRuns: 2000 },
-    );
   });
 });

@@ -1,4 +1,4 @@
-import { tokensMatch, isValidSublistSubject } from './subject.js';
+import { tokensMatch, isValidSublistSubject } from '@switchboard/shared';
 
 /** What the sublist stores: anything with a subject and an optional queue group. */
 export interface SublistEntry {
@@ -39,6 +39,16 @@ const EMPTY_RESULT: SublistResult<SublistEntry> = Object.freeze({ psubs: Object.
 const CACHE_MAX = 1024;
 const CACHE_SWEEP = 256;
 
+/** What readers of a sublist (monitoring, modules) may use: lookups and statistics, no changes. */
+export interface ReadonlySublist<T extends SublistEntry> {
+  readonly size: number;
+  readonly cacheSize: number;
+  readonly stats: Readonly<{ inserts: number; removes: number; matches: number; cacheHits: number }>;
+  match(subject: string): SublistResult<T>;
+  all(): T[];
+  cacheFanout(): { max: number; total: number; count: number };
+}
+
 export class InvalidSubjectError extends Error {
   constructor(subject: string) {
     super(`invalid subject "${subject}"`);
@@ -50,12 +60,10 @@ export class InvalidSubjectError extends Error {
  * match results keyed by literal subject. Inserts and removes update only the cached results
  * the changed subscription could affect.
  */
-export class Sublist<T extends SublistEntry> {
+export class Sublist<T extends SublistEntry> implements ReadonlySublist<T> {
   private root = new Level<T>();
   private cache: Map<string, SublistResult<T>> | null;
   private count = 0;
-  /** Bumped on every change; lets holders of a result know it may be stale. */
-  genId = 0;
   stats = { inserts: 0, removes: 0, matches: 0, cacheHits: 0 };
 
   constructor(opts: { cache?: boolean } = {}) {
@@ -70,7 +78,8 @@ export class Sublist<T extends SublistEntry> {
     return this.cache ? this.cache.size : 0;
   }
 
-  insert(sub: T): void {
+  /** Adds `sub`; returns false when it was already there. Throws InvalidSubjectError. */
+  insert(sub: T): boolean {
     const subject = sub.subject;
     if (!isValidSublistSubject(subject)) throw new InvalidSubjectError(subject);
     const tokens = subject.split('.');
@@ -93,7 +102,7 @@ export class Sublist<T extends SublistEntry> {
     }
     const n = node as Node<T>;
     if (sub.queue === null) {
-      if (n.psubs.has(sub)) return;
+      if (n.psubs.has(sub)) return false;
       n.psubs.add(sub);
     } else {
       n.qsubs ??= new Map();
@@ -102,13 +111,13 @@ export class Sublist<T extends SublistEntry> {
         group = new Set();
         n.qsubs.set(sub.queue, group);
       }
-      if (group.has(sub)) return;
+      if (group.has(sub)) return false;
       group.add(sub);
     }
     this.count++;
-    this.genId++;
     this.stats.inserts++;
     this.invalidate(subject);
+    return true;
   }
 
   /** Removes `sub`; returns false when it was not present. */
@@ -142,7 +151,6 @@ export class Sublist<T extends SublistEntry> {
       else lvl.nodes.delete(t);
     }
     this.count--;
-    this.genId++;
     this.stats.removes++;
     this.invalidate(sub.subject);
     return true;
