@@ -160,9 +160,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('interrupt'));
   process.on('SIGTERM', () => {
-    // As nats-server: a lame duck server finishes its lame duck run.
-    if (server.isLameDuck) logger.info('Ignoring SIGTERM while in lame duck mode');
-    else void stop('terminated', 1);
+    // nats-server ignores SIGTERM during lame duck mode; here it cuts the run short (the remaining
+    // clients are closed at once), so a service manager's stop never waits out lame_duck_duration.
+    if (server.isLameDuck) logger.info('SIGTERM in lame duck mode: closing the remaining clients now');
+    void stop('terminated', 1);
   });
   process.on('SIGUSR1', () => logger.reopen());
   process.on('SIGHUP', () => {

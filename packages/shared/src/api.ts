@@ -374,6 +374,7 @@ export type AuditList = z.output<typeof AuditListSchema>;
  * than a bounded buffer behind is cut (the stream ends; EventSource reconnects).
  * - connect / disconnect: `$SYS.ACCOUNT.<acc>.CONNECT|DISCONNECT` advisories (data = nats-server JSON)
  * - statsz: `$SYS.SERVER.<id>.STATSZ` (data = ServerStatsMsg)
+ * - stats: the console's sample of one server, every second (data = StatsLiveEvent)
  * - account-conns: `$SYS.ACCOUNT.<acc>.SERVER.CONNS`
  * - auth-error, shutdown: server advisories
  * - reload: ReloadResponse of any reload (console, SIGHUP)
@@ -387,6 +388,7 @@ export const SSE_EVENT_TYPES = [
   'connect',
   'disconnect',
   'statsz',
+  'stats',
   'account-conns',
   'auth-error',
   'shutdown',
@@ -420,7 +422,7 @@ export const StatsWindowSchema = z.enum(['5m', '1h', '24h']);
 export type StatsWindow = z.output<typeof StatsWindowSchema>;
 
 export const StatsQuerySchema = z.object({
-  /** Server id; defaults to this server. */
+  /** Server history key (its name) or id; defaults to this server. */
   server: z.string().optional(),
   window: StatsWindowSchema.default('5m'),
 });
@@ -446,7 +448,8 @@ export const StatsPointSchema = z.object({
 });
 export type StatsPoint = z.output<typeof StatsPointSchema>;
 
-export const StatsServerSchema = z.object({ id: z.string(), name: z.string(), lastSeen: z.string() });
+/** A server with recorded samples: `id` is its history key (its name), `serverId` the process last heard. */
+export const StatsServerSchema = z.object({ id: z.string(), serverId: z.string(), name: z.string(), lastSeen: z.string() });
 export const StatsResponseSchema = z.object({
   server: z.string(),
   window: StatsWindowSchema,
@@ -462,7 +465,10 @@ export type StatsResponse = z.output<typeof StatsResponseSchema>;
 
 /** A server the STATSZ sampler has heard, with its latest full STATSZ (null when not heard since the console started). */
 export const HeardServerSchema = z.object({
+  /** The history key: the server's name, which a restart keeps (its id changes). */
   id: z.string(),
+  /** The id of the process last heard under this name. */
+  serverId: z.string(),
   name: z.string(),
   /** ISO time of the last STATSZ. */
   lastSeen: z.string(),

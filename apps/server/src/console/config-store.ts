@@ -265,6 +265,10 @@ export class ConfigStore {
     }
     const r = OptionsSchema.safeParse(input.options);
     if (!r.success) return { options: null, text: '', errors: toIssues(r.error), warnings: [] };
+    // The server's own objections (an import whose export is gone…) first: they are the reason,
+    // not whether the edit can be spliced into the file's text.
+    const invalid = this.server.validate(r.data);
+    if (invalid.length > 0) return { options: null, text: '', errors: invalid.map(reloadErrorIssue), warnings: [] };
     const options = input.options as OptionsInput;
     return { options, text: this.render(options), errors: [], warnings: [] };
   }

@@ -147,6 +147,8 @@ function openState(opts: ConsoleOptions, log: ConsoleLog): State {
     config.syncFromDisk();
     const hub = new EventHub(server, audit, opts.sseMaxBufferedBytes);
     const sampler = new StatsSampler(server, db, 1000, log);
+    // Every sample goes to the browsers as it is stored: the charts are live at the sampling rate.
+    sampler.onSample((e) => hub.broadcast('stats', e));
     const limiter = new LoginLimiter(opts.loginAttemptsPerMinute ?? 10);
     return { db, ctx: { server, db, users, audit, config, hub, sampler, limiter, secureCookies: opts.secureCookies ?? false, log } };
   } catch (e) {

@@ -127,3 +127,21 @@ test('SIGTERM ends the CLI while an HTTP client holds an unread response', async
     rmSync(webDir, { recursive: true, force: true });
   }
 });
+
+test('SIGTERM during lame duck mode stops the process at once (a service manager never waits out the duration)', async () => {
+  const cli = await startCli('lame_duck_duration: "120s"\nlame_duck_grace_period: "60s"\n');
+  try {
+    const nc = await connect({ servers: cli.p.url, reconnect: false });
+    const closed = nc.closed();
+    const r = await fetch(`${cli.base}/api/ops/lame-duck`, { method: 'POST', headers: { 'content-type': 'application/json', origin: cli.origin, cookie: cli.cookie }, body: '{}' });
+    assert.equal(r.status, 202);
+    await waitFor(() => /Entering lame duck mode/.test(cli.p.output()), 10_000, 'lame duck to start');
+    cli.p.proc.kill('SIGTERM');
+    await closed;
+    await waitFor(() => cli.exited(), 15_000, 'the process to exit after SIGTERM in lame duck mode');
+    assert.equal(cli.exitCode(), 1);
+    assert.match(cli.p.output(), /Server Exiting/);
+  } finally {
+    await cli.cleanup();
+  }
+});
