@@ -171,6 +171,10 @@ export const ConfigResponseSchema = z.object({
   /** The file's text at this revision (admins only). */
   text: z.string().optional(),
   editable: z.boolean(),
+  /** The revision the server runs (null when unknown); differs from `revision` while changes wait for a restart. */
+  running: z.string().nullable().optional(),
+  /** Changes in the file that the running server has not applied (they need a restart). */
+  pending: z.array(ConfigChangeSchema).optional(),
 });
 export type ConfigResponse = z.output<typeof ConfigResponseSchema>;
 
@@ -202,6 +206,8 @@ export const ApplyResponseSchema = z.object({
   revision: z.string(),
   changes: z.array(ConfigChangeSchema),
   warnings: z.array(z.string()),
+  /** True when the file was written but not reloaded: a change needs a restart (nats-server reloads all or nothing). */
+  appliesAtRestart: z.boolean().optional(),
 });
 export type ApplyResponse = z.output<typeof ApplyResponseSchema>;
 
@@ -224,7 +230,12 @@ export type RevisionSummary = z.output<typeof RevisionSummarySchema>;
 export const RevisionListSchema = z.object({
   revisions: z.array(RevisionSummarySchema),
   total: z.number().int(),
+  /** The revision of the file on disk. */
   current: z.string(),
+  /** The revision the server runs (null when unknown). */
+  running: z.string().nullable().optional(),
+  /** Why the file on disk does not load, when it does not (file:line:col). */
+  diskErrors: z.array(z.string()).optional(),
 });
 export type RevisionList = z.output<typeof RevisionListSchema>;
 

@@ -145,6 +145,8 @@ function openState(opts: ConsoleOptions, log: ConsoleLog): State {
     const config = new ConfigStore(server, db, opts.configFile ?? server.configFile, audit, { maxRevisions: opts.maxRevisions, log });
     config.reconcile();
     config.syncFromDisk();
+    // The server loaded this file when it started: it is the running revision.
+    config.markRunning();
     const hub = new EventHub(server, audit, opts.sseMaxBufferedBytes);
     const sampler = new StatsSampler(server, db, 1000, log);
     // Every sample goes to the browsers as it is stored: the charts are live at the sampling rate.

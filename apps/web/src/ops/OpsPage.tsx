@@ -66,8 +66,12 @@ export function OpsPage() {
           </WriteButton>
           {reload.isSuccess && (
             <div data-testid="reload-result">
-              <div className={`alert ${reload.data.applied || reload.data.changes.length === 0 ? 'ok' : 'error'}`} role="status">
-                {reload.data.changes.length === 0 ? 'Reloaded: the file has no changes.' : reload.data.applied ? `Reloaded: ${reload.data.changes.length} change(s) applied.` : 'The reload was refused.'}
+              <div className={`alert ${reload.data.ok ? 'ok' : 'error'}`} role="status">
+                {!reload.data.ok
+                  ? 'The reload was refused; the server runs on with its previous configuration.'
+                  : reload.data.changes.length === 0
+                    ? 'Reloaded: the file has no changes.'
+                    : `Reloaded: ${reload.data.changes.length} change(s) applied.`}
                 {reload.data.revision && <> Revision {reload.data.revision}.</>}
               </div>
               {reload.data.errors.map((e) => (
