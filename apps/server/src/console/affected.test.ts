@@ -46,3 +46,26 @@ test('adding the first account with users closes anonymous clients; renaming an 
     rmSync(c.dir, { recursive: true, force: true });
   }
 });
+
+test('/api/connz filters by subscription (filter_subject with acc), which /connz ignores as nats-server does', async () => {
+  const c = await startConsole('accounts { A { users: [ { user: a, password: a } ] } }\n');
+  const x = await connect({ servers: `127.0.0.1:${c.server.port}`, name: 'orders', user: 'a', pass: 'a' });
+  const y = await connect({ servers: `127.0.0.1:${c.server.port}`, name: 'billing', user: 'a', pass: 'a' });
+  try {
+    x.subscribe('orders.>');
+    y.subscribe('billing.*');
+    await Promise.all([x.flush(), y.flush()]);
+    const cookie = await login(c.app, 'admin', 'secret');
+    const names = async (url: string) => json(await c.app.inject({ url, headers: { cookie } })).connections.map((k: { name: string }) => k.name).sort();
+    assert.deepEqual(await names('/api/connz?acc=A&filter_subject=orders.new'), ['orders']);
+    assert.deepEqual(await names('/api/connz?acc=A&filter_subject=billing.x'), ['billing']);
+    assert.deepEqual(await names('/api/connz?acc=A&filter_subject=none'), []);
+    assert.deepEqual(await names('/connz?acc=A&filter_subject=orders.new'), ['billing', 'orders']);
+    assert.equal((await c.app.inject({ url: '/api/connz?filter_subject=orders.new', headers: { cookie } })).statusCode, 400);
+  } finally {
+    await x.close();
+    await y.close();
+    await c.app.close();
+    rmSync(c.dir, { recursive: true, force: true });
+  }
+});
