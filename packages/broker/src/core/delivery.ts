@@ -141,7 +141,7 @@ export class Delivery {
 
   /**
    * A routed message for a queue group named in its queue list: a local member (random start);
-   * when none takes it, the first remote member other than the sender gets it (nats-server's
+   * when none takes it, the first remote member gets it (nats-server's
    * fallback when the member it was routed for just left).
    */
   private deliverRoutedToGroup(members: Sub[], from: Connection | null, base: number, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, noForward: boolean): boolean {
@@ -156,7 +156,7 @@ export class Delivery {
         continue;
       }
       if (c.isRemote) {
-        if (remote === null && c !== from) remote = sub;
+        if (remote === null) remote = sub;
         continue;
       }
       if (c.deliver(sub, subject, reply, hdr, buf, start, end)) {
