@@ -29,6 +29,8 @@ export interface ClusterNode {
   output(): string;
   server?: Switchboard;
   proc?: ChildProcess;
+  /** nats-server's monitoring base URL. */
+  monitorUrl?: string;
 }
 
 export interface NodeSpec {
@@ -121,6 +123,7 @@ export async function startNs(spec: NodeSpec): Promise<ClusterNode> {
     routeUrl: `nats-route://127.0.0.1:${clusterPort}`,
     clusterPort,
     proc,
+    monitorUrl: monitor,
     numRoutes: async () => {
       const r = await fetch(`${monitor}/routez`);
       return ((await r.json()) as { num_routes: number }).num_routes;
