@@ -46,7 +46,7 @@ export class Switchboard extends Server implements MonitoredServer {
     super(input, deps);
     this.accountsModule = new AccountsModule(this);
     // Operator mode (JWT) is refused until it is wired in: nats-server's start checks, then the refusal.
-    const startErrors = [...this.accountsModule.validate(this.opts), ...operatorModeStartErrors(this.opts)];
+    const startErrors = [...this.accountsModule.validate(this.opts), ...ClusterModule.check(this.opts), ...operatorModeStartErrors(this.opts)];
     if (startErrors.length > 0) throw new Error(startErrors.join('\n'));
     // Throws (AuthConfigError, TlsConfigError) on settings nats-server refuses.
     this.auth = new AuthModule(this);

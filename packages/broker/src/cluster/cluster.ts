@@ -248,8 +248,15 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
   }
 
   validate(next: { cluster?: ClusterOptions }): string[] {
+    return ClusterModule.check(next);
+  }
+
+  /** Cluster settings Switchboard refuses (at start and on reload). */
+  static check(next: { cluster?: ClusterOptions }): string[] {
     const c = next.cluster;
     if (c === undefined) return [];
+    // Refused rather than ignored: a route the user asked to encrypt must not run in plaintext.
+    if (c.tls !== undefined) return ['cluster TLS (cluster { tls {} }) is not supported by Switchboard yet'];
     const errors: string[] = [];
     for (const u of c.routes ?? []) {
       try {
