@@ -34,7 +34,8 @@ export class Delivery {
    * Delivers a message published by `from` (null for the server's own messages) in `account`.
    * A subscription owned by a connection gets a frame queued on that connection; an internal
    * subscription (imports, system handlers) gets a handler call. With `noForward`, import
-   * subscriptions are skipped (a message that came through a stream import goes no further).
+   * subscriptions and other servers are skipped (a message that came through a stream import
+   * goes no further).
    * Returns whether anything received it.
    *
    * A message from a remote connection (`from.isRemote`) follows the one-hop rule: it reaches
@@ -48,6 +49,9 @@ export class Delivery {
     if (psubs.length === 0 && qsubs.length === 0) return false;
     const noEcho = from !== null && from.noEcho;
     const fromRemote = from !== null && from.isRemote;
+    // A routed message (one hop) or one passed on by a stream import (to the importer's own
+    // clients, as nats-server's shadow subscriptions) goes to no other server.
+    const localOnly = fromRemote || noForward;
     const base = this.rtTop;
     let delivered = false;
     for (let i = 0; i < psubs.length; i++) {
@@ -58,7 +62,7 @@ export class Delivery {
         continue;
       }
       if (c.isRemote) {
-        if (!fromRemote) this.addTarget(base, c, null);
+        if (!localOnly) this.addTarget(base, c, null);
         continue;
       }
       if (noEcho && c === from) continue;
@@ -126,7 +130,7 @@ export class Delivery {
         continue;
       }
       if (c.isRemote) {
-        if (c === from) continue;
+        if (c === from || noForward) continue;
         this.addTarget(base, c, sub.queue);
         return false;
       }
