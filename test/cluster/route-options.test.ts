@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { connect, headers, StringCodec, ErrorCode, type NatsConnection, type NatsError } from 'nats';
-import { routez } from '@switchboard/broker';
+import { routez, varz } from '@switchboard/broker';
 import { natsServerAvailable, startProcess, waitFor } from '../helpers/servers.js';
 import { awaitInterest, startNode, startNs, startSb, stopAll, type ClusterNode, type NodeKind } from './nodes.js';
 
@@ -193,6 +193,13 @@ describe('route options, Switchboard beside nats-server', { skip }, () => {
       assert.equal(theirs.routes[0].did_solicit, true);
       assert.equal(ours.routes[0].is_configured, false);
       assert.equal(theirs.routes[0].is_configured, true);
+      // /varz: the cluster section and the cluster's client URLs, as nats-server shows them.
+      const v = varz(sb.server!) as unknown as { cluster: Record<string, unknown>; routes: number; connect_urls?: string[] };
+      const nv = (await (await fetch(`${ns.monitorUrl}/varz`)).json()) as { cluster: Record<string, unknown>; routes: number; connect_urls?: string[] };
+      assert.deepEqual([v.cluster.name, v.cluster.addr, v.cluster.cluster_port, v.routes], ['demo', '127.0.0.1', sb.clusterPort, 1]);
+      assert.deepEqual([nv.cluster.name, nv.cluster.addr, nv.cluster.cluster_port, nv.routes], ['demo', '127.0.0.1', ns.clusterPort, 1]);
+      assert.deepEqual([...(v.connect_urls ?? [])].sort(), [sb.url, ns.url].sort());
+      assert.deepEqual([...(nv.connect_urls ?? [])].sort(), [sb.url, ns.url].sort());
     } finally {
       await stopAll(nodes);
     }

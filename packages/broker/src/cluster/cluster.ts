@@ -735,10 +735,14 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     if (changed) this.updateClientInfo(true);
   }
 
+  clientUrls(): string[] {
+    return this.copts.noAdvertise ? [] : [...new Set([...this.ownClientUrls(), ...this.remoteClientUrls.keys()])];
+  }
+
   /** `cluster` and `connect_urls` in the clients' INFO; with `notify`, an async INFO to clients now. */
   private updateClientInfo(notify: boolean): void {
-    const urls = this.copts.noAdvertise ? undefined : [...new Set([...this.ownClientUrls(), ...this.remoteClientUrls.keys()])];
-    this.server.setClientInfoFields({ cluster: this.currentName, connect_urls: urls }, notify);
+    const urls = this.clientUrls();
+    this.server.setClientInfoFields({ cluster: this.currentName, connect_urls: urls.length > 0 ? urls : undefined }, notify);
   }
 }
 

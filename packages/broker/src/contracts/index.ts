@@ -300,6 +300,8 @@ export interface ClusterView {
   readonly routes: ReadonlyMap<number, RouteView>;
   /** All route connections (registered or still in their handshake), for /routez-like views. */
   allRoutes(): RouteView[];
+  /** The client URLs clients are told (INFO `connect_urls`): this server's and its peers'; [] with no_advertise. */
+  clientUrls(): string[];
 }
 
 // ---- Modules -----------------------------------------------------------------------------------------

@@ -102,7 +102,8 @@ export function varz(server: MonitoredServer, _options: VarzOptions = {}): Varz 
     v.tls_required = true;
     if (o.tls.verify || o.tls.verifyAndMap) v.tls_verify = true;
   }
-  const urls = hostPort(o.clientAdvertise);
+  const clusterUrls = server.cluster?.clientUrls() ?? [];
+  const urls = clusterUrls.length > 0 ? clusterUrls : hostPort(o.clientAdvertise);
   if (urls && o.cluster) v.connect_urls = urls;
   v.max_connections = o.maxConnections;
   if (o.maxSubscriptions > 0) v.max_subscriptions = o.maxSubscriptions;
