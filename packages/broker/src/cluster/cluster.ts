@@ -105,6 +105,8 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly routeListeners: RouteListener[] = [];
   private readonly gatewayInfoListeners: GatewayInfoListener[] = [];
+  /** Fields other modules add to this server's route INFO (the gateway module's `gateway_url`). */
+  private readonly routeInfoExtra: Record<string, unknown> = {};
 
   private listener: NetServer | null = null;
   private currentName: string;
@@ -156,8 +158,20 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     this.gatewayInfoListeners.push(fn);
   }
 
+  /**
+   * Adds fields to the route INFO this server sends from now on (undefined removes one), e.g.
+   * the gateway module's `gateway_url`; with `resend`, registered routes get the new INFO now.
+   */
+  setRouteInfoFields(fields: Record<string, unknown>, resend = false): void {
+    for (const [k, v] of Object.entries(fields)) {
+      if (v === undefined) delete this.routeInfoExtra[k];
+      else this.routeInfoExtra[k] = v;
+    }
+    if (resend) this.broadcastInfo(this.routeInfo({}));
+  }
+
   /** Sends an INFO (e.g. gateway gossip) to every registered route. */
-  broadcastInfo(info: Record<string, unknown>): void {
+  broadcastInfo(info: Record<string, unknown> | RouteInfoMessage): void {
     const line = `INFO ${JSON.stringify(info)}\r\n`;
     for (const r of this.routes.values()) r.sendProto(line);
   }
@@ -439,7 +453,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     if (imp) info.import = imp;
     if (exp) info.export = exp;
     info.lnoc = true;
-    return Object.assign(info, extra);
+    return Object.assign(info, this.routeInfoExtra, extra);
   }
 
   onRouteConnect(r: RouteConnection, json: string): void {
