@@ -4,11 +4,9 @@
  * per peer, tells peers about this server's interest through the interest seam, and pushes
  * the cluster's client URLs to clients. A route connection is `RouteConnection` (route.ts).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import bcrypt from 'bcryptjs';
-import { subjectMatches, type ClusterOptions } from '@switchboard/shared';
+import type { ClusterOptions } from '@switchboard/shared';
 import type { BrokerModule, ChangeSet, ClusterView, InterestChange, RouteView } from '../contracts/index.js';
 import type { Account } from '../core/account.js';
 import type { Connection } from '../core/connection.js';
@@ -16,76 +14,23 @@ import type { Delivery } from '../core/delivery.js';
 import type { Server } from '../core/server.js';
 import { ERR, ClosedReason } from '../protocol/errors.js';
 import { GO_VERSION, VERSION } from '../protocol/version.js';
-import { decodeRouteConnect, infoLine, type RouteConnectMessage, type RouteInfoMessage, type SubjectPermissionJson } from './info.js';
+import { decodeRouteConnect, infoLine, type RouteConnectMessage, type RouteInfoMessage } from './info.js';
+import { RemoteClientUrls, ownClientUrls } from './client-urls.js';
+import { AdvertisedInterest } from './interest.js';
+import { checkPassword, constantTimeEquals, generatedName, hostPortOf, permissionJson, permits, redact } from './route-rules.js';
 import { RouteConnection, type RouteHost } from './route.js';
 
 /** nats-server's DEFAULT_ROUTE_RECONNECT / DEFAULT_ROUTE_CONNECT / DEFAULT_ROUTE_DIAL. */
 const RECONNECT_MS = 1000;
 const CONNECT_DELAY_MS = 1000;
 const DIAL_TIMEOUT_MS = 1000;
-
-/** One entry of the interest this server advertises: `subject` or `subject queue`, with its local count. */
-interface Interest {
-  subject: string;
-  queue: string | null;
-  n: number;
-}
+/** A route connection that has not completed its INFO/CONNECT exchange by then is closed. */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** Called when a route registers or goes away (gateways gossip their URLs over routes). */
 export type RouteListener = (route: RouteView, up: boolean) => void;
 /** Called for an INFO with `gateway` set arriving on a registered route (the gateway module's business). */
 export type GatewayInfoListener = (info: RouteInfoMessage, route: RouteView) => void;
-
-function generatedName(): string {
-  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-  const b = randomBytes(22);
-  let s = '';
-  for (let i = 0; i < 22; i++) s += alphabet[b[i] % 62];
-  return s;
-}
-
-function constantTimeEquals(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function checkPassword(configured: string, given: string): boolean {
-  if (/^\$2[abxy]?\$\d\d\$/.test(configured)) {
-    try {
-      return bcrypt.compareSync(given, configured);
-    } catch {
-      return false;
-    }
-  }
-  return constantTimeEquals(configured, given);
-}
-
-/** A subject permission as nats-server applies it to routes (canImport / canExport). */
-function permits(p: { allow?: string[]; deny?: string[] } | undefined, subject: string): boolean {
-  if (p === undefined) return true;
-  if (p.allow !== undefined && p.allow.length > 0 && !p.allow.some((a) => subjectMatches(a, subject))) return false;
-  if (p.deny !== undefined && p.deny.some((d) => subjectMatches(d, subject))) return false;
-  return true;
-}
-
-function permissionJson(p: { allow?: string[]; deny?: string[] } | undefined): SubjectPermissionJson | undefined {
-  if (p === undefined) return undefined;
-  const out: SubjectPermissionJson = {};
-  if (p.allow && p.allow.length > 0) out.allow = [...p.allow];
-  if (p.deny && p.deny.length > 0) out.deny = [...p.deny];
-  return out.allow || out.deny ? out : undefined;
-}
-
-/** `host:port` of a route URL (lower case), to compare configured routes with gossiped ones. */
-function hostPortOf(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname}:${u.port}`.toLowerCase();
-  } catch {
-    return url.toLowerCase();
-  }
-}
 
 export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
   readonly name = 'cluster';
@@ -96,10 +41,10 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
   private readonly byId = new Map<string, RouteConnection>();
   /** Every route connection, registered or in its handshake. */
   private readonly all = new Set<RouteConnection>();
-  /** The interest this server advertises, per account name, by `subject[ queue]`. */
-  private readonly interest = new Map<string, Map<string, Interest>>();
-  /** Other servers' client URLs (from their route INFO), counted per route announcing them. */
-  private readonly remoteClientUrls = new Map<string, number>();
+  /** The interest this server advertises to its peers. */
+  private readonly interest = new AdvertisedInterest();
+  /** Other servers' client URLs (from their route INFO). */
+  private readonly remoteClientUrls = new RemoteClientUrls();
   /** Dials in flight, by route URL host:port, so gossip does not dial the same peer twice at once. */
   private readonly dialing = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -223,7 +168,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
   async start(): Promise<void> {
     const c = this.copts;
     const log = this.logger;
-    this.rebuildInterest();
+    this.interest.rebuild(this.server.accounts.values());
     this.started = true;
     const listener = createServer({ noDelay: true }, (socket) => this.accept(socket));
     const host = c.host || this.server.opts.host;
@@ -239,7 +184,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     if (this.nameDynamic) log.warn('Cluster name was dynamically generated, consider setting one');
     log.info(`Listening for route connections on ${host}:${this.port}`);
     this.updateClientInfo(false);
-    for (const url of c.routes ?? []) this.solicit(url, true, 0);
+    for (const url of c.routes ?? []) this.solicit(url, true, 0, true);
   }
 
   shutdown(): void {
@@ -313,6 +258,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     }
     const r = new RouteConnection(this, this.server.nextCid(), socket, false);
     this.all.add(r);
+    this.handshakeDeadline(r);
     r.debug('Route connection created');
     const auth = this.copts.authorization;
     r.begin([Buffer.from(infoLine(this.routeInfo({})))]);
@@ -331,7 +277,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
    * Dials a route URL; `explicit` ones (configured) are retried forever, implicit ones (gossip)
    * `retries` more times.
    */
-  private solicit(url: string, explicit: boolean, attempt: number): void {
+  private solicit(url: string, explicit: boolean, attempt: number, firstConnect = false): void {
     if (this.stopping) return;
     let u: URL;
     try {
@@ -354,11 +300,17 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
       clearTimeout(timer);
       this.dialing.delete(hp);
       if (this.stopping) return;
-      this.logger.error(`Error trying to connect to route (attempt ${attempt + 1}): ${err.message}`);
+      // As nats-server's shouldReportConnectErr: the first failure, then every Nth (connect_error_reports
+      // before the first connection, reconnect_error_reports after); the rest at debug level.
+      const n = attempt + 1;
+      const every = firstConnect ? this.server.opts.connectErrorReports : this.server.opts.reconnectErrorReports;
+      const text = `Error trying to connect to route (attempt ${n}): ${err.message}`;
+      if (n === 1 || (every > 0 && n % every === 0)) this.logger.error(text);
+      else this.logger.debug(text);
       const retries = this.copts.connectRetries ?? 0;
       if (!explicit && attempt >= retries) return;
       if (explicit && !this.stillConfigured(url)) return;
-      this.later(CONNECT_DELAY_MS, () => this.solicit(url, explicit, attempt + 1));
+      this.later(CONNECT_DELAY_MS, () => this.solicit(url, explicit, attempt + 1, firstConnect));
     };
     socket.once('error', failed);
     socket.once('connect', () => {
@@ -373,9 +325,19 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
       r.url = url;
       r.isConfigured = explicit;
       this.all.add(r);
+      this.handshakeDeadline(r);
       r.debug('Route connect msg sent');
       r.begin([Buffer.from(this.connectLine(u)), Buffer.from(infoLine(this.routeInfo({})))]);
     });
+  }
+
+  private handshakeDeadline(r: RouteConnection): void {
+    const t = setTimeout(() => {
+      if (r.closed || r.registered) return;
+      this.logger.error(`${r.label} - Route handshake not completed in ${HANDSHAKE_TIMEOUT_MS / 1000}s, closing`);
+      r.close(ClosedReason.staleConnection);
+    }, HANDSHAKE_TIMEOUT_MS);
+    t.unref();
   }
 
   private stillConfigured(url: string): boolean {
@@ -658,99 +620,37 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
 
   // ---- interest ------------------------------------------------------------------------------
 
-  /** The interest map from the sublists as they are (at start). */
-  private rebuildInterest(): void {
-    this.interest.clear();
-    for (const account of this.server.accounts.values()) {
-      for (const sub of account.sublist.all()) this.count(account.name, sub.subject, sub.queue, sub.advertise, sub.conn, 1);
-    }
-  }
-
   interestChanged(change: InterestChange): void {
     if (!this.started) return;
     const { account, sub, added } = change;
-    const line = this.count(account.name, sub.subject, sub.queue, sub.advertise, sub.conn, added ? 1 : -1);
+    const line = this.interest.count(account.name, sub.subject, sub.queue, sub.advertise, sub.conn, added ? 1 : -1);
     if (line === null || this.routes.size === 0 || !this.canImport(sub.subject)) return;
     for (const r of this.routes.values()) r.sendProto(line);
   }
 
-  /**
-   * Counts a local subscription in or out (nats-server updateRouteSubscriptionMap); returns the
-   * RS+/RS- line peers must get, or null when nothing changed for them.
-   */
-  private count(accName: string, subject: string, queue: string | null, advertise: boolean, conn: { kind: string } | null, delta: number): string | null {
-    if (!advertise || (conn !== null && conn.kind !== 'CLIENT')) return null;
-    let m = this.interest.get(accName);
-    if (m === undefined) this.interest.set(accName, (m = new Map()));
-    const key = queue === null ? subject : `${subject} ${queue}`;
-    let e = m.get(key);
-    if (delta > 0) {
-      if (e === undefined) m.set(key, (e = { subject, queue, n: 0 }));
-      e.n++;
-      if (queue === null) return e.n === 1 ? `RS+ ${accName} ${subject}\r\n` : null;
-      return `RS+ ${accName} ${subject} ${queue} ${e.n}\r\n`;
-    }
-    if (e === undefined) return null;
-    e.n--;
-    if (e.n <= 0) {
-      m.delete(key);
-      return queue === null ? `RS- ${accName} ${subject}\r\n` : `RS- ${accName} ${subject} ${queue}\r\n`;
-    }
-    return queue === null ? null : `RS+ ${accName} ${subject} ${queue} ${e.n}\r\n`;
-  }
-
   /** All advertised interest, to a route that just registered (nats-server sendSubsToRoute). */
   private sendAllInterest(r: RouteConnection): void {
-    const lines: string[] = [];
-    for (const [acc, m] of this.interest) {
-      for (const e of m.values()) {
-        if (!this.canImport(e.subject)) continue;
-        lines.push(e.queue === null ? `RS+ ${acc} ${e.subject}\r\n` : `RS+ ${acc} ${e.subject} ${e.queue} ${e.n}\r\n`);
-      }
-    }
-    if (lines.length > 0) r.sendProto(lines.join(''));
+    const all = this.interest.lines((subject) => this.canImport(subject));
+    if (all.length > 0) r.sendProto(all);
   }
 
   // ---- client URLs ---------------------------------------------------------------------------
 
-  /** This server's client URLs (client_advertise, or the listen address; every interface for 0.0.0.0). */
-  ownClientUrls(): string[] {
-    const o = this.server.opts;
-    if (o.clientAdvertise) return [o.clientAdvertise.includes(':') ? o.clientAdvertise : `${o.clientAdvertise}:${this.server.port}`];
-    const port = this.server.port;
-    if (o.host !== '0.0.0.0' && o.host !== '::' && o.host !== '') return [`${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`];
-    const urls: string[] = [];
-    for (const addrs of Object.values(networkInterfaces())) {
-      for (const a of addrs ?? []) if (!a.internal && a.family === 'IPv4') urls.push(`${a.address}:${port}`);
-    }
-    return urls.length > 0 ? urls : [`127.0.0.1:${port}`];
-  }
-
   private addClientUrls(urls: readonly string[]): void {
-    let changed = false;
-    for (const u of urls) {
-      const n = this.remoteClientUrls.get(u) ?? 0;
-      this.remoteClientUrls.set(u, n + 1);
-      if (n === 0) changed = true;
-    }
-    if (changed) this.updateClientInfo(true);
+    if (this.remoteClientUrls.add(urls)) this.updateClientInfo(true);
   }
 
   private removeClientUrls(urls: readonly string[]): void {
-    let changed = false;
-    for (const u of urls) {
-      const n = this.remoteClientUrls.get(u);
-      if (n === undefined) continue;
-      if (n <= 1) {
-        this.remoteClientUrls.delete(u);
-        changed = true;
-      } else this.remoteClientUrls.set(u, n - 1);
-    }
-    if (changed) this.updateClientInfo(true);
+    if (this.remoteClientUrls.remove(urls)) this.updateClientInfo(true);
   }
 
   clientUrls(): string[] {
-    return this.copts.noAdvertise ? [] : [...new Set([...this.ownClientUrls(), ...this.remoteClientUrls.keys()])];
+    return this.copts.noAdvertise ? [] : [...new Set([...this.ownClientUrls(), ...this.remoteClientUrls.urls()])];
+  }
+
+  /** This server's client URLs. */
+  ownClientUrls(): string[] {
+    return ownClientUrls(this.server.opts, this.server.port);
   }
 
   /** `cluster` and `connect_urls` in the clients' INFO; with `notify`, an async INFO to clients now. */
@@ -758,8 +658,4 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     const urls = this.clientUrls();
     this.server.setClientInfoFields({ cluster: this.currentName, connect_urls: urls.length > 0 ? urls : undefined }, notify);
   }
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//[REDACTED]@');
 }
