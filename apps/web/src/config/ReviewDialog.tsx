@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useQueryClient, type UseMutationResult } from '@tanstack/react-query';
-import type { ApplyResponse, Issue, OptionsInput } from '@switchboard/shared';
+import type { AffectedConnection, ApplyResponse, Issue, OptionsInput } from '@switchboard/shared';
 import { Dialog } from '../components/Dialog';
 import { ErrorBox, Loading } from '../components/states';
 import { WriteButton } from '../components/WriteButton';
@@ -126,8 +126,18 @@ export function ReviewDialog<V>({
       {result ? (
         <div data-testid="apply-result">
           <div className="alert ok" role="status">
-            {result.changes.length === 0 ? 'Nothing changed.' : <>Saved as revision <strong>{result.revision}</strong> and applied.</>}
-            {needsRestart(result.changes.map(fromApiChange)) && ' Some changes take effect only after a restart.'}
+            {result.changes.length === 0 ? (
+              'Nothing changed.'
+            ) : result.appliesAtRestart ? (
+              <>
+                Saved as revision <strong>{result.revision}</strong>: applies at the next restart. The server runs on with the previous revision until then.
+              </>
+            ) : (
+              <>
+                Saved as revision <strong>{result.revision}</strong> and applied.
+              </>
+            )}
+            {!result.appliesAtRestart && needsRestart(result.changes.map(fromApiChange)) && ' Some changes take effect only after a restart.'}
           </div>
           {result.warnings.map((w) => (
             <div className="alert warn" key={w}>
@@ -152,13 +162,16 @@ export function ReviewDialog<V>({
             <>
               <IssueList issues={previewIssues} title="This change would be refused:" />
               {preview.data?.restartRequired && (
-                <div className="alert warn">Some changes need a restart: the running server cannot apply them by reload, and the server refuses such an edit rather than half-apply it.</div>
+                <div className="alert warn" data-testid="applies-at-restart">
+                  Applies at next restart: some changes cannot be applied by a reload. Saving writes the file; the server keeps running with the current settings (the whole edit waits, as nats-server reloads all or nothing) until it is restarted.
+                </div>
               )}
               {preview.data?.warnings.map((w) => (
                 <div className="alert warn" key={w}>
                   {w}
                 </div>
               ))}
+              <ClosedConnections closes={preview.data?.closes ?? []} />
               <ChangeList changes={changes} />
               {preview.data?.text !== undefined && <FileDiff before={currentText} after={preview.data.text} />}
             </>
@@ -184,12 +197,34 @@ export function ReviewDialog<V>({
                 })
               }
             >
-              {mutation.isPending ? 'Applying…' : 'Apply'}
+              {mutation.isPending ? 'Applying…' : preview.data?.restartRequired ? 'Save for next restart' : 'Apply'}
             </WriteButton>
           </div>
         </>
       )}
     </Dialog>
+  );
+}
+
+/** The connections applying will close (from connz), before Apply: count, names and why. */
+function ClosedConnections({ closes }: { closes: AffectedConnection[] }) {
+  if (closes.length === 0) return null;
+  const certain = closes.filter((c) => c.certain).length;
+  return (
+    <div className="alert warn" data-testid="closes" role="status">
+      <strong>
+        Applying closes {certain} connection{certain === 1 ? '' : 's'}
+        {closes.length > certain ? ` (and may close ${closes.length - certain} more)` : ''}:
+      </strong>
+      <ul>
+        {closes.slice(0, 50).map((c) => (
+          <li key={c.cid}>
+            cid {c.cid} {c.name ? <strong>&quot;{c.name}&quot;</strong> : null} {c.user ? `user ${c.user}` : 'no user'} in {c.account} from <span className="mono">{c.ip}</span>: {c.reason}
+          </li>
+        ))}
+        {closes.length > 50 && <li>… and {closes.length - 50} more</li>}
+      </ul>
+    </div>
   );
 }
 
