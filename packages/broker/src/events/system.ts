@@ -241,6 +241,18 @@ export class SystemEvents implements BrokerModule {
       sent: { msgs: t.outMsgs, bytes: t.outBytes },
       received: { msgs: t.inMsgs, bytes: t.inBytes },
       slow_consumers: t.slowConsumers,
+      // Per route, as nats-server's RouteStat (only when clustered).
+      ...(server.cluster !== null && server.cluster.routes.size > 0
+        ? {
+            routes: [...server.cluster.routes.values()].map((r) => ({
+              rid: r.cid,
+              ...(r.remoteName ? { name: r.remoteName } : {}),
+              sent: { msgs: r.outMsgs, bytes: r.outBytes },
+              received: { msgs: r.inMsgs, bytes: r.inBytes },
+              pending: r.pendingBytes,
+            })),
+          }
+        : {}),
       active_servers: 1 + this.remotes.size,
     };
   }
