@@ -14,11 +14,14 @@
  *
  * A new module (routes, gateways, the operator-mode wiring of the jwt library, …) is a directory
  * under packages/broker/src: add its name to MODULES. A new connection kind lives in core
- * (connection base) and protocol (its op table).
+ * (connection base) and protocol (its op table); a subsystem that owns connections of its own
+ * kind (gateway) subclasses the core's Connection, so it is a core extension (CORE_EXTENSIONS):
+ * it may import the core, the core and the modules may not import it (only the root does).
  */
 const B = '^packages/broker/src/';
 const LOWER = ['protocol', 'subjects', 'config', 'log', 'jwt'];
 const MODULES = ['auth', 'accounts', 'monitor', 'events'];
+const CORE_EXTENSIONS = ['gateway'];
 const ROOT = `${B}(switchboard|index)\\.[jt]s$`;
 const dirs = (names) => `${B}(${names.join('|')})/`;
 const TESTS = '\\.test\\.[jt]sx?$';
@@ -58,14 +61,14 @@ module.exports = {
       severity: 'error',
       comment: 'The core reaches modules only through the contracts they implement.',
       from: { path: `${B}core/`, pathNot: TESTS },
-      to: { path: `${dirs(MODULES)}|${ROOT}` },
+      to: { path: `${dirs([...MODULES, ...CORE_EXTENSIONS])}|${ROOT}` },
     },
     {
       name: 'modules-import-no-core',
       severity: 'error',
       comment: 'Modules see the core through contracts (ServerView, AccountRef, ClientView, …).',
       from: { path: dirs(MODULES), pathNot: TESTS },
-      to: { path: `${B}core/|${ROOT}` },
+      to: { path: `${B}core/|${dirs(CORE_EXTENSIONS)}|${ROOT}` },
     },
     {
       name: 'modules-import-no-other-module',
@@ -81,10 +84,17 @@ module.exports = {
       to: { path: dirs(MODULES.filter((m) => m !== 'events' && m !== 'monitor')) },
     },
     {
+      name: 'core-extensions-import-no-module',
+      severity: 'error',
+      comment: 'A core extension (gateway) builds on the core and the contracts, never on a module.',
+      from: { path: dirs(CORE_EXTENSIONS), pathNot: TESTS },
+      to: { path: `${dirs(MODULES)}|${ROOT}` },
+    },
+    {
       name: 'broker-files-belong-to-a-layer',
       severity: 'error',
       comment: 'Every broker directory is a declared layer: add a new module directory to MODULES.',
-      from: { path: B, pathNot: `${dirs([...LOWER, 'contracts', 'core', ...MODULES])}|${ROOT}|${B}[^/]+\\.d\\.ts$` },
+      from: { path: B, pathNot: `${dirs([...LOWER, 'contracts', 'core', ...CORE_EXTENSIONS, ...MODULES])}|${ROOT}|${B}[^/]+\\.d\\.ts$` },
       to: {},
     },
     {

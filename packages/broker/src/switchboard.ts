@@ -9,15 +9,18 @@
  *      accounts exist;
  *   3. monitor  — closed-connection and per-account records, before events reads them;
  *   4. events   — the system account and $SYS; shuts down first, so SHUTDOWN is the last event;
- *   5. the caller's extra modules (`deps.modules`), e.g. a test probe; later routes, gateways.
+ *   5. gateway  — links to other clusters (super clusters): watches the interest seam, and
+ *      forwards messages that entered here through the core's `Delivery.forwarder`;
+ *   6. the caller's extra modules (`deps.modules`), e.g. a test probe; later routes.
  * A JWT resolver will register as an account source and as an authenticator asked before auth.
  */
 import type { OptionsInput } from '@switchboard/shared';
 import { AccountsModule } from './accounts/module.js';
 import { AuthModule } from './auth/authenticator.js';
-import type { BrokerModule } from './contracts/index.js';
+import type { BrokerModule, GatewayStatus } from './contracts/index.js';
 import { Server, type ServerDeps } from './core/server.js';
 import { SystemEvents } from './events/system.js';
+import { GatewayModule } from './gateway/module.js';
 import { operatorModeStartErrors } from './jwt/options.js';
 import { MonitorModule, type MonitoredServer } from './monitor/module.js';
 
@@ -35,6 +38,8 @@ export class Switchboard extends Server implements MonitoredServer {
   readonly monitor: MonitorModule;
   /** The system account, $SYS events and the in-process $SYS API (subscribe, request). */
   readonly events: SystemEvents;
+  /** Gateways (super clusters); its status is what /gatewayz and /varz show. */
+  readonly gateway: GatewayModule;
 
   /** Use `createServer`. */
   constructor(input: OptionsInput = {}, deps: SwitchboardDeps = {}) {
@@ -47,11 +52,18 @@ export class Switchboard extends Server implements MonitoredServer {
     this.auth = new AuthModule(this);
     this.monitor = new MonitorModule(this);
     this.events = new SystemEvents(this);
-    for (const m of [this.accountsModule, this.auth, this.monitor, this.events, ...(deps.modules ?? [])]) this.register(m);
+    // Throws on a gateway block nats-server refuses (no name, no port, a remote without URL) or one with TLS.
+    this.gateway = new GatewayModule(this);
+    for (const m of [this.accountsModule, this.auth, this.monitor, this.events, this.gateway, ...(deps.modules ?? [])]) this.register(m);
     this.addAccountSource(this.accountsModule);
     this.addAuthenticator(this.auth);
     this.refreshAccounts();
     this.rebuildInfo();
+  }
+
+  /** The gateway subsystem's status for monitoring; null without a gateway block. */
+  get gateways(): GatewayStatus | null {
+    return this.gateway.enabled ? this.gateway : null;
   }
 }
 

@@ -3,6 +3,19 @@ import type { Connection } from './connection.js';
 import type { Sub } from './subscription.js';
 
 /**
+ * Passes a message that entered on this server on to other servers after local delivery
+ * (gateways: nats-server sendMsgToGateways). Set on `Delivery.forwarder` by the module that
+ * owns those connections; the core calls it and knows nothing more.
+ */
+export interface RemoteForwarder {
+  /**
+   * `localQueues` names the queue groups a local member received (they are not offered to
+   * other clusters), null when none did. Returns whether any other server received it.
+   */
+  forward(from: Connection | null, account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, localQueues: string[] | null): boolean;
+}
+
+/**
  * Local delivery (nats-server processMsgResults): a message published in an account goes to
  * every matching plain subscription and to one member of each queue group. The hot path: no
  * allocation here, and no module hook per message.
@@ -10,6 +23,8 @@ import type { Sub } from './subscription.js';
 export class Delivery {
   /** Producers stall when a subscriber's queue passes this: min(max_pending / 2, 8 MB). */
   stallAt: number;
+  /** Other servers' share of a message (gateways), after local delivery; null without any. */
+  forwarder: RemoteForwarder | null = null;
 
   constructor(maxPending: number) {
     this.stallAt = stallMark(maxPending);
@@ -34,7 +49,8 @@ export class Delivery {
     const r = account.sublist.match(subject);
     const psubs = r.psubs;
     const qsubs = r.qsubs;
-    if (psubs.length === 0 && qsubs.length === 0) return false;
+    const fwd = noForward ? null : this.forwarder;
+    if (psubs.length === 0 && qsubs.length === 0) return fwd !== null ? fwd.forward(from, account, subject, reply, hdr, buf, start, end, null) : false;
     const noEcho = from !== null && from.noEcho;
     let delivered = false;
     for (let i = 0; i < psubs.length; i++) {
@@ -50,8 +66,44 @@ export class Delivery {
         if (from !== null && c.pendingBytes > this.stallAt) this.backpressure(from, c);
       }
     }
+    let queues: string[] | null = null;
     for (let g = 0; g < qsubs.length; g++) {
-      if (this.deliverToGroup(qsubs[g], from, noEcho, subject, reply, hdr, buf, start, end, noForward)) delivered = true;
+      if (this.deliverToGroup(qsubs[g], from, noEcho, subject, reply, hdr, buf, start, end, noForward)) {
+        delivered = true;
+        if (fwd !== null) (queues ??= []).push(qsubs[g][0].queue!);
+      }
+    }
+    if (fwd !== null && fwd.forward(from, account, subject, reply, hdr, buf, start, end, queues)) delivered = true;
+    return delivered;
+  }
+
+  /**
+   * Delivers a message that came from another server (a gateway): every matching plain
+   * subscription, and one member of each queue group the sender listed in `queues` (none
+   * without a list). Never forwarded again (one hop between clusters).
+   */
+  deliverRemote(from: Connection, account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, queues: readonly string[] | null): boolean {
+    const r = account.sublist.match(subject);
+    const psubs = r.psubs;
+    const qsubs = r.qsubs;
+    let delivered = false;
+    for (let i = 0; i < psubs.length; i++) {
+      const sub = psubs[i];
+      const c = sub.conn as Connection | null;
+      if (c === null) {
+        if (sub.handler !== null && sub.handler(sub, from, subject, reply, hdr, buf, start, end)) delivered = true;
+        continue;
+      }
+      if (c.deliver(sub, subject, reply, hdr, buf, start, end)) {
+        delivered = true;
+        if (c.pendingBytes > this.stallAt) this.backpressure(from, c);
+      }
+    }
+    if (queues !== null && queues.length > 0) {
+      for (let g = 0; g < qsubs.length; g++) {
+        if (!queues.includes(qsubs[g][0].queue!)) continue;
+        if (this.deliverToGroup(qsubs[g], from, false, subject, reply, hdr, buf, start, end, false)) delivered = true;
+      }
     }
     return delivered;
   }

@@ -282,6 +282,11 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
 
   // ---- connections -------------------------------------------------------------------------
 
+  /** A connection id for a connection of another kind (gateways share the clients' id space, as in nats-server). */
+  nextCid(): number {
+    return ++this.cidCounter;
+  }
+
   private accept(socket: Socket): void {
     if (this.shuttingDown) {
       socket.destroy();
