@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { connect, createInbox, type NatsConnection } from 'nats';
 import type { OptionsInput } from '@switchboard/shared';
 import { startEmbedded, startProcess, waitFor, type ProcServer } from '../helpers/servers.js';
-import type { Switchboard } from '@switchboard/broker';
+import { gatewayz, type Switchboard } from '@switchboard/broker';
+import { parseGatewayzQuery } from '@switchboard/shared';
 
 export interface RemoteSpec {
   name: string;
@@ -33,6 +34,14 @@ export interface Node {
   stop(): Promise<void>;
   sb?: Switchboard;
   proc?: ProcServer;
+  /** /gatewayz of this node (query like `accs=true`). */
+  gatewayz(query?: string): Promise<GatewayzJson>;
+}
+
+export interface GatewayzJson {
+  name?: string;
+  outbound_gateways: Record<string, { configured: boolean; connection?: { name?: string; in_msgs: number; out_msgs: number }; accounts?: Array<{ name: string; interest_mode: string; no_interest_count?: number; num_subs?: number; num_queue_subs?: number }> }>;
+  inbound_gateways: Record<string, Array<{ configured: boolean; connection?: { name?: string; in_msgs: number; out_msgs: number }; accounts?: Array<{ name: string; interest_mode: string; no_interest_count?: number }> }>>;
 }
 
 export async function startSwitchboard(cluster: string, remotes: RemoteSpec[] = [], extra: OptionsInput = {}, gatewayExtra: Record<string, unknown> = {}): Promise<Node> {
@@ -53,6 +62,7 @@ export async function startSwitchboard(cluster: string, remotes: RemoteSpec[] = 
     linkedTo: (remote) => server.gateway.out.has(remote) && [...server.gateway.inbounds.values()].some((c) => c.registered && c.name === remote),
     output: () => lines.join('\n'),
     stop: () => server.shutdown(),
+    gatewayz: async (query = '') => JSON.parse(JSON.stringify(gatewayz(server, parseGatewayzQuery(new URLSearchParams(query))))) as GatewayzJson,
   };
 }
 
@@ -75,12 +85,15 @@ ${gws}
 }
 `,
   );
-  const proc = await startProcess('nats-server', ['-c', conf]);
+  const proc = await startProcess('nats-server', ['-c', conf, '-m', '-1']);
   let gatewayPort = 0;
+  let httpPort = 0;
   await waitFor(() => {
     const m = /Listening for gateways connections on [^\s]+:(\d+)/.exec(proc.output());
     if (m) gatewayPort = Number(m[1]);
-    return gatewayPort > 0;
+    const h = /Starting http monitor on [^\s]+:(\d+)/.exec(proc.output());
+    if (h) httpPort = Number(h[1]);
+    return gatewayPort > 0 && httpPort > 0;
   }, 20_000, 'nats-server gateway listener').catch(async (e: unknown) => {
     await proc.stop();
     throw e;
@@ -102,6 +115,7 @@ ${gws}
     },
     output: () => proc.output(),
     stop: () => proc.stop(),
+    gatewayz: async (query = '') => (await (await fetch(`http://127.0.0.1:${httpPort}/gatewayz?${query}`)).json()) as GatewayzJson,
   };
 }
 

@@ -8,9 +8,10 @@
  *   2. auth     — the config's users, nkeys, tokens and client TLS; re-checks clients after the
  *      accounts exist;
  *   3. monitor  — closed-connection and per-account records, before events reads them;
- *   4. events   — the system account and $SYS; shuts down first, so SHUTDOWN is the last event;
- *   5. gateway  — links to other clusters (super clusters): watches the interest seam, and
- *      forwards messages that entered here through the core's `Delivery.forwarder`;
+ *   4. gateway  — links to other clusters (super clusters): watches the interest seam, and
+ *      forwards messages that entered here through the core's `Delivery.forwarder`; it shuts
+ *      down after events, so the SHUTDOWN event still reaches the other clusters;
+ *   5. events   — the system account and $SYS; shuts down first, so SHUTDOWN is the last event;
  *   6. the caller's extra modules (`deps.modules`), e.g. a test probe; later routes.
  * A JWT resolver will register as an account source and as an authenticator asked before auth.
  */
@@ -54,7 +55,7 @@ export class Switchboard extends Server implements MonitoredServer {
     this.events = new SystemEvents(this);
     // Throws on a gateway block nats-server refuses (no name, no port, a remote without URL) or one with TLS.
     this.gateway = new GatewayModule(this);
-    for (const m of [this.accountsModule, this.auth, this.monitor, this.events, this.gateway, ...(deps.modules ?? [])]) this.register(m);
+    for (const m of [this.accountsModule, this.auth, this.monitor, this.gateway, this.events, ...(deps.modules ?? [])]) this.register(m);
     this.addAccountSource(this.accountsModule);
     this.addAuthenticator(this.auth);
     this.refreshAccounts();

@@ -64,6 +64,7 @@ export class GatewayConnection extends Connection<GatewayOpHandler> implements G
     this.remote = remote;
     this.url = url;
     this.name = name;
+    this.label = `${this.host}:${this.port} - gid:${cid}`;
     // Gateway traffic is not bound by the client limits.
     this.parser.maxPayload = Number.MAX_SAFE_INTEGER;
     this.parser.checkControlLine = false;
