@@ -81,6 +81,12 @@ for (const solicitor of ['switchboard', 'nats-server'] as const) {
         const csb = await client(sb);
         const cns = await client(ns);
         conns.push(csb, cns);
+        // 2.9 behaviour on both sides: every account is interest-only at once (gateway_iom).
+        await waitFor(async () => {
+          const a = (await sb.gatewayz('accs=true')).outbound_gateways.NS?.accounts?.find((x) => x.name === '$G');
+          const b = (await ns.gatewayz('accs=true')).outbound_gateways.SB?.accounts?.find((x) => x.name === '$G');
+          return a?.interest_mode === 'Interest-Only' && b?.interest_mode === 'Interest-Only';
+        }, 20_000, '$G interest-only on both outbound links');
         for (const [pub, sub, what] of [
           [csb, cns, 'switchboard → nats-server'],
           [cns, csb, 'nats-server → switchboard'],
