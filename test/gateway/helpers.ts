@@ -39,6 +39,7 @@ export interface Node {
 }
 
 export interface GatewayzJson {
+  server_id: string;
   name?: string;
   outbound_gateways: Record<string, { configured: boolean; connection?: { name?: string; in_msgs: number; out_msgs: number }; accounts?: Array<{ name: string; interest_mode: string; no_interest_count?: number; num_subs?: number; num_queue_subs?: number }> }>;
   inbound_gateways: Record<string, Array<{ configured: boolean; connection?: { name?: string; in_msgs: number; out_msgs: number }; accounts?: Array<{ name: string; interest_mode: string; no_interest_count?: number }> }>>;
