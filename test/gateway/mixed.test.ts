@@ -227,6 +227,14 @@ for (const solicitor of ['switchboard', 'nats-server'] as const) {
           }, 20_000, `PING answers seen from ${node.kind}`);
           assert.deepEqual([...names].sort(), ['nats-NS', 'sb-SB']);
         }
+        // The console's in-process $SYS API sees every server of the super cluster too.
+        let seen: string[] = [];
+        await waitFor(async () => {
+          const all = (await sb.sb!.events.requestMany('$SYS.REQ.SERVER.PING', '', { timeoutMs: 1000 })) as Array<{ server: { name: string; cluster?: string } }>;
+          seen = all.map((r) => `${r.server.cluster}/${r.server.name}`).sort();
+          return seen.length >= 2;
+        }, 20_000, 'in-process PING answers');
+        assert.deepEqual(seen, ['NS/nats-NS', 'SB/sb-SB']);
       } finally {
         await stopAll([...conns, nodes?.sb, nodes?.ns]);
       }
