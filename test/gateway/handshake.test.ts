@@ -129,6 +129,10 @@ describe('gateway handshake', { skip: !natsServerAvailable() }, () => {
       assert.equal(v.gateway.port, sb.gatewayPort);
       assert.deepEqual(v.gateway.gateways.map((g) => g.name), ['NS']);
       assert.deepEqual(v.gateway.gateways[0].urls, [ns.gatewayUrl]);
+      // STATSZ carries one entry per remote cluster (nats-server GatewayStat).
+      const gws = sb.sb!.events.statsz().gateways ?? [];
+      assert.deepEqual(gws.map((g) => [g.name, g.inbound_connections]), [['NS', 1]]);
+      assert.ok(gws[0].sent.msgs >= 0 && gws[0].received.msgs >= 0);
     } finally {
       await stopAll(nodes);
     }
