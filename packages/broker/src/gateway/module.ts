@@ -13,12 +13,9 @@
  * module must gossip gateway URLs and forward `_GR_.` replies to the origin server (see
  * `docs/architecture.md`).
  */
-import { timingSafeEqual } from 'node:crypto';
 import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
-import { networkInterfaces } from 'node:os';
-import bcrypt from 'bcryptjs';
 import type { Options } from '@switchboard/shared';
-import type { BrokerModule, GatewayAccountState, GatewayLinkView, GatewayRemoteView, GatewayStatus, InterestChange } from '../contracts/index.js';
+import type { BrokerModule, GatewayLinkView, GatewayRemoteView, GatewayStatus, InterestChange } from '../contracts/index.js';
 import type { Account } from '../core/account.js';
 import type { Connection } from '../core/connection.js';
 import type { Server } from '../core/server.js';
@@ -27,11 +24,13 @@ import { VERSION } from '../protocol/version.js';
 import { GatewayConnection, type GatewayHost } from './connection.js';
 import { gwOldHash } from './hash.js';
 import { OutInterest } from './interest.js';
+import { checkCredentials, firstNonLoopbackIp, gatewayOptionErrors } from './options.js';
 import { RemoteGatewayCfg, hostPort } from './remotes.js';
+import { linkView } from './status.js';
 import { GatewayRouter, commandInfo, gatewayTuning } from './router.js';
 
 /** Delays (ms) as nats-server's: first solicitation, between attempts, before a reconnect. */
-export const gatewayDelays = { solicit: 1000, connect: 1000, reconnect: 1000, dial: 1000 };
+export const gatewayDelays = { solicit: 1000, connect: 1000, reconnect: 1000, dial: 1000, handshake: 5000 };
 
 /** Close reasons of gateway handshakes (nats-server ClosedState strings). */
 const WRONG_PORT = 'Wrong Port' as ClosedReason;
@@ -49,21 +48,6 @@ interface GatewayInfo {
   gateway_nrp?: boolean;
   gateway_iom?: boolean;
   headers?: boolean;
-}
-
-/** nats-server's start checks of the gateway block (validateGatewayOptions), plus what Switchboard cannot do yet. */
-export function gatewayOptionErrors(o: Options): string[] {
-  const g = o.gateway;
-  if (!g || ((g.name ?? '') === '' && (g.port ?? 0) === 0)) return [];
-  const errors: string[] = [];
-  if (!g.name) errors.push('gateway has no name');
-  else if (!g.port) errors.push(`gateway "${g.name}" has no port specified (select -1 for random port)`);
-  (g.gateways ?? []).forEach((r, i) => {
-    if (!r.name) errors.push(`gateway in the list ${i} has no name`);
-    else if (r.urls.length === 0) errors.push(`gateway "${r.name}" has no URL`);
-  });
-  if (g.tls || (g.gateways ?? []).some((r) => r.tls)) errors.push('gateway TLS is not supported by Switchboard yet; refusing to run gateways without the TLS the configuration asks for');
-  return errors;
 }
 
 /** The gateway subsystem: a broker module (interest seam, start, shutdown) and the host of gateway connections. */
@@ -335,6 +319,19 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
     this.pending.add(c);
     c.begin();
     this.logger.info(`${c.label} - Creating outbound gateway connection to "${r.name}"`);
+    this.armHandshakeTimeout(c);
+  }
+
+  /**
+   * A peer that accepts the TCP connection but never completes the handshake would hold the
+   * link forever (no PINGs run before registration): give up and dial again.
+   */
+  private armHandshakeTimeout(c: GatewayConnection, ms = gatewayDelays.handshake): void {
+    setTimeout(() => {
+      if (c.closed || c.registered) return;
+      this.logger.error(`${c.label} - Gateway handshake did not complete in ${ms} ms`);
+      c.close(ClosedReason.staleConnection);
+    }, ms).unref();
   }
 
   // ---- inbound: accept -----------------------------------------------------------------------
@@ -352,6 +349,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
     c.enqueue(Buffer.from(`INFO ${this.infoJson()}\r\n`));
     c.flush();
     const secs = this.server.opts.gateway?.authorization?.timeout ?? 2;
+    this.armHandshakeTimeout(c, Math.max(gatewayDelays.handshake, secs * 1000 + 1000));
     const timer = setTimeout(() => {
       if (c.closed || c.connectReceived) return;
       this.logger.error(`${c.label} - Authentication Timeout`);
@@ -604,55 +602,4 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
   private orderOutbound(): void {
     if (this.outo.length > 1) this.outo.sort((a, b) => a.rtt - b.rtt);
   }
-}
-
-function linkView(c: GatewayConnection, r: RemoteGatewayCfg | undefined): GatewayLinkView {
-  return {
-    conn: c,
-    name: c.name,
-    remoteId: c.remoteId,
-    outbound: c.outbound,
-    configured: r !== undefined && !r.implicit,
-    subscriptions: c.remoteSubs.size,
-    accounts(accountName?: string): GatewayAccountState[] {
-      const out: GatewayAccountState[] = [];
-      if (c.outbound) {
-        for (const [name, e] of c.outsim) {
-          if (accountName && name !== accountName) continue;
-          out.push(e === null ? { name, mode: 'Optimistic', noInterest: 0, subs: 0, queueSubs: 0 } : { name, mode: e.mode, noInterest: e.ni?.size ?? 0, subs: e.sl.size, queueSubs: e.qsubs });
-        }
-      } else {
-        for (const [name, e] of c.insim) {
-          if (accountName && name !== accountName) continue;
-          out.push(e === null ? { name, mode: 'Optimistic', noInterest: 0, subs: 0, queueSubs: 0 } : { name, mode: e.mode, noInterest: e.ni?.size ?? 0, subs: 0, queueSubs: 0 });
-        }
-      }
-      return out;
-    },
-  };
-}
-
-/** The gateway authorization check: constant-time for plain passwords, bcrypt for hashed ones. */
-async function checkCredentials(user: string, password: string, gotUser: string | undefined, gotPass: string | undefined): Promise<boolean> {
-  if (gotUser === undefined || !safeEqual(user, gotUser)) return false;
-  const pass = gotPass ?? '';
-  if (password.startsWith('$2')) return bcrypt.compare(pass, password).catch(() => false);
-  return safeEqual(password, pass);
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  if (x.length !== y.length) {
-    timingSafeEqual(x, x);
-    return false;
-  }
-  return timingSafeEqual(x, y);
-}
-
-function firstNonLoopbackIp(): string | null {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) if (!a.internal && a.family === 'IPv4') return a.address;
-  }
-  return null;
 }
