@@ -108,7 +108,8 @@ export class GatewayRouter implements RemoteForwarder {
         if (st.size === 0) this.tally.delete(accName);
       }
     }
-    if (sub.conn !== null) this.trackRecent(account, sub, added);
+    // Internal subscriptions too (a service export's `_R_.` responses): nats-server tracks every sub with a client.
+    this.trackRecent(account, sub, added);
     if (!first && !last) return;
     if (sub.queue !== null) this.sendQueueSubOrUnsub(accName, sub, first);
     else this.maybeSendSubOrUnsub(accName, sub, first);
