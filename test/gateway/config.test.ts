@@ -1,0 +1,46 @@
+/**
+ * The gateway block at start: nats-server's refusals (no name, no port, a remote without a URL)
+ * with the same message from both servers, and gateway TLS refused by Switchboard.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from '@switchboard/broker';
+import { ROOT, natsServerAvailable } from '../helpers/servers.js';
+
+const SWITCHBOARD = join(ROOT, 'apps/server/bin/switchboard.js');
+
+function start(cmd: string, conf: string): { code: number | null; out: string } {
+  const argv = cmd === 'nats-server' ? ['-a', '127.0.0.1', '-p', '-1', '-c', conf] : [SWITCHBOARD, '-a', '127.0.0.1', '-p', '-1', '-c', conf];
+  const r = spawnSync(cmd === 'nats-server' ? 'nats-server' : process.execPath, argv, { encoding: 'utf8', timeout: 15_000, killSignal: 'SIGKILL' });
+  return { code: r.status, out: `${r.stdout}${r.stderr}`.trim() };
+}
+
+const CASES: Array<[string, string]> = [
+  ['gateway {\n  name: X\n}\n', 'gateway "X" has no port specified (select -1 for random port)'],
+  ['gateway {\n  port: -1\n}\n', 'gateway has no name'],
+  ['gateway {\n  name: X\n  port: -1\n  gateways: [{name: Y}]\n}\n', 'gateway "Y" has no URL'],
+];
+
+describe('gateway block at start', () => {
+  for (const [text, message] of CASES) {
+    test(`refused like nats-server: ${message}`, { skip: !natsServerAvailable() }, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gw-conf-'));
+      const conf = join(dir, 'server.conf');
+      writeFileSync(conf, text);
+      const ns = start('nats-server', conf);
+      const sb = start('switchboard', conf);
+      assert.equal(ns.code, 1, ns.out);
+      assert.equal(sb.code, 1, sb.out);
+      assert.equal(ns.out, `nats-server: ${message}`);
+      assert.equal(sb.out, `switchboard: ${message}`);
+    });
+  }
+
+  test('gateway TLS is refused (not implemented yet) rather than run without it', () => {
+    assert.throws(() => createServer({ gateway: { name: 'X', port: -1, tls: { certFile: 'a', keyFile: 'b' } } }), /gateway TLS is not supported by Switchboard yet/);
+  });
+});
