@@ -23,6 +23,7 @@ export interface GatewayHost extends ConnectionHost {
 }
 
 const PONG = Buffer.from('PONG\r\n');
+const GW_MAX_PING_INTERVAL = 15_000;
 
 /** Remote gateway config entry: what an outbound connection was made for (set by the module). */
 export interface RemoteRef {
@@ -84,9 +85,14 @@ export class GatewayConnection extends Connection<GatewayOpHandler> implements G
     if (!this.outbound) this.parser.requireConnect = true;
   }
 
-  /** Starts keep-alive: PINGs every min(ping_interval, 15 s), whatever the traffic. */
+  /** Starts keep-alive: PINGs every min(ping_interval, 15 s). */
   startPing(): void {
-    this.setPingTimer(Math.min(this.server.opts.pingInterval, 15_000));
+    this.setPingTimer(this.server.opts.pingInterval);
+  }
+
+  /** Gateway PINGs are at most 15 s apart (nats-server gwMaxPingInterval), so a dead link is noticed. */
+  protected override setPingTimer(ms: number): void {
+    super.setPingTimer(Math.min(ms, GW_MAX_PING_INTERVAL));
   }
 
   sendLine(line: string): void {
