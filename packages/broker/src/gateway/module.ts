@@ -186,7 +186,8 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
     if (!this.enabled) return;
     const sub = change.sub;
     if (!sub.advertise) return;
-    if (sub.conn !== null && sub.conn.kind !== 'CLIENT') return;
+    // Local and internal subscriptions, and (with routes) those of the rest of the cluster: never gateway ones.
+    if (sub.conn !== null && sub.conn.kind === 'GATEWAY') return;
     this.router.interestChanged(change.account as Account, sub, change.added);
   }
 
