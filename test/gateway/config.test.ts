@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createServer } from '@switchboard/broker';
 import { ROOT, natsServerAvailable } from '../helpers/servers.js';
@@ -39,6 +40,24 @@ describe('gateway block at start', () => {
       assert.equal(sb.out, `switchboard: ${message}`);
     });
   }
+
+  test('a gateway port in use ends the process, as nats-server', { skip: !natsServerAvailable() }, async () => {
+    const blocker = createNetServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'gw-conf-'));
+      const conf = join(dir, 'server.conf');
+      writeFileSync(conf, `gateway {\n  name: X\n  listen: "127.0.0.1:${port}"\n}\n`);
+      for (const cmd of ['nats-server', 'switchboard']) {
+        const r = start(cmd, conf);
+        assert.notEqual(r.code, 0, r.out);
+        assert.match(r.out, new RegExp(`Error listening on gateway port: ${port} - `), cmd);
+      }
+    } finally {
+      blocker.close();
+    }
+  });
 
   test('gateway TLS is refused (not implemented yet) rather than run without it', () => {
     assert.throws(() => createServer({ gateway: { name: 'X', port: -1, tls: { certFile: 'a', keyFile: 'b' } } }), /gateway TLS is not supported by Switchboard yet/);

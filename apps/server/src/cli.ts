@@ -119,6 +119,8 @@ async function main(): Promise<void> {
   }
   if (flags.config) logger.info(`Using configuration file: ${flags.config}`);
   await server.start();
+  // A gateway port that cannot be bound ends the process, as in nats-server.
+  await server.gateway.listening.catch((e: Error) => fail(e.message));
 
   const opts = server.opts;
   if (opts.pidFile) writePidFile(opts.pidFile);

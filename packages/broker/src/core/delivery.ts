@@ -131,7 +131,8 @@ export class Delivery {
   /** A subscriber's queue is long: cut it if over max_pending, else slow the producer down. */
   private backpressure(producer: Connection, consumer: Connection): void {
     if (consumer.checkSlowConsumer()) return;
-    if (producer !== consumer) producer.stallOn(consumer);
+    // Only clients are stalled (nats-server): pausing a gateway would hold up a whole cluster's traffic.
+    if (producer !== consumer && producer.kind === 'CLIENT') producer.stallOn(consumer);
   }
 }
 

@@ -68,6 +68,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
   /** Resolves once the gateway listener is bound (immediately without gateways). */
   readonly listening: Promise<void>;
   private resolveListening!: () => void;
+  private rejectListening!: (e: Error) => void;
   private listener: NetServer | null = null;
   private boundPort = 0;
   private infoHost = '';
@@ -83,7 +84,12 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
     const g = server.opts.gateway;
     this.gatewayName = g?.name ?? '';
     this.enabled = this.gatewayName !== '' && (g?.port ?? 0) !== 0;
-    this.listening = new Promise((r) => (this.resolveListening = r));
+    this.listening = new Promise((resolve, reject) => {
+      this.resolveListening = resolve;
+      this.rejectListening = reject;
+    });
+    // Whoever awaits `listening` sees the failure; nobody awaiting it is no unhandled rejection.
+    this.listening.catch(() => {});
     for (const r of g?.gateways ?? []) {
       if (r.name === this.gatewayName) continue;
       this.remotesByName.set(r.name, RemoteGatewayCfg.fromOptions(r));
@@ -150,7 +156,12 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
     const g = this.server.opts.gateway!;
     const host = g.host ?? '0.0.0.0';
     const listener = createNetServer({ noDelay: true }, (socket) => this.accept(socket));
-    listener.on('error', (e) => this.logger.fatal?.(`Error listening on gateway port: ${g.port} - ${e.message}`));
+    listener.on('error', (e) => {
+      // nats-server exits here (Fatalf); the command does too (it awaits `listening`), an embedding caller decides.
+      const msg = `Error listening on gateway port: ${g.port} - ${e.message}`;
+      this.logger.fatal(msg);
+      this.rejectListening(new Error(msg));
+    });
     listener.listen({ host, port: g.port === -1 ? 0 : g.port }, () => {
       this.listener = listener;
       this.boundPort = (listener.address() as AddressInfo).port;

@@ -349,11 +349,11 @@ export class GatewayRouter implements RemoteForwarder {
       const mapped = this.replyMap.get(account)?.get(subject);
       if (mapped !== undefined && mapped.exp > Date.now()) subject = mapped.routed;
     }
-    return this.forwardMessage(account, subject, reply, hdr, buf, start, end, localQueues);
+    return this.forwardMessage(account, subject, reply, hdr, buf, start, end, localQueues, from);
   }
 
-  /** nats-server sendMsgToGateways. */
-  forwardMessage(account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, localQueues: string[] | null): boolean {
+  /** nats-server sendMsgToGateways. A link whose queue grows stalls the publishing client, or is cut past max_pending. */
+  forwardMessage(account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, localQueues: string[] | null, from: Connection | null = null): boolean {
     const gws = this.links.outo;
     if (gws.length === 0 || subject.length === 0) return false;
     const accName = account.name;
@@ -400,6 +400,7 @@ export class GatewayRouter implements RemoteForwarder {
       }
       c.sendMsg(accName, subject, mreply, queues, hdr, buf, start, end);
       sent = true;
+      if (c.pendingBytes > this.server.stallAt && !c.checkSlowConsumer() && from !== null) from.stallOn(c);
     }
     return sent;
   }
