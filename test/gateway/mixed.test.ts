@@ -113,9 +113,54 @@ for (const solicitor of ['switchboard', 'nats-server'] as const) {
           }
           s.unsubscribe();
         }
+        // No responder in any cluster: no_responders (503) right away, from either side.
+        for (const nc of [csb, cns]) {
+          await assert.rejects(nc.request('nobody.anywhere', undefined, { timeout: 5000 }), (e: Error & { code?: string }) => e.code === '503');
+        }
         assertNoGatewayErrors(ns);
       } finally {
         await stopAll([...conns, nodes?.sb, nodes?.ns]);
+      }
+    });
+
+    test('a reply to a new inbox travels as _GR_.<cluster>.<server>. and comes straight back', async () => {
+      let sb: Node | undefined;
+      let ns: Node | undefined;
+      const conns: NatsConnection[] = [];
+      try {
+        if (solicitor === 'switchboard') {
+          ns = await startNs([], {});
+          sb = await startSwitchboard('SB', [{ name: 'NS', url: ns.gatewayUrl }], { trace: true });
+        } else {
+          sb = await startSwitchboard('SB', [], { trace: true });
+          ns = await startNs([{ name: 'SB', url: sb.gatewayUrl }], {});
+        }
+        await waitMesh([sb, ns]);
+        const csb = await client(sb);
+        const cns = await client(ns);
+        conns.push(csb, cns);
+        cns.subscribe('svc.ns', { callback: (_e, m) => m.respond(sc.encode(`ns got reply ${m.reply?.startsWith('_GR_') ? 'prefixed' : 'plain'}`)) });
+        csb.subscribe('svc.sb', { callback: (_e, m) => m.respond(sc.encode(`sb got reply ${m.reply?.startsWith('_GR_') ? 'prefixed' : 'plain'}`)) });
+        await waitInterest(csb, cns);
+        await waitInterest(cns, csb);
+        // A fresh inbox subscription each time (no mux): its interest may not have crossed yet.
+        const ask = async (nc: NatsConnection, subject: string) => {
+          const inbox = createInbox();
+          const sub = nc.subscribe(inbox, { max: 1 });
+          nc.publish(subject, undefined, { reply: inbox });
+          for await (const m of sub) return sc.decode(m.data);
+          return '';
+        };
+        // Clients never see the prefix; the request left Switchboard with it.
+        assert.equal(await ask(csb, 'svc.ns'), 'ns got reply plain');
+        assert.match(sb.output(), /->> \[RMSG \$G svc\.ns _GR_\.[0-9A-Za-z]{6}\.[0-9A-Za-z]{6}\._INBOX\./);
+        // nats-server's request arrives prefixed; Switchboard's client answers the plain reply, which goes back as _GR_.
+        assert.equal(await ask(cns, 'svc.sb'), 'sb got reply plain');
+        assert.match(sb.output(), /<<- \[RMSG \$G svc\.sb _GR_\./);
+        assert.match(sb.output(), /->> \[RMSG \$G _GR_\.[0-9A-Za-z]{6}\.[0-9A-Za-z]{6}\._INBOX\./);
+        assertNoGatewayErrors(ns);
+      } finally {
+        await stopAll([...conns, sb, ns]);
       }
     });
 
