@@ -24,6 +24,7 @@ const CASES: Array<[string, string]> = [
   ['gateway {\n  name: X\n}\n', 'gateway "X" has no port specified (select -1 for random port)'],
   ['gateway {\n  port: -1\n}\n', 'gateway has no name'],
   ['gateway {\n  name: X\n  port: -1\n  gateways: [{name: Y}]\n}\n', 'gateway "Y" has no URL'],
+  ['cluster {\n  name: A\n  port: -1\n}\ngateway {\n  name: B\n  port: -1\n}\n', 'cluster name conflicts between cluster and gateway definitions'],
 ];
 
 describe('gateway block at start', () => {

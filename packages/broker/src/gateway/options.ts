@@ -9,6 +9,8 @@ export function gatewayOptionErrors(o: Options): string[] {
   const g = o.gateway;
   if (!g || ((g.name ?? '') === '' && (g.port ?? 0) === 0)) return [];
   const errors: string[] = [];
+  // The gateway name is the cluster's name (nats-server validateCluster).
+  if (g.name && o.cluster?.name && o.cluster.name !== g.name) return ['cluster name conflicts between cluster and gateway definitions'];
   if (!g.name) errors.push('gateway has no name');
   else if (!g.port) errors.push(`gateway "${g.name}" has no port specified (select -1 for random port)`);
   (g.gateways ?? []).forEach((r, i) => {
