@@ -272,6 +272,23 @@ for (const solicitor of ['switchboard', 'nats-server'] as const) {
           }, 20_000, `PING answers seen from ${node.kind}`);
           assert.deepEqual([...names].sort(), ['nats-NS', 'sb-SB']);
         }
+        // $SYS.REQ.SERVER.PING.GATEWAYZ: every server reports its gateways (as the console reads them).
+        const sys = conns[0];
+        const gwNames = new Set<string>();
+        const inbox2 = createInbox();
+        sys.subscribe(inbox2, {
+          callback: (_e, m) => {
+            const r = JSON.parse(sc.decode(m.data)) as { data?: { name?: string; outbound_gateways?: Record<string, unknown> } };
+            if (r.data?.name && r.data.outbound_gateways && Object.keys(r.data.outbound_gateways).length === 1) gwNames.add(r.data.name);
+          },
+        });
+        await sys.flush();
+        await waitFor(async () => {
+          sys.publish('$SYS.REQ.SERVER.PING.GATEWAYZ', undefined, { reply: inbox2 });
+          await sys.flush();
+          return gwNames.size >= 2;
+        }, 20_000, 'GATEWAYZ from every server');
+        assert.deepEqual([...gwNames].sort(), ['NS', 'SB']);
         // The console's in-process $SYS API sees every server of the super cluster too.
         let seen: string[] = [];
         await waitFor(async () => {
