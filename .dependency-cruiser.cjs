@@ -14,14 +14,14 @@
  *
  * A new module (routes, gateways, the operator-mode wiring of the jwt library, …) is a directory
  * under packages/broker/src: add its name to MODULES. A new connection kind lives in core
- * (connection base) and protocol (its op table); a subsystem that owns connections of its own
- * kind (gateway) subclasses the core's Connection, so it is a core extension (CORE_EXTENSIONS):
- * it may import the core, the core and the modules may not import it (only the root does).
+ * (connection base) and protocol (its op table).
  */
 const B = '^packages/broker/src/';
 const LOWER = ['protocol', 'subjects', 'config', 'log', 'jwt'];
 const MODULES = ['auth', 'accounts', 'monitor', 'events'];
-const CORE_EXTENSIONS = ['gateway'];
+// Connection-kind modules: a module that adds a connection kind (a Connection subclass) may
+// import the core; nothing but the composition root imports it.
+const KINDS = ['cluster', 'gateway'];
 const ROOT = `${B}(switchboard|index)\\.[jt]s$`;
 const dirs = (names) => `${B}(${names.join('|')})/`;
 const TESTS = '\\.test\\.[jt]sx?$';
@@ -61,14 +61,33 @@ module.exports = {
       severity: 'error',
       comment: 'The core reaches modules only through the contracts they implement.',
       from: { path: `${B}core/`, pathNot: TESTS },
-      to: { path: `${dirs([...MODULES, ...CORE_EXTENSIONS])}|${ROOT}` },
+      to: { path: `${dirs(MODULES)}|${ROOT}` },
+    },
+    {
+      name: 'core-imports-no-connection-kind-module',
+      severity: 'error',
+      from: { path: `${B}core/`, pathNot: TESTS },
+      to: { path: dirs(KINDS) },
+    },
+    {
+      name: 'connection-kind-modules-import-no-other-module',
+      severity: 'error',
+      comment: 'A connection-kind module (cluster) builds on the core and the contracts, not on other modules.',
+      from: { path: dirs(KINDS), pathNot: TESTS },
+      to: { path: `${dirs(MODULES)}|${ROOT}` },
+    },
+    {
+      name: 'modules-import-no-connection-kind-module',
+      severity: 'error',
+      from: { path: dirs(MODULES), pathNot: TESTS },
+      to: { path: dirs(KINDS) },
     },
     {
       name: 'modules-import-no-core',
       severity: 'error',
       comment: 'Modules see the core through contracts (ServerView, AccountRef, ClientView, …).',
       from: { path: dirs(MODULES), pathNot: TESTS },
-      to: { path: `${B}core/|${dirs(CORE_EXTENSIONS)}|${ROOT}` },
+      to: { path: `${B}core/|${ROOT}` },
     },
     {
       name: 'modules-import-no-other-module',
@@ -84,17 +103,10 @@ module.exports = {
       to: { path: dirs(MODULES.filter((m) => m !== 'events' && m !== 'monitor')) },
     },
     {
-      name: 'core-extensions-import-no-module',
-      severity: 'error',
-      comment: 'A core extension (gateway) builds on the core and the contracts, never on a module.',
-      from: { path: dirs(CORE_EXTENSIONS), pathNot: TESTS },
-      to: { path: `${dirs(MODULES)}|${ROOT}` },
-    },
-    {
       name: 'broker-files-belong-to-a-layer',
       severity: 'error',
       comment: 'Every broker directory is a declared layer: add a new module directory to MODULES.',
-      from: { path: B, pathNot: `${dirs([...LOWER, 'contracts', 'core', ...CORE_EXTENSIONS, ...MODULES])}|${ROOT}|${B}[^/]+\\.d\\.ts$` },
+      from: { path: B, pathNot: `${dirs([...LOWER, 'contracts', 'core', ...MODULES, ...KINDS])}|${ROOT}|${B}[^/]+\\.d\\.ts$` },
       to: {},
     },
     {

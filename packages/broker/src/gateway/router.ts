@@ -258,7 +258,7 @@ export class GatewayRouter implements RemoteForwarder {
       if (isGwRoutedReply(reply)) plainReply = this.trackReply(acc, reply, GW_SUBJECT_OFFSET);
       else if (isOldGwRoutedReply(reply)) plainReply = this.trackReply(acc, reply, OLD_GW_SUBJECT_OFFSET);
     }
-    this.server.delivery.deliverRemote(c, acc, subject, plainReply, hdr, buf, start, end, queues);
+    this.server.delivery.deliver(c, acc, subject, plainReply, hdr, buf, start, end, false, queues);
   }
 
   /**
