@@ -13,8 +13,10 @@ export interface ConnectionHost {
   readonly logger: Logger;
   /** Producers stall when a consumer's pending bytes pass this. */
   readonly stallAt: number;
-  /** Flushes the connection once, at the end of this event-loop turn. */
+  /** Flushes the connection once, after the current read batch or at the end of this event-loop turn. */
   queueFlush(c: Connection): void;
+  /** Flushes every connection queued so far (called after each socket read has been parsed). */
+  flushQueued(): void;
   slowConsumerDetected(c: Connection, reason: ClosedReason): void;
 }
 
@@ -23,7 +25,7 @@ const OK = Buffer.from('+OK\r\n');
 
 /**
  * The connection base every kind shares (nats-server client.go without the protocol): the
- * socket, the outbound buffer and its once-per-turn flush, keepalive PINGs and stale detection,
+ * socket, the outbound chunks and their flush after each read batch (and at the end of the turn), keepalive PINGs and stale detection,
  * the write deadline and max_pending slow-consumer cuts, producer stalls, and closing. A kind
  * (client now; route, gateway, leaf later) adds its op table, its handlers and `deliver`.
  */
@@ -122,6 +124,9 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
       if (e instanceof ProtocolError) this.protocolError(e);
       else throw e;
     }
+    // One write per connection per read batch (nats-server flushClients after each read): no
+    // subscriber's queue holds more than one read's worth of output waiting for the turn to end.
+    this.server.flushQueued();
   }
 
   private protocolError(e: ProtocolError): void {
@@ -169,10 +174,7 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
     this.parser.halt();
     this.clearTimers();
     const slow = reason === ClosedReason.slowConsumerPending || reason === ClosedReason.slowConsumerWriteDeadline;
-    if (!slow && this.out.len > 0 && !this.socket.destroyed) {
-      const b = this.out.take();
-      if (b) this.socket.write(b);
-    }
+    if (!slow && this.out.size > 0 && !this.socket.destroyed) this.out.writeTo(this.socket);
     this.out.reset();
     if (slow || this.socket.destroyed) this.socket.destroy();
     else {
@@ -235,7 +237,7 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
 
   /** Bytes waiting to reach the peer: queued here plus buffered in the socket. */
   get pendingBytes(): number {
-    return this.out.len + this.socketPending;
+    return this.out.size + this.socketPending;
   }
 
   enqueue(b: Buffer): void {
@@ -265,9 +267,7 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
   flush(): void {
     this.flushQueued = false;
     if (this.closed || this.socket.destroyed) return;
-    const b = this.out.take();
-    if (b === null) return;
-    this.socket.write(b);
+    if (this.out.writeTo(this.socket) === 0) return;
     const pending = this.socket.writableLength;
     this.socketPending = pending;
     // The kernel took it (no 'drain' will follow) or the backlog is back under the stall mark:

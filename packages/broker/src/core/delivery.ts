@@ -76,10 +76,14 @@ export class Delivery {
     return false;
   }
 
-  /** A subscriber's queue is long: cut it if over max_pending, else slow the producer down. */
+  /**
+   * A subscriber's queue is long: cut it if over max_pending, else slow the producer down. A
+   * connection publishing to its own subscription stalls itself too (nats-server's readLoop
+   * waits on its own stall channel): it stops being read until its peer reads what it was sent.
+   */
   private backpressure(producer: Connection, consumer: Connection): void {
     if (consumer.checkSlowConsumer()) return;
-    if (producer !== consumer) producer.stallOn(consumer);
+    producer.stallOn(consumer);
   }
 }
 
