@@ -4,7 +4,7 @@
 // The orchestrator (this process) starts the servers as child processes and forks load
 // generator workers (worker.mjs); it does no message traffic itself except a readiness probe.
 import { spawn, fork, spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,7 +128,10 @@ function pinned(cmd, args, cpus) {
 }
 
 const SERVERS = [];
-const sbServer = (name, cli) => ({ name, cmd: process.execPath, args: (p) => [cli, '-a', '127.0.0.1', '-p', String(p)], env: {} });
+// BENCH_SB_NODE_ARGS: extra node flags for the Switchboard servers (e.g. --cpu-prof, --trace-gc);
+// BENCH_SB_OUT: a file that gets their output (stdout and stderr) appended.
+const SB_NODE_ARGS = (env.BENCH_SB_NODE_ARGS || '').split(' ').filter(Boolean);
+const sbServer = (name, cli) => ({ name, cmd: process.execPath, args: (p) => [...SB_NODE_ARGS, cli, '-a', '127.0.0.1', '-p', String(p)], env: {}, out: env.BENCH_SB_OUT });
 if (WANT_SERVERS.includes('switchboard')) {
   if (!existsSync(SB_CLI)) die(`${path.relative(root, SB_CLI)} not found (run npm run build), or set BENCH_SERVERS=nats-server`);
   SERVERS.push(sbServer('switchboard', SB_CLI));
@@ -178,6 +181,11 @@ async function startServer(def) {
   const keep = (d) => (tail = (tail + d.toString()).slice(-4000));
   cp.stdout.on('data', keep);
   cp.stderr.on('data', keep);
+  if (def.out) {
+    const file = createWriteStream(def.out, { flags: 'a' });
+    cp.stdout.pipe(file);
+    cp.stderr.pipe(file);
+  }
   let exited = null;
   cp.once('exit', (code, sig) => (exited = `exited with ${sig ?? code}`));
   const t0 = Date.now();

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import type { Options } from '@switchboard/shared';
 import type { ConnectionKind, ConnectionView } from '../contracts/index.js';
 import type { Logger } from '../log/logger.js';
@@ -21,6 +21,46 @@ export interface ConnectionHost {
 }
 
 const PING = Buffer.from('PING\r\n');
+
+/**
+ * One read buffer for every plain-TCP client socket (nats-server reads into a reused buffer too).
+ * Node allocates a fresh 64 KiB buffer for every socket read otherwise, and those allocations
+ * drive external-memory GCs under load. net's public `onread` option does this for sockets we
+ * create, but accepted sockets are created by net.Server; so the option's three private
+ * properties are found by their symbol names on a probe socket, and set on the accepted socket
+ * before it delivers anything. Reads are handled synchronously and the parser copies whatever it
+ * keeps past a read (split tails, held input), so one buffer serves all connections. Without
+ * the symbols (another Node version) sockets keep Node's default reads.
+ */
+const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
+const readSymbols = ((): { buffer: symbol; callback: symbol; gen: symbol } | null => {
+  try {
+    // `onread` is missing from @types/node's constructor options (it is in Node's docs since v12).
+    const probe = new Socket({ onread: { buffer: Buffer.alloc(1), callback: () => true } } as ConstructorParameters<typeof Socket>[0]);
+    const syms = Object.getOwnPropertySymbols(probe);
+    const find = (d: string) => syms.find((x) => x.description === d);
+    const buffer = find('kBuffer');
+    const callback = find('kBufferCb');
+    const gen = find('kBufferGen');
+    probe.destroy();
+    return buffer && callback && gen ? { buffer, callback, gen } : null;
+  } catch {
+    return null;
+  }
+})();
+
+/** Switches `socket` to the shared read buffer; false when it cannot (TLS, data already buffered, no symbols). */
+function useSharedReadBuffer(socket: Socket, onRead: (buf: Buffer) => void): boolean {
+  const handle = (socket as unknown as { _handle?: { useUserBuffer?: (b: Buffer) => void } })._handle;
+  if (readSymbols === null || typeof handle?.useUserBuffer !== 'function' || 'encrypted' in socket || socket.readableLength > 0) return false;
+  const s = socket as unknown as Record<symbol, unknown>;
+  s[readSymbols.buffer] = READ_BUFFER;
+  s[readSymbols.callback] = (n: number, buf: Buffer) => onRead(buf.subarray(0, n));
+  s[readSymbols.gen] = null;
+  handle.useUserBuffer(READ_BUFFER);
+  return true;
+}
+const SHARED_READS = process.env.SWITCHBOARD_SHARED_READS !== '0';
 const OK = Buffer.from('+OK\r\n');
 
 /**
@@ -103,7 +143,8 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
   protected attachSocket(): void {
     const socket = this.socket;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    const onData = (chunk: Buffer) => this.onData(chunk);
+    if (!(SHARED_READS && this.kind === 'CLIENT' && useSharedReadBuffer(socket, onData))) socket.on('data', onData);
     socket.on('drain', () => this.onDrain());
     socket.on('error', (err) => {
       this.debug(`${this.kindName} connection error: ${err.message}`);
