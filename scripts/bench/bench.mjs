@@ -696,6 +696,10 @@ async function runRow(sc) {
     };
     const med = (name) => median(pick(name).map((r) => r[fig.key]));
     const cpuMed = (name) => median(pick(name).map((r) => r.serverCpu));
+    // server CPU time per message (all threads): less sensitive to other load than the rate
+    const perMsg = fig.key === 'value' && sc.unit.startsWith('msgs/s');
+    const nsMed = (name) => (perMsg ? median(pick(name).map((r) => (r.serverCpu / 100 / r.value) * 1e9)) : NaN);
+    const fmtNs = (v) => (Number.isFinite(v) ? v.toFixed(0) : '');
     const allNoisy = (name) => (results[name] || []).length > 0 && (results[name] || []).every((r) => r.noisy);
     const noisyNote = (name) => {
       const all = results[name] || [];
@@ -712,6 +716,9 @@ async function runRow(sc) {
       sbCpu: fmtPct(cpuMed('switchboard')),
       nats: fig.fmt(nats) + (allNoisy('nats-server') ? '*' : ''),
       natsCpu: fmtPct(cpuMed('nats-server')),
+      sbNs: fmtNs(nsMed('switchboard')),
+      natsNs: fmtNs(nsMed('nats-server')),
+      baseNs: fmtNs(nsMed('baseline')),
       ratio: Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '-',
       base: fig.fmt(base) + (allNoisy('baseline') ? '*' : ''),
       baseRatio: Number.isFinite(base / nats) ? `${(base / nats).toFixed(2)}×` : '-',
@@ -749,9 +756,9 @@ async function main() {
   if (NATSBENCH) await runNatsbench();
 
   // compact table
-  console.log(`\n## Summary (medians; ratio = switchboard / nats-server; server CPU in % of one core) — ${((Date.now() - t0) / 1000).toFixed(0)} s${CPUS > 0 ? ` — servers pinned to ${CPUS} cpu` : ''}`);
-  const head = ['scenario', 'switchboard', 'sb cpu', 'nats-server', 'nats cpu', 'ratio', ...(BASELINE ? ['baseline', 'base ratio'] : []), 'target', ''];
-  const data = summary.map((l) => [l.scenario, l.sb, l.sbCpu, l.nats, l.natsCpu, l.ratio, ...(BASELINE ? [l.base, l.baseRatio] : []), l.target, l.verdict]);
+  console.log(`\n## Summary (medians; ratio = switchboard / nats-server; server CPU in % of one core; ns/msg = server CPU time per message) — ${((Date.now() - t0) / 1000).toFixed(0)} s${CPUS > 0 ? ` — servers pinned to ${CPUS} cpu` : ''}`);
+  const head = ['scenario', 'switchboard', 'nats-server', 'ratio', 'sb cpu', 'nats cpu', 'sb ns/msg', 'nats ns/msg', ...(BASELINE ? ['baseline', 'base ratio', 'base ns/msg'] : []), 'target', ''];
+  const data = summary.map((l) => [l.scenario, l.sb, l.nats, l.ratio, l.sbCpu, l.natsCpu, l.sbNs, l.natsNs, ...(BASELINE ? [l.base, l.baseRatio, l.baseNs] : []), l.target, l.verdict]);
   const left = (i) => i === 0 || i >= head.length - 2;
   const w = head.map((h, i) => Math.max(h.length, ...data.map((d) => d[i].length)));
   const fmtRow = (r) => '| ' + r.map((c, i) => (left(i) ? c.padEnd(w[i]) : c.padStart(w[i]))).join(' | ') + ' |';
