@@ -220,6 +220,9 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
     if (slow || this.socket.destroyed) this.socket.destroy();
     else {
       this.socket.end();
+      // Keep reading (input is ignored now) so the peer's FIN closes the socket: a socket paused
+      // by a stall or a pending auth check would otherwise never see it.
+      this.socket.resume();
       // Do not wait forever for a peer that will not read its last bytes.
       setTimeout(() => this.socket.destroy(), 2000).unref();
     }
