@@ -57,6 +57,7 @@ const counts = {
   fanout: (size, k) => Math.ceil(count(4_000_000, 2.5e8, size) / k),
   queue: () => count(2_000_000, 5e8, 16),
   reqrep: () => Math.max(100, Math.round(5_000 * SCALE)),
+  route: () => count(2_000_000, 5e8, 16),
 };
 
 function die(msg) {
@@ -173,9 +174,9 @@ function probeInfo(port, ms) {
   });
 }
 
-async function startServer(def) {
+async function startServer(def, extraArgs = []) {
   const port = await freePort();
-  const run = pinned(def.cmd, def.args(port), SERVER_CPUS);
+  const run = pinned(def.cmd, [...def.args(port), ...extraArgs], SERVER_CPUS);
   const cp = track(spawn(run.cmd, run.args, { cwd: root, env: { ...process.env, ...def.env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let tail = '';
   const keep = (d) => (tail = (tail + d.toString()).slice(-4000));
@@ -214,7 +215,51 @@ async function startServer(def) {
   return { def, name: def.name, port, pid: cp.pid, cp, version, tail: () => tail, exited: () => exited };
 }
 
+// Two servers of one kind in a cluster: the publisher's node (returned) and `peer`, which
+// solicits a route to it. The scenario publishes on the first and subscribes on the peer.
+async function startClusterPair(def) {
+  const [ca, cb] = [await freePort(), await freePort()];
+  const a = await startServer(def, ['--cluster', `nats://127.0.0.1:${ca}`, '--cluster_name', 'bench']);
+  try {
+    a.peer = await startServer(def, ['--cluster', `nats://127.0.0.1:${cb}`, '--cluster_name', 'bench', '--routes', `nats-route://127.0.0.1:${ca}`]);
+  } catch (e) {
+    await stopServer(a);
+    throw e;
+  }
+  return a;
+}
+
+// Raw-socket probe: a subscription on `subPort` becomes visible to a publisher on `pubPort`
+// (route up, interest propagated). Interest made on subPort before this call precedes it on the route.
+async function awaitRouteInterest(pubPort, subPort, ms = 20000) {
+  const subject = `bench.probe.${process.pid}.${runSeq++}`;
+  const open = (port) =>
+    new Promise((resolve, reject) => {
+      const sock = net.createConnection({ host: '127.0.0.1', port }, () => resolve(sock));
+      sock.once('error', reject);
+    });
+  const sub = await open(subPort);
+  const pub = await open(pubPort);
+  let got = '';
+  sub.on('data', (d) => (got += d.toString('latin1')));
+  pub.on('data', () => {});
+  try {
+    sub.write(`CONNECT {"verbose":false,"pedantic":false}\r\nSUB ${subject} 1\r\nPING\r\n`);
+    pub.write('CONNECT {"verbose":false,"pedantic":false}\r\n');
+    const until = Date.now() + ms;
+    while (!got.includes(`MSG ${subject} `)) {
+      if (Date.now() > until) throw new Error('route not ready (probe message never crossed)');
+      pub.write(`PUB ${subject} 0\r\n\r\n`);
+      await sleep(50);
+    }
+  } finally {
+    sub.destroy();
+    pub.destroy();
+  }
+}
+
 async function stopServer(s) {
+  if (s.peer) await stopServer(s.peer);
   if (s.exited()) return;
   const gone = new Promise((r) => s.cp.once('exit', r));
   try {
@@ -370,12 +415,14 @@ function rssSampler(pid) {
 async function pubSub(server, { n, k, size, queue }) {
   const subject = `benchmark.${k === 0 ? 'pub' : queue ? 'queue' : 'pubsub'}.${runSeq++}`; // natsbench-like length
   const workers = [];
+  // Across a route (server.peer): subscribers on the peer, which counts until all crossed.
+  const subPort = server.peer ? server.peer.port : server.port;
   try {
     const subs = [];
     const procs = Math.min(k, 4);
     for (let i = 0; i < procs; i++) {
       const conns = Math.floor(k / procs) + (i < k % procs ? 1 : 0);
-      const w = startWorker({ role: 'sub', port: server.port, subject, conns, queue: queue ? 'q' : undefined });
+      const w = startWorker({ role: 'sub', port: subPort, subject, conns, queue: queue ? 'q' : undefined, expect: server.peer ? n : undefined });
       workers.push(w);
       subs.push(w);
     }
@@ -386,6 +433,7 @@ async function pubSub(server, { n, k, size, queue }) {
       s.send('go');
       await s.expect('result');
     }
+    if (server.peer) await awaitRouteInterest(server.port, subPort);
     const meter = cpuMeter(server.pid);
     const peakRss = rssSampler(server.pid);
     pub.send('go');
@@ -583,6 +631,18 @@ ROWS.push({
   detail: (r) => `p90=${fmtUs(r.p90)} p99=${fmtUs(r.p99)} max=${fmtUs(r.max)} ${fmtRate(r.rate)} req/s`,
   extra: [{ key: 'p99', title: `request/reply ${sizeName(SIZE)} p99`, fmt: fmtUs, lowerIsBetter: true }],
 });
+ROWS.push({
+  id: 'route',
+  group: 'route',
+  title: `1→1 across a route ${sizeName(SIZE)}`,
+  unit: 'msgs/s delivered',
+  fmt: fmtRate,
+  target: { kind: 'ratio>=', v: 0.5, informational: true },
+  cluster: true,
+  run: (s) => pubSub(s, { n: counts.route(), k: 1, size: SIZE }),
+  warm: (s) => pubSub(s, { n: Math.ceil(counts.route() / 4), k: 1, size: SIZE }),
+  detail: (r) => `received=${r.received} lost=${r.lost} pub=${fmtRate(r.pubRate)}/s (cpu: publisher's node)`,
+});
 for (const n of CONNS) {
   ROWS.push({
     id: `conns${n >= 1000 && n % 1000 === 0 ? n / 1000 + 'k' : n}`,
@@ -629,9 +689,9 @@ async function runRow(sc) {
   const servers = [];
   try {
     for (const def of SERVERS) {
-      const s = await startServer(def);
+      const s = sc.cluster ? await startClusterPair(def) : await startServer(def);
       servers.push(s);
-      console.log(`  started ${s.name} ${s.version} pid=${s.pid} port=${s.port}`);
+      console.log(`  started ${s.name} ${s.version} pid=${s.pid} port=${s.port}${s.peer ? ` + route peer pid=${s.peer.pid} port=${s.peer.port}` : ''}`);
     }
   } catch (e) {
     for (const s of servers) await stopServer(s);
