@@ -192,7 +192,7 @@ async function startServer(def, extraArgs = []) {
   const t0 = Date.now();
   let info = null;
   let lastErr = null;
-  while (Date.now() - t0 < 15000 && !exited) {
+  while (Date.now() - t0 < 45000 && !exited) { // generous: a loaded machine, or --cpus pinning beside other work
     try {
       info = await probeInfo(port, 2000);
       break;
