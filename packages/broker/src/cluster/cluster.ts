@@ -143,6 +143,10 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     this.server.queueFlush(c);
   }
 
+  flushQueued(): void {
+    this.server.flushQueued();
+  }
+
   slowConsumerDetected(c: Connection, reason: ClosedReason): void {
     this.server.slowConsumerDetected(c, reason);
   }

@@ -367,10 +367,16 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
 
   private readonly flushAll = (): void => {
     this.flushScheduled = false;
+    this.flushQueued();
+  };
+
+  /** Flushes the connections queued so far; the end-of-turn flush finds nothing left of them. */
+  flushQueued(): void {
     const q = this.flushQueue;
+    if (q.length === 0) return;
     this.flushQueue = [];
     for (let i = 0; i < q.length; i++) q[i].flush();
-  };
+  }
 
   // ---- reload ------------------------------------------------------------------------------
 
