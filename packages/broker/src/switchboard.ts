@@ -5,20 +5,22 @@
  * Module order is part of the design (hooks run in this order, shutdown in reverse):
  *   1. accounts — the config's account definitions; on reload the registry is rebuilt first,
  *      so later modules see new accounts;
+ *   1b. operator — operator mode only (`operator` / `trusted`): the JWT accounts (a second
+ *      account source, fed by the resolver) and the authenticator asked first (user JWTs);
  *   2. auth     — the config's users, nkeys, tokens and client TLS; re-checks clients after the
  *      accounts exist;
  *   3. monitor  — closed-connection and per-account records, before events reads them;
  *   4. events   — the system account and $SYS; shuts down first, so SHUTDOWN is the last event;
  *   5. the caller's extra modules (`deps.modules`), e.g. a test probe; later routes, gateways.
- * A JWT resolver will register as an account source and as an authenticator asked before auth.
  */
-import type { OptionsInput } from '@switchboard/shared';
+import { resolveOptions, type OptionsInput } from '@switchboard/shared';
 import { AccountsModule } from './accounts/module.js';
 import { AuthModule } from './auth/authenticator.js';
 import type { BrokerModule } from './contracts/index.js';
 import { Server, type ServerDeps } from './core/server.js';
 import { SystemEvents } from './events/system.js';
-import { operatorModeStartErrors } from './jwt/options.js';
+import { isOperatorMode, loadOperatorMode, validateOperatorMode } from './jwt/options.js';
+import { OperatorModule } from './operator/module.js';
 import { MonitorModule, type MonitoredServer } from './monitor/module.js';
 
 export interface SwitchboardDeps extends ServerDeps {
@@ -35,24 +37,56 @@ export class Switchboard extends Server implements MonitoredServer {
   readonly monitor: MonitorModule;
   /** The system account, $SYS events and the in-process $SYS API (subscribe, request). */
   readonly events: SystemEvents;
+  /** Operator mode (JWT accounts and users); null when the options do not ask for it. */
+  readonly operator: OperatorModule | null;
 
   /** Use `createServer`. */
   constructor(input: OptionsInput = {}, deps: SwitchboardDeps = {}) {
-    super(input, deps);
+    const [opts, serverDeps] = withOperatorSystemAccount(input, deps);
+    super(opts, serverDeps);
     this.accountsModule = new AccountsModule(this);
-    // Operator mode (JWT) is refused until it is wired in: nats-server's start checks, then the refusal.
-    const startErrors = [...this.accountsModule.validate(this.opts), ...operatorModeStartErrors(this.opts)];
+    // nats-server's start checks for operator mode (resolver required, no config users, …).
+    const startErrors = [...this.accountsModule.validate(this.opts), ...validateOperatorMode(this.opts)];
     if (startErrors.length > 0) throw new Error(startErrors.join('\n'));
+    this.operator = isOperatorMode(this.opts) ? new OperatorModule(this) : null;
     // Throws (AuthConfigError, TlsConfigError) on settings nats-server refuses.
     this.auth = new AuthModule(this);
     this.monitor = new MonitorModule(this);
     this.events = new SystemEvents(this);
-    for (const m of [this.accountsModule, this.auth, this.monitor, this.events, ...(deps.modules ?? [])]) this.register(m);
+    const op = this.operator !== null ? [this.operator] : [];
+    for (const m of [this.accountsModule, ...op, this.auth, this.monitor, this.events, ...(deps.modules ?? [])]) this.register(m);
     this.addAccountSource(this.accountsModule);
+    if (this.operator !== null) {
+      this.addAccountSource(this.operator.accounts);
+      this.addAuthenticator(this.operator);
+    }
     this.addAuthenticator(this.auth);
     this.refreshAccounts();
     this.rebuildInfo();
   }
+}
+
+/**
+ * In operator mode the system account may come from the operator JWT only; it is laid over the
+ * options (and the command-line overrides, so a reload derives the same) for the modules that
+ * read `system_account`.
+ */
+function withOperatorSystemAccount(input: OptionsInput, deps: SwitchboardDeps): [OptionsInput, SwitchboardDeps] {
+  let opts;
+  try {
+    opts = resolveOptions(input);
+  } catch {
+    return [input, deps];
+  }
+  if (!isOperatorMode(opts) || opts.systemAccount !== undefined) return [input, deps];
+  let sys: string | undefined;
+  try {
+    sys = loadOperatorMode(opts).systemAccount;
+  } catch {
+    return [input, deps];
+  }
+  if (sys === undefined) return [input, deps];
+  return [{ ...input, systemAccount: sys }, { ...deps, overrides: { ...(deps.overrides ?? {}), systemAccount: sys } }];
 }
 
 /**

@@ -14,6 +14,9 @@ export const ERR = {
   invalidSubject: 'Invalid Subject',
   invalidPublishSubject: 'Invalid Publish Subject',
   maxSubscriptions: 'maximum subscriptions exceeded',
+  userAuthExpired: 'User Authentication Expired',
+  accountAuthExpired: 'Account Authentication Expired',
+  userAuthRevoked: 'User Authentication Revoked',
 } as const;
 
 /** Why a connection was closed, as /connz `reason` spells it. */
@@ -39,5 +42,6 @@ export const ClosedReason = {
   authExpired: 'Authentication Expired',
   noRespondersNeedsHeaders: 'No Responders Requires Headers',
   accountRemoved: 'Account Removed',
+  revocation: 'Credentials Revoked',
 } as const;
 export type ClosedReason = (typeof ClosedReason)[keyof typeof ClosedReason];
