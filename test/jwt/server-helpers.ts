@@ -47,12 +47,13 @@ export function natsConnect(port: number, user: { jwt: string; kp: KeyPair }, op
   });
 }
 
-/** `ok` when the client connects (and is then closed), else the error text. */
-export async function connectOutcome(port: number, user: Usr, clients: NatsConnection[]): Promise<string> {
+/** `ok` when the client connects (then closed, unless `keep`), else the error text. */
+export async function connectOutcome(port: number, user: Usr, clients: NatsConnection[], keep = false): Promise<string> {
   try {
     const nc = await natsConnect(port, user);
     clients.push(nc);
     await nc.flush();
+    if (!keep) await nc.close();
     return 'ok';
   } catch (e) {
     return errText(e);
