@@ -4,7 +4,7 @@
  * pushing updates. Asserted on both servers: `$SYS.REQ.ACCOUNT.<acc>.CLAIMS.LOOKUP` returns the
  * stored JWT; an update signed by a key the operator does not trust is not applied; a pushed
  * account JWT takes effect live — a new export becomes importable, a lowered connection limit
- * cuts the newest client, a revocation disconnects the revoked user with
+ * cuts the older client (nats-server keeps the newest), a revocation disconnects the revoked user with
  * `User Authentication Revoked` — and on MEMORY an update of a loaded account is applied live
  * while an unknown account's is skipped.
  */
@@ -105,11 +105,12 @@ test('full resolver: lookup, pushed updates take effect live (exports, connectio
     assert.equal(await victimClosed, 'User Authentication Revoked', `${kind}: revoked user disconnected`);
     assert.equal(await connectOutcome(port, victim, clients), 'Authorization Violation', `${kind}: revoked user cannot come back`);
 
-    // Connection limit lowered to 1 with two clients of A connected: the newest one is cut.
+    // Connection limit lowered to 1 with two clients of A connected: nats-server sorts them
+    // newest first and cuts those past the limit, so the older client goes.
     const a3 = await natsConnect(port, await makeUser(aKp, LIM));
     clients.push(a3);
     await a3.flush();
-    const a3Closed = closedReason(a3, 10_000);
+    const a1Closed = closedReason(a1, 10_000);
     const limited = await makeAccount(
       op.sk,
       {
@@ -121,11 +122,11 @@ test('full resolver: lookup, pushed updates take effect live (exports, connectio
     );
     const r3 = await push(`$SYS.ACCOUNT.${a.pub}.CLAIMS.UPDATE`, limited.jwt);
     assert.equal(r3.data?.code, 200, `${kind}: limit update accepted`);
-    assert.equal(await a3Closed, 'maximum account active connections exceeded', `${kind}: newest client over the new limit`);
-    await a1.flush();
-    assert.equal(a1.isClosed(), false, `${kind}: the older client stays`);
+    assert.equal(await a1Closed, 'maximum account active connections exceeded', `${kind}: the older client over the new limit`);
+    await a3.flush();
+    assert.equal(a3.isClosed(), false, `${kind}: the newest client stays`);
     assert.equal(await connectOutcome(port, await makeUser(aKp, LIM), clients), 'maximum account active connections exceeded', `${kind}: no room for another`);
-    for (const nc of [a1, bNc, sysNc]) await nc.close();
+    for (const nc of [a3, bNc, sysNc]) await nc.close();
   }
   // The untrusted update got the same answer from both (stored, then refused when applied).
   assert.equal(forgedReplies[0], forgedReplies[1], 'same reply to an untrusted update');

@@ -299,7 +299,7 @@ export class OperatorModule implements BrokerModule, Authenticator {
   /**
    * A new JWT for a loaded account (pushed on `$SYS`): verified, then applied live as
    * nats-server's `updateAccountClaimsWithRefresh` — exports, imports and limits change, clients
-   * over the new connection limit (newest first) are cut, revoked users and bearer users the
+   * past the new connection limit are cut (sorted newest first, the newest stay), revoked users and bearer users the
    * account no longer allows are disconnected, users of a removed or changed signing key too.
    * Returns nats-server's error text when the JWT is refused.
    */
