@@ -21,9 +21,9 @@ export interface Running {
 }
 
 /** Writes `conf(dir)` for each server (with its own resolver directory) and starts both. */
-export async function startBoth(name: string, opJwt: string, conf: (dir: string, opFile: string) => string, procs: ProcServer[]): Promise<Record<Kind, Running>> {
+export async function startBoth(name: string, opJwt: string, conf: (dir: string, opFile: string) => string, procs: ProcServer[], kinds: Kind[] = KINDS): Promise<Record<Kind, Running>> {
   const out = {} as Record<Kind, Running>;
-  for (const kind of KINDS) {
+  for (const kind of kinds) {
     const dir = tmpDir(`${name}-${kind}`);
     const opFile = join(dir, 'op.jwt');
     writeFileSync(opFile, opJwt);
@@ -47,17 +47,26 @@ export function natsConnect(port: number, user: { jwt: string; kp: KeyPair }, op
   });
 }
 
-/** `ok` when the client connects (then closed, unless `keep`), else the error text. */
+/**
+ * `ok` when the client connects (then closed, unless `keep`), else the server's error text.
+ * When the server closes right after its -ERR, nats.js may report its own failed write
+ * (EPIPE/ECONNRESET) instead of the -ERR; the same attempt is then made again.
+ */
 export async function connectOutcome(port: number, user: Usr, clients: NatsConnection[], keep = false): Promise<string> {
-  try {
-    const nc = await natsConnect(port, user);
-    clients.push(nc);
-    await nc.flush();
-    if (!keep) await nc.close();
-    return 'ok';
-  } catch (e) {
-    return errText(e);
+  let last = '';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const nc = await natsConnect(port, user);
+      clients.push(nc);
+      await nc.flush();
+      if (!keep) await nc.close();
+      return 'ok';
+    } catch (e) {
+      last = errText(e);
+      if (!/EPIPE|ECONNRESET/.test(last)) return last;
+    }
   }
+  return last;
 }
 
 /** The server's -ERR text from a nats.js error (its message, or the wrapped protocol error). */

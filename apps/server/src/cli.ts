@@ -110,9 +110,15 @@ async function main(): Promise<void> {
   const logger = new Logger({ debug: merged.debug, trace: merged.trace, logtime: merged.logtime, logFile: merged.logFile });
   for (const w of warnings) logger.warn(w);
   for (const u of flags.unsupported) logger.warn(`Option -${u} is not supported by Switchboard yet and is ignored`);
-  const server = createServer(merged, { logger, configFile: flags.config, overrides });
-  if (flags.config) logger.info(`Using configuration file: ${flags.config}`);
-  await server.start();
+  let server: ReturnType<typeof createServer>;
+  try {
+    server = createServer(merged, { logger, configFile: flags.config, overrides });
+    if (flags.config) logger.info(`Using configuration file: ${flags.config}`);
+    await server.start();
+  } catch (e) {
+    // Start errors as nats-server prints them (`switchboard: <message>`), without a stack.
+    fail((e as Error).message);
+  }
 
   const opts = server.opts;
   if (opts.pidFile) writePidFile(opts.pidFile);

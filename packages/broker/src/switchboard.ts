@@ -64,6 +64,12 @@ export class Switchboard extends Server implements MonitoredServer {
     this.refreshAccounts();
     this.rebuildInfo();
   }
+
+  /** Starts listening; in operator mode a URL resolver must answer first (nats-server's start probe). */
+  override async start(): Promise<void> {
+    if (this.operator !== null) await this.operator.probeResolver();
+    await super.start();
+  }
 }
 
 /**

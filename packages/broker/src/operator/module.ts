@@ -115,6 +115,14 @@ export class OperatorModule implements BrokerModule, Authenticator {
 
   // ---- lifecycle ---------------------------------------------------------------------------
 
+  /**
+   * nats-server refuses to start when a URL resolver's base URL does not answer 200 ("is anyone
+   * home"); rejects with its message.
+   */
+  async probeResolver(): Promise<void> {
+    if (this.resolver instanceof UrlResolver) await this.resolver.fetch('');
+  }
+
   start(): void {
     this.started = true;
     const sys = this.mode.systemAccount;
