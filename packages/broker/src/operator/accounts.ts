@@ -31,7 +31,8 @@ export class JwtAccounts implements AccountSource {
 
   constructor(
     private readonly resolver: AccountResolver,
-    private readonly trust: TrustContext,
+    /** Replaced on reload (pinned accounts). */
+    public trust: TrustContext,
     /** Called after the set of definitions changed (the server refreshes its registry). */
     private readonly changed: () => void,
   ) {}

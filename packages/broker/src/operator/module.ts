@@ -15,7 +15,7 @@
  * `User Authentication Revoked`, `maximum subscriptions exceeded`.
  */
 import type { Options } from '@switchboard/shared';
-import type { Authenticator, AuthResult, BrokerModule, ClientBinding, ClientView, ServerView, Subscription } from '../contracts/index.js';
+import type { Authenticator, AuthResult, BrokerModule, ChangeSet, ClientBinding, ClientView, ServerView, Subscription } from '../contracts/index.js';
 import type { ConnectOptions } from '../protocol/connect.js';
 import { ERR, ClosedReason } from '../protocol/errors.js';
 import { authorizeJwtConnect, recheckConnectedUser, userJwtAccount, type AccountLookup, type ConnectedUser, type JwtConnectAccepted } from '../jwt/connect.js';
@@ -78,7 +78,9 @@ function minLimit(value: number, limit: number): number {
 
 export class OperatorModule implements BrokerModule, Authenticator {
   readonly name = 'operator';
-  readonly mode: OperatorMode;
+  /** Hot in nats-server too; the operators and the resolver kind need a restart (config/diff.ts). */
+  readonly reloadKeys = ['resolverPreload', 'resolverPinnedAccounts'] as const;
+  mode: OperatorMode;
   readonly resolver: AccountResolver;
   readonly accounts: JwtAccounts;
   private readonly state = new WeakMap<ClientView, ClientJwtState>();
@@ -144,6 +146,35 @@ export class OperatorModule implements BrokerModule, Authenticator {
 
   validate(): string[] {
     return [];
+  }
+
+  /**
+   * A reload: new pinned accounts for new connections, and the preloads stored again (memory:
+   * replaced; directory: kept when newer); a loaded account whose stored JWT changed is updated
+   * live like a pushed update.
+   */
+  reload(changes: ChangeSet): void {
+    this.mode = loadOperatorMode(changes.next);
+    this.accounts.trust = this.mode.trust;
+    if (!changes.touches('resolverPreload')) return;
+    const preload = this.mode.preload;
+    if (this.resolver instanceof MemoryResolver) {
+      this.resolver.preload(preload);
+      for (const [k, jwt] of Object.entries(preload)) {
+        if (!this.accounts.get(k)) continue;
+        const err = this.applyUpdate(k, jwt);
+        if (err) this.server.logger.error(`Preloaded account ${k} not applied: ${err}`);
+      }
+    } else if (this.resolver instanceof DirResolver) {
+      // The store's change callback applies what it wrote to loaded accounts.
+      for (const [k, jwt] of Object.entries(preload)) {
+        try {
+          this.resolver.store.saveIfNewer(k, jwt);
+        } catch (e) {
+          this.server.logger.error(`Preloaded account ${k} not stored: ${(e as Error).message}`);
+        }
+      }
+    }
   }
 
   // ---- Authenticator -----------------------------------------------------------------------
