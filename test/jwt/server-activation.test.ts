@@ -1,8 +1,12 @@
 /**
  * Activation tokens in a running server, differential against nats-server 2.9.10: a service
- * import of a token-required export works while its activation token is valid and stops when
- * the token expires (the server drops the import then); INFO in operator mode carries
- * `auth_required` and a fresh 15-character nonce per connection on both servers.
+ * import of a token-required export works while its activation token is valid and is no longer
+ * answered once the token expires; INFO in operator mode carries `auth_required` and a fresh
+ * 15-character nonce per connection on both servers.
+ *
+ * Known difference: after the expiry nats-server keeps the (now invalid) import's subscription,
+ * so the requester times out; Switchboard removes the import, so the requester gets no
+ * responders (503). Both are asserted as observed.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,7 +82,7 @@ test('an expiring activation token ends its import; INFO has auth_required and a
       20_000,
       `${kind}: the import to end with its token`,
     );
-    assert.equal(last, '503', `${kind}: no responders once the token expired`);
+    assert.equal(last, kind === 'switchboard' ? '503' : 'TIMEOUT', `${kind}: not answered once the token expired`);
     for (const nc of [aNc, bNc, sysNc]) await nc.close();
   }
 });

@@ -1,7 +1,12 @@
 /**
  * Reloading an operator-mode server (SIGHUP), differential against nats-server 2.9.10: a
  * changed `resolver_preload` replaces a loaded account's JWT, so a revocation added there
- * disconnects the revoked user on both servers, and other clients stay.
+ * disconnects the revoked user with `User Authentication Revoked` on both servers.
+ *
+ * Known difference, kept on purpose: nats-server 2.9.10 also closes every other JWT client that
+ * sent an `nkey` in CONNECT (nats.js does) without an error — its reloadAuthorization treats
+ * them as users that "moved account" because operator mode has no nkey map. Switchboard keeps
+ * them; the test records both outcomes.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,11 +47,16 @@ test('reload with a changed resolver_preload applies the new account JWT to conn
     await v.flush();
     await b.flush();
     const closed = closedReason(v, 15_000);
+    const bClosed = closedReason(b, 15_000).catch(() => 'open');
     writeFileSync(join(s.dir, 'server.conf'), conf(join(s.dir, 'op.jwt'), revoking.jwt));
     s.srv.proc.kill('SIGHUP');
     assert.equal(await closed, 'User Authentication Revoked', `${kind}: revoked by the reloaded preload`);
-    await b.flush();
-    assert.equal(b.isClosed(), false, `${kind}: the other client stays`);
+    const stays = await b.flush().then(
+      () => 'open',
+      () => 'closed',
+    );
+    void bClosed;
+    assert.equal(stays, kind === 'switchboard' ? 'open' : 'closed', `${kind}: the other client (nats-server closes it, see above)`);
     await b.close();
   }
 });
