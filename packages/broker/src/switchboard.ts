@@ -10,12 +10,15 @@
  *   2. auth     — the config's users, nkeys, tokens and client TLS; re-checks clients after the
  *      accounts exist;
  *   3. monitor  — closed-connection and per-account records, before events reads them;
- *   4. events   — the system account and $SYS; shuts down first, so SHUTDOWN is the last event;
- *   5. the caller's extra modules (`deps.modules`), e.g. a test probe; later routes, gateways.
+ *   4. cluster  — routes (only when a cluster port is configured); before events, so events
+ *      shuts down first and its SHUTDOWN still crosses the routes;
+ *   5. events   — the system account and $SYS; shuts down first, so SHUTDOWN is the last event;
+ *   6. the caller's extra modules (`deps.modules`), e.g. a test probe; later gateways.
  */
 import { resolveOptions, type OptionsInput } from '@switchboard/shared';
 import { AccountsModule } from './accounts/module.js';
 import { AuthModule } from './auth/authenticator.js';
+import { ClusterModule } from './cluster/index.js';
 import type { BrokerModule } from './contracts/index.js';
 import { Server, type ServerDeps } from './core/server.js';
 import { SystemEvents } from './events/system.js';
@@ -39,22 +42,27 @@ export class Switchboard extends Server implements MonitoredServer {
   readonly events: SystemEvents;
   /** Operator mode (JWT accounts and users); null when the options do not ask for it. */
   readonly operator: OperatorModule | null;
+  /** Routes, when the options configure a cluster port; null otherwise. */
+  readonly clusterModule: ClusterModule | null;
 
   /** Use `createServer`. */
   constructor(input: OptionsInput = {}, deps: SwitchboardDeps = {}) {
     const [opts, serverDeps] = withOperatorSystemAccount(input, deps);
     super(opts, serverDeps);
     this.accountsModule = new AccountsModule(this);
-    // nats-server's start checks for operator mode (resolver required, no config users, …).
-    const startErrors = [...this.accountsModule.validate(this.opts), ...validateOperatorMode(this.opts)];
+    // nats-server's start checks (operator mode: resolver required, no config users, …).
+    const startErrors = [...this.accountsModule.validate(this.opts), ...ClusterModule.check(this.opts), ...validateOperatorMode(this.opts)];
     if (startErrors.length > 0) throw new Error(startErrors.join('\n'));
     this.operator = isOperatorMode(this.opts) ? new OperatorModule(this) : null;
     // Throws (AuthConfigError, TlsConfigError) on settings nats-server refuses.
     this.auth = new AuthModule(this);
     this.monitor = new MonitorModule(this);
+    this.clusterModule = ClusterModule.enabled(this.opts) ? new ClusterModule(this) : null;
+    this.cluster = this.clusterModule;
     this.events = new SystemEvents(this);
     const op = this.operator !== null ? [this.operator] : [];
-    for (const m of [this.accountsModule, ...op, this.auth, this.monitor, this.events, ...(deps.modules ?? [])]) this.register(m);
+    const cluster = this.clusterModule === null ? [] : [this.clusterModule];
+    for (const m of [this.accountsModule, ...op, this.auth, this.monitor, ...cluster, this.events, ...(deps.modules ?? [])]) this.register(m);
     this.addAccountSource(this.accountsModule);
     if (this.operator !== null) {
       this.addAccountSource(this.operator.accounts);

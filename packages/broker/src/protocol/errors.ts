@@ -17,6 +17,8 @@ export const ERR = {
   userAuthExpired: 'User Authentication Expired',
   accountAuthExpired: 'Account Authentication Expired',
   userAuthRevoked: 'User Authentication Revoked',
+  routePort: 'attempted to connect to route port',
+  invalidSubscription: 'Invalid Subscription',
 } as const;
 
 /** Why a connection was closed, as /connz `reason` spells it. */
@@ -43,5 +45,11 @@ export const ClosedReason = {
   noRespondersNeedsHeaders: 'No Responders Requires Headers',
   accountRemoved: 'Account Removed',
   revocation: 'Credentials Revoked',
+  duplicateRoute: 'Duplicate Route',
+  routeRemoved: 'Route Removed',
+  clusterNameConflict: 'Cluster Name Conflict',
+  duplicateServerName: 'Duplicate Server Name',
+  wrongPort: 'Incorrect Port',
+  wrongGateway: 'Wrong Gateway',
 } as const;
 export type ClosedReason = (typeof ClosedReason)[keyof typeof ClosedReason];
