@@ -415,8 +415,11 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
     this.logger.setLevels({ debug: next.debug, trace: next.trace, logtime: next.logtime });
     this.delivery.setMaxPending(next.maxPending);
     for (const c of this.clients.values()) {
-      c.maxPayload = next.maxPayload;
-      c.parser.maxPayload = next.maxPayload;
+      // Clients whose limits authentication bound (JWT users) keep them.
+      if (c.maxSubs === null) {
+        c.maxPayload = next.maxPayload;
+        c.parser.maxPayload = next.maxPayload;
+      }
       c.parser.maxControlLine = next.maxControlLine;
     }
     const set = changeSet(prev, next, changes);
