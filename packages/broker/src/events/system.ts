@@ -350,6 +350,10 @@ export class SystemEvents implements BrokerModule {
     const stop = new Date();
     const id = this.ids.next();
     const client = this.clientInfo(c, c.account, stop);
+    // The user the client claimed (nats-server's getRawAuthUser: nkey, else user name). Unlike
+    // nats-server, a token is not put there: it is the secret itself.
+    const claimed = c.opts.nkey || c.opts.user;
+    if (!client.user && claimed) client.user = claimed;
     this.sendWithInfo(sprintf(AUTH_ERROR_EVENT_SUBJ, this.server.serverId), '', (server): DisconnectEventMsg => ({
       type: DISCONNECT_EVENT_TYPE,
       id,
