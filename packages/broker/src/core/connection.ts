@@ -120,7 +120,11 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
       this.parser.parse(chunk);
     } catch (e) {
       if (e instanceof ProtocolError) this.protocolError(e);
-      else throw e;
+      else {
+        // A fault of ours must cost this connection, never the process and its other clients.
+        this.server.logger.error(`${this.label} - Internal error while processing input: ${(e as Error).stack ?? String(e)}`);
+        this.close(ClosedReason.protocolViolation);
+      }
     }
   }
 

@@ -139,7 +139,7 @@ export class SystemEvents implements BrokerModule {
     this.running = true;
     this.cstatsz = STATSZ_FIRST_MS;
     this.scheduleStatsz();
-    this.sweeper = setInterval(() => this.sweepRemotes(), ORPHAN_CHECK_MS);
+    this.sweeper = setInterval(() => this.guard('orphan sweep', () => this.sweepRemotes()), ORPHAN_CHECK_MS);
     this.sweeper.unref();
   }
 
@@ -268,7 +268,7 @@ export class SystemEvents implements BrokerModule {
       if (!this.running) return;
       if (this.cstatsz < EVENTS_HB_INTERVAL_MS) this.cstatsz = Math.min(this.cstatsz * 2, EVENTS_HB_INTERVAL_MS);
       this.scheduleStatsz();
-      this.sendStatsz(sprintf(SERVER_STATS_SUBJ, this.server.serverId));
+      this.guard('STATSZ', () => this.sendStatsz(sprintf(SERVER_STATS_SUBJ, this.server.serverId)));
     }, this.cstatsz);
     this.statszTimer.unref();
   }
@@ -283,7 +283,7 @@ export class SystemEvents implements BrokerModule {
     if (old) clearTimeout(old);
     this.connsTimers.delete(acc);
     if (stat.total_conns > 0) {
-      const t = setTimeout(() => this.sendAccConns(acc), EVENTS_HB_INTERVAL_MS);
+      const t = setTimeout(() => this.guard('account connections event', () => this.sendAccConns(acc)), EVENTS_HB_INTERVAL_MS);
       t.unref();
       this.connsTimers.set(acc, t);
     }
@@ -342,6 +342,15 @@ export class SystemEvents implements BrokerModule {
       received: { msgs: c.outMsgs, bytes: c.outBytes },
       reason: c.closeReason ?? '',
     }));
+  }
+
+  /** Runs a timer's work: a failure is logged, never thrown out of the timer (it would end the process). */
+  private guard(what: string, work: () => void): void {
+    try {
+      work();
+    } catch (e) {
+      this.server.logger.error(`Error sending ${what}: ${(e as Error).message}`);
+    }
   }
 
   /** A client failed to authenticate: `$SYS.SERVER.<id>.CLIENT.AUTH.ERR` (a disconnect event). */
