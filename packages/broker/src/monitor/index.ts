@@ -4,7 +4,7 @@
  * They read the server through the contracts (`ServerView`) and the monitor module's records.
  */
 export { connz, connzJson, makeSubDetail, DEFAULT_LIST_SIZE } from './connz.js';
-export { renderSliced, RENDER_SLICE } from './render.js';
+export { renderSliced, Slicer, SLICE_MS } from './render.js';
 export { varz, serverTotals, totalSubscriptions, type VarzOptions } from './varz.js';
 export { subsz, subszJson, subszHttpBody, sublistStats } from './subsz.js';
 export { routez, gatewayz, leafz } from './cluster.js';

@@ -4,7 +4,7 @@ import { isValidLiteralSubject, subjectMatches } from '@switchboard/shared';
 import type { ReadonlySublist } from '../subjects/sublist.js';
 import { DEFAULT_LIST_SIZE, makeSubDetail } from './connz.js';
 import { rfc3339 } from './format.js';
-import { renderSliced, yieldTurn } from './render.js';
+import { renderSliced, Slicer } from './render.js';
 
 /** Raw sums behind SublistStats, so several sublists can be added up as nats-server does. */
 interface StatsAcc {
@@ -105,9 +105,6 @@ export function subszHttpBody(result: Subsz): Subsz | SublistStats {
   };
 }
 
-/** Subscriptions tested against the filter per event-loop turn in `subszJson`. */
-const MATCH_SLICE = 4096;
-
 /**
  * The HTTP /subsz body (subszHttpBody(subsz(...))) as JSON text, rendered without holding the
  * event loop: the subscriptions are filtered a slice at a time, only the requested page is
@@ -122,19 +119,19 @@ export async function subszJson(server: ServerView, options: SubszOptions = {}, 
   const filterAcc = options.acc ?? '';
   const acc = emptyAcc();
   const page: Array<{ sub: Subscription; account: string }> = [];
-  const lists: Array<{ subs: Subscription[]; account: string }> = [];
+  const lists: Array<{ sublist: ReadonlySublist<Subscription>; account: string }> = [];
   for (const account of server.accounts.values()) {
     if (filterAcc !== '' && account.name !== filterAcc) continue;
     addSublist(acc, account.sublist);
-    if (options.subs) lists.push({ subs: account.sublist.all(), account: account.name });
+    if (options.subs) lists.push({ sublist: account.sublist, account: account.name });
   }
   const stats = finish(acc);
   const now = rfc3339(Date.now());
   let seen = 0;
-  let tested = 0;
-  for (const { subs, account } of lists) {
-    for (const sub of subs) {
-      if (++tested % MATCH_SLICE === 0) await yieldTurn();
+  const slicer = new Slicer(64);
+  for (const { sublist, account } of lists) {
+    for (const sub of sublist.each()) {
+      if (slicer.due()) await slicer.yield();
       if (sub.closed) continue;
       if (test !== '' && !subjectMatches(sub.subject, test)) continue;
       if (seen >= offset && seen < offset + limit) page.push({ sub, account });

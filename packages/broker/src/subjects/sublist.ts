@@ -46,6 +46,7 @@ export interface ReadonlySublist<T extends SublistEntry> {
   readonly stats: Readonly<{ inserts: number; removes: number; matches: number; cacheHits: number }>;
   match(subject: string): SublistResult<T>;
   all(): T[];
+  each(): Generator<T>;
   cacheFanout(): { max: number; total: number; count: number };
 }
 
@@ -203,6 +204,17 @@ export class Sublist<T extends SublistEntry> implements ReadonlySublist<T> {
     return { max, total, count };
   }
 
+  /** Every entry, in no particular order, one at a time (a caller may pause between them; changes meanwhile may or may not be seen). */
+  *each(): Generator<T> {
+    const stack: Level<T>[] = [this.root];
+    while (stack.length > 0) {
+      const level = stack.pop()!;
+      for (const n of level.nodes.values()) yield* nodeEntries(n, stack);
+      if (level.pwc) yield* nodeEntries(level.pwc, stack);
+      if (level.fwc) yield* nodeEntries(level.fwc, stack);
+    }
+  }
+
   /** Every entry, in no particular order. */
   all(): T[] {
     const out: T[] = [];
@@ -250,6 +262,12 @@ function matchLevel<T extends SublistEntry>(level: Level<T>, tokens: string[], i
     if (last) addNode(node, result, queues);
     else if (node.next !== null) matchLevel(node.next, tokens, i + 1, result, queues);
   }
+}
+
+function* nodeEntries<T extends SublistEntry>(n: Node<T>, stack: Level<T>[]): Generator<T> {
+  yield* n.psubs;
+  if (n.qsubs) for (const g of n.qsubs.values()) yield* g;
+  if (n.next) stack.push(n.next);
 }
 
 function collect<T extends SublistEntry>(level: Level<T>, out: T[]): void {
