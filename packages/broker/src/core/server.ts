@@ -191,14 +191,19 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
     log.info(`  ID:       ${this.serverId}`);
     const listener = createServer({ noDelay: true }, (socket) => this.accept(socket));
     listener.maxConnections = Number.MAX_SAFE_INTEGER;
-    await new Promise<void>((resolve, reject) => {
-      listener.once('error', reject);
-      const port = this.opts.port === -1 ? 0 : this.opts.port;
-      listener.listen({ host: this.opts.host, port, backlog: 4096 }, () => {
-        listener.off('error', reject);
-        resolve();
+    const port = this.opts.port === -1 ? 0 : this.opts.port;
+    const listen = (host: string) =>
+      new Promise<void>((resolve, reject) => {
+        listener.once('error', reject);
+        listener.listen({ host, port, backlog: 4096, ipv6Only: false }, () => {
+          listener.off('error', reject);
+          resolve();
+        });
       });
-    });
+    // Go's listener on 0.0.0.0 is dual-stack (IPv4 and IPv6, e.g. [::1]); so is Node's on '::'.
+    // Without IPv6 on the machine, plain 0.0.0.0.
+    if (this.opts.host === '0.0.0.0') await listen('::').catch(() => listen('0.0.0.0'));
+    else await listen(this.opts.host);
     this.listener = listener;
     // Accept failures must not end the process: logged as nats-server logs them.
     listener.on('error', (err) => this.acceptError(err));
