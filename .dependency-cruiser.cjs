@@ -19,6 +19,9 @@
 const B = '^packages/broker/src/';
 const LOWER = ['protocol', 'subjects', 'config', 'log', 'jwt'];
 const MODULES = ['auth', 'accounts', 'monitor', 'events'];
+// Connection-kind modules: a module that adds a connection kind (a Connection subclass) may
+// import the core; nothing but the composition root imports it.
+const KINDS = ['cluster'];
 const ROOT = `${B}(switchboard|index)\\.[jt]s$`;
 const dirs = (names) => `${B}(${names.join('|')})/`;
 const TESTS = '\\.test\\.[jt]sx?$';
@@ -61,6 +64,25 @@ module.exports = {
       to: { path: `${dirs(MODULES)}|${ROOT}` },
     },
     {
+      name: 'core-imports-no-connection-kind-module',
+      severity: 'error',
+      from: { path: `${B}core/`, pathNot: TESTS },
+      to: { path: dirs(KINDS) },
+    },
+    {
+      name: 'connection-kind-modules-import-no-other-module',
+      severity: 'error',
+      comment: 'A connection-kind module (cluster) builds on the core and the contracts, not on other modules.',
+      from: { path: dirs(KINDS), pathNot: TESTS },
+      to: { path: `${dirs(MODULES)}|${ROOT}` },
+    },
+    {
+      name: 'modules-import-no-connection-kind-module',
+      severity: 'error',
+      from: { path: dirs(MODULES), pathNot: TESTS },
+      to: { path: dirs(KINDS) },
+    },
+    {
       name: 'modules-import-no-core',
       severity: 'error',
       comment: 'Modules see the core through contracts (ServerView, AccountRef, ClientView, …).',
@@ -84,7 +106,7 @@ module.exports = {
       name: 'broker-files-belong-to-a-layer',
       severity: 'error',
       comment: 'Every broker directory is a declared layer: add a new module directory to MODULES.',
-      from: { path: B, pathNot: `${dirs([...LOWER, 'contracts', 'core', ...MODULES])}|${ROOT}|${B}[^/]+\\.d\\.ts$` },
+      from: { path: B, pathNot: `${dirs([...LOWER, 'contracts', 'core', ...MODULES, ...KINDS])}|${ROOT}|${B}[^/]+\\.d\\.ts$` },
       to: {},
     },
     {

@@ -29,7 +29,7 @@ const WARMUP = Math.max(0, Math.floor(num(env.BENCH_WARMUP, 1)));
 const TIMEOUT_MS = num(env.BENCH_TIMEOUT, 30) * 1000;
 const SIZE = Math.floor(num(env.BENCH_SIZE, 16));
 const CONNS = Math.floor(num(env.BENCH_CONNS, 10000));
-const ALL = ['pub', 'pubsub', 'fanout', 'queue', 'reqrep', 'conns'];
+const ALL = ['pub', 'pubsub', 'fanout', 'queue', 'reqrep', 'conns', 'route'];
 const ONLY = (env.BENCH_ONLY || ALL.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const o of ONLY) if (!ALL.includes(o)) die(`BENCH_ONLY: unknown scenario ${o} (known: ${ALL.join(',')})`);
 const WANT_SERVERS = (env.BENCH_SERVERS || 'switchboard,nats-server').split(',').map((s) => s.trim());
@@ -43,6 +43,7 @@ const counts = {
   fanout: Math.max(1000, Math.round(1_000_000 * SCALE)),
   queue: Math.max(1000, Math.round(2_000_000 * SCALE)),
   reqrep: Math.max(100, Math.round(5_000 * SCALE)),
+  route: Math.max(1000, Math.round(2_000_000 * SCALE)),
 };
 
 function die(msg) {
@@ -131,9 +132,9 @@ function probeInfo(port, ms) {
   });
 }
 
-async function startServer(def) {
+async function startServer(def, extraArgs = []) {
   const port = await freePort();
-  const cp = track(spawn(def.cmd, def.args(port), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const cp = track(spawn(def.cmd, [...def.args(port), ...extraArgs], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }));
   let tail = '';
   const keep = (d) => (tail = (tail + d.toString()).slice(-4000));
   cp.stdout.on('data', keep);
@@ -166,7 +167,51 @@ async function startServer(def) {
   return { def, name: def.name, port, pid: cp.pid, cp, version, tail: () => tail, exited: () => exited };
 }
 
+// Two servers of one kind in a cluster: the publisher's node (returned) and `peer`, which
+// solicits a route to it. The scenario publishes on the first and subscribes on the peer.
+async function startClusterPair(def) {
+  const [ca, cb] = [await freePort(), await freePort()];
+  const a = await startServer(def, ['--cluster', `nats://127.0.0.1:${ca}`, '--cluster_name', 'bench']);
+  try {
+    a.peer = await startServer(def, ['--cluster', `nats://127.0.0.1:${cb}`, '--cluster_name', 'bench', '--routes', `nats-route://127.0.0.1:${ca}`]);
+  } catch (e) {
+    await stopServer(a);
+    throw e;
+  }
+  return a;
+}
+
+// Raw-socket probe: a subscription on `subPort` becomes visible to a publisher on `pubPort`
+// (route up, interest propagated). Interest made on subPort before this call precedes it on the route.
+async function awaitRouteInterest(pubPort, subPort, ms = 20000) {
+  const subject = `bench.probe.${process.pid}.${runSeq++}`;
+  const open = (port) =>
+    new Promise((resolve, reject) => {
+      const sock = net.createConnection({ host: '127.0.0.1', port }, () => resolve(sock));
+      sock.once('error', reject);
+    });
+  const sub = await open(subPort);
+  const pub = await open(pubPort);
+  let got = '';
+  sub.on('data', (d) => (got += d.toString('latin1')));
+  pub.on('data', () => {});
+  try {
+    sub.write(`CONNECT {"verbose":false,"pedantic":false}\r\nSUB ${subject} 1\r\nPING\r\n`);
+    pub.write('CONNECT {"verbose":false,"pedantic":false}\r\n');
+    const until = Date.now() + ms;
+    while (!got.includes(`MSG ${subject} `)) {
+      if (Date.now() > until) throw new Error('route not ready (probe message never crossed)');
+      pub.write(`PUB ${subject} 0\r\n\r\n`);
+      await sleep(50);
+    }
+  } finally {
+    sub.destroy();
+    pub.destroy();
+  }
+}
+
 async function stopServer(s) {
+  if (s.peer) await stopServer(s.peer);
   if (s.exited()) return;
   const gone = new Promise((r) => s.cp.once('exit', r));
   try {
@@ -306,10 +351,12 @@ let runSeq = 0;
 async function pubSub(server, { n, k, queue }) {
   const subject = `benchmark.${k === 0 ? 'pub' : queue ? 'queue' : 'pubsub'}.${runSeq++}`; // natsbench-like length
   const workers = [];
+  // Across a route (server.peer): subscribers on the peer, which counts until all crossed.
+  const subPort = server.peer ? server.peer.port : server.port;
   try {
     const subs = [];
     for (let i = 0; i < k; i++) {
-      const w = startWorker({ role: 'sub', port: server.port, subject, queue: queue ? 'q' : undefined });
+      const w = startWorker({ role: 'sub', port: subPort, subject, queue: queue ? 'q' : undefined, expect: server.peer ? n : undefined });
       workers.push(w);
       subs.push(w);
     }
@@ -320,6 +367,7 @@ async function pubSub(server, { n, k, queue }) {
       s.send('go');
       await s.expect('result');
     }
+    if (server.peer) await awaitRouteInterest(server.port, subPort);
     const meter = cpuMeter(server.pid);
     pub.send('go');
     const pr = await pub.expect('result');
@@ -485,6 +533,16 @@ const SCENARIOS = {
     detail: (r) => `p90=${fmtUs(r.p90)} p99=${fmtUs(r.p99)} max=${fmtUs(r.max)} ${fmtRate(r.rate)} req/s`,
     extra: [{ key: 'p99', title: `request/reply ${SIZE} B p99`, fmt: fmtUs, lowerIsBetter: true }],
   },
+  route: {
+    title: `pub→sub 1→1 across a route ${SIZE} B`,
+    unit: 'msgs/s delivered',
+    fmt: fmtRate,
+    target: { kind: 'ratio>=', v: 0.5, informational: true },
+    cluster: true,
+    run: (s) => pubSub(s, { n: counts.route, k: 1 }),
+    warm: (s) => pubSub(s, { n: Math.ceil(counts.route / 4), k: 1 }),
+    detail: (r) => `received=${r.received} lost=${r.lost} pub=${fmtRate(r.pubRate)}/s (cpu: publisher's node)`,
+  },
   conns: {
     title: `${CONNS} idle conns, server RSS`,
     unit: 'RSS',
@@ -539,9 +597,9 @@ async function main() {
     const servers = [];
     try {
       for (const def of SERVERS) {
-        const s = await startServer(def);
+        const s = sc.cluster ? await startClusterPair(def) : await startServer(def);
         servers.push(s);
-        console.log(`  started ${s.name} ${s.version} pid=${s.pid} port=${s.port}`);
+        console.log(`  started ${s.name} ${s.version} pid=${s.pid} port=${s.port}${s.peer ? ` + route peer pid=${s.peer.pid} port=${s.peer.port}` : ''}`);
       }
     } catch (e) {
       for (const s of servers) await stopServer(s);

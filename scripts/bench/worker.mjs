@@ -317,6 +317,12 @@ async function runSub() {
   const cpu0 = cpuMs();
   send({ ev: 'result' });
   await nextCommand(); // flush: the publisher's PONG has arrived
+  // Across a route the publisher's PONG does not mean the messages reached this server yet:
+  // wait (bounded) for the expected count before the closing PING.
+  if (opts.expect) {
+    const until = Date.now() + TIMEOUT_MS;
+    while (scanner.count < opts.expect && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+  }
   // our PONG comes after every MSG the server queued for us before it
   let error = null;
   try {

@@ -7,7 +7,7 @@ import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
 /** Connects with nats.js v2 without reconnecting; resolves the connection or the error. */
 export async function tryConnect(servers: string, opts: Partial<ConnectionOptions> = {}): Promise<NatsConnection | Error> {
   try {
-    return await connect({ servers, reconnect: false, timeout: 3000, ...opts });
+    return await connect({ servers, reconnect: false, timeout: 10_000, ...opts });
   } catch (e) {
     return e as Error;
   }

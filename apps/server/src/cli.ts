@@ -46,6 +46,36 @@ function optionsFromFlags(f: Flags): OptionsInput {
   return o as OptionsInput;
 }
 
+/**
+ * --cluster, --cluster_name, --routes, --cluster_advertise, --no_advertise, --connect_retries as
+ * nats-server's overrideCluster: laid over the file's cluster block. A listen URL with user:pass
+ * sets the cluster authorization.
+ */
+function clusterFromFlags(f: Flags): Pick<OptionsInput, 'cluster'> {
+  const c: NonNullable<OptionsInput['cluster']> = {};
+  if (f.clusterListen !== undefined && f.clusterListen !== '') {
+    const random = f.clusterListen.endsWith(':-1');
+    let u: URL;
+    try {
+      u = new URL(random ? `${f.clusterListen.slice(0, -3)}:0` : f.clusterListen);
+    } catch {
+      fail(`invalid cluster URL "${f.clusterListen}"`);
+    }
+    c.host = u.hostname.replace(/^\[|\]$/g, '');
+    c.port = random ? -1 : Number(u.port);
+    if (u.username) {
+      if (!u.password) fail('expected cluster password to be set');
+      c.authorization = { user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+    }
+  }
+  if (f.clusterName !== undefined) c.name = f.clusterName;
+  if (f.routes !== undefined && f.routes !== '') c.routes = f.routes.split(',').map((r) => r.trim()).filter((r) => r.length > 0);
+  if (f.clusterAdvertise !== undefined) c.advertise = f.clusterAdvertise;
+  if (f.noAdvertise !== undefined) c.noAdvertise = f.noAdvertise;
+  if (f.connectRetries !== undefined) c.connectRetries = f.connectRetries;
+  return Object.keys(c).length > 0 ? { cluster: c } : {};
+}
+
 /** `--user`, `--pass`, `--auth` as nats-server applies them: over the file's authorization block. */
 /** --user/--pass/--auth: laid over the file's authorization block (at start and on reload). */
 function authFromFlags(f: Flags): Pick<OptionsInput, 'authorization'> {
@@ -105,7 +135,7 @@ async function main(): Promise<void> {
     fileOptions = loaded.options;
     warnings.push(...loaded.warnings.map(formatWarning));
   }
-  overrides = { ...overrides, ...authFromFlags(flags) };
+  overrides = { ...overrides, ...authFromFlags(flags), ...clusterFromFlags(flags) };
   const merged = layerOverrides(fileOptions, overrides);
   const logger = new Logger({ debug: merged.debug, trace: merged.trace, logtime: merged.logtime, logFile: merged.logFile });
   for (const w of warnings) logger.warn(w);
@@ -173,7 +203,8 @@ async function main(): Promise<void> {
   });
   // Last, as nats-server: whoever waits for the ports file may signal the server at once.
   if (opts.portsFileDir) {
-    portsFile = writePortsFile(opts.portsFileDir, { nats: listenURLs('nats', opts.host, server.port), ...(monitoring ? { monitoring } : {}) });
+    const cluster = server.cluster !== null && server.cluster.port > 0 ? { cluster: listenURLs('nats', server.cluster.host, server.cluster.port) } : {};
+    portsFile = writePortsFile(opts.portsFileDir, { nats: listenURLs('nats', opts.host, server.port), ...(monitoring ? { monitoring } : {}), ...cluster });
   }
 }
 

@@ -31,6 +31,14 @@ export interface Flags {
   trustProxy?: boolean | string;
   /** Config revisions the console keeps. */
   maxRevisions?: number;
+  /** --cluster / --cluster_listen: the route listen URL (`nats://[user:pass@]host:port`, port -1 random). */
+  clusterListen?: string;
+  clusterName?: string;
+  /** --routes: comma-separated route URLs to solicit. */
+  routes?: string;
+  clusterAdvertise?: string;
+  noAdvertise?: boolean;
+  connectRetries?: number;
   /** Flags given but not implemented: warned about, not silently ignored. */
   unsupported: string[];
 }
@@ -70,8 +78,14 @@ def(['trust_proxy'], { key: 'trustProxy', kind: 'string' });
 def(['max_revisions'], { key: 'maxRevisions', kind: 'int' });
 // Accepted for compatibility, not implemented yet.
 for (const n of ['s', 'syslog', 'js', 'jetstream']) def([n], { key: null, kind: 'bool' });
-for (const n of ['r', 'remote_syslog', 'log_size_limit', 'sd', 'store_dir', 'cluster', 'cluster_listen', 'routes', 'cluster_name', 'cluster_advertise', 'connect_retries', 'profile', 'tlscert', 'tlskey', 'tlscacert']) def([n], { key: null, kind: 'string' });
-for (const n of ['tls', 'tlsverify', 'no_advertise', 'help_tls']) def([n], { key: null, kind: 'bool' });
+def(['cluster', 'cluster_listen'], { key: 'clusterListen', kind: 'string' });
+def(['cluster_name'], { key: 'clusterName', kind: 'string' });
+def(['routes'], { key: 'routes', kind: 'string' });
+def(['cluster_advertise'], { key: 'clusterAdvertise', kind: 'string' });
+def(['no_advertise'], { key: 'noAdvertise', kind: 'bool' });
+def(['connect_retries'], { key: 'connectRetries', kind: 'int' });
+for (const n of ['r', 'remote_syslog', 'log_size_limit', 'sd', 'store_dir', 'profile', 'tlscert', 'tlskey', 'tlscacert']) def([n], { key: null, kind: 'string' });
+for (const n of ['tls', 'tlsverify', 'help_tls']) def([n], { key: null, kind: 'bool' });
 
 export class FlagError extends Error {}
 
@@ -160,6 +174,14 @@ Authorization Options:
     --user <user>                    User required for connections
     --pass <password>                Password required for connections
     --auth <token>                   Authorization token required for connections
+
+Cluster Options:
+    --routes <rurl-1, rurl-2>        Routes to solicit and connect
+    --cluster <cluster-url>          Cluster URL for solicited routes (port -1 for random)
+    --cluster_name <string>          Cluster Name, if not set one will be dynamically generated
+    --no_advertise <bool>            Do not advertise known cluster information to clients
+    --cluster_advertise <string>     Cluster URL to advertise to other servers
+    --connect_retries <number>       For implicit routes, number of connect retries
 
 Key tools:
     switchboard nk ...               Generate, sign and verify with nkeys (as nats' nk)

@@ -26,7 +26,7 @@ export function portsFilePath(dir: string): string {
   return join(dir, `${commandName()}_${process.pid}.ports`);
 }
 
-export function writePortsFile(dir: string, ports: { nats: string[]; monitoring?: string[] }): string {
+export function writePortsFile(dir: string, ports: { nats: string[]; monitoring?: string[]; cluster?: string[] }): string {
   const path = portsFilePath(dir);
   writeFileSync(path, JSON.stringify(ports));
   return path;

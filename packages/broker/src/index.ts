@@ -20,4 +20,5 @@ export * from './config/index.js';
 export * from './auth/index.js';
 export * from './monitor/index.js';
 export { SystemEvents, type EventCallback } from './events/system.js';
+export { ClusterModule, type RouteListener, type GatewayInfoListener, type RouteInfoMessage, type RouteConnectMessage } from './cluster/index.js';
 export * as jwt from './jwt/index.js';

@@ -8,13 +8,16 @@
  *   2. auth     — the config's users, nkeys, tokens and client TLS; re-checks clients after the
  *      accounts exist;
  *   3. monitor  — closed-connection and per-account records, before events reads them;
- *   4. events   — the system account and $SYS; shuts down first, so SHUTDOWN is the last event;
- *   5. the caller's extra modules (`deps.modules`), e.g. a test probe; later routes, gateways.
+ *   4. cluster  — routes (only when a cluster port is configured); before events, so events
+ *      shuts down first and its SHUTDOWN still crosses the routes;
+ *   5. events   — the system account and $SYS; shuts down first, so SHUTDOWN is the last event;
+ *   6. the caller's extra modules (`deps.modules`), e.g. a test probe; later gateways.
  * A JWT resolver will register as an account source and as an authenticator asked before auth.
  */
 import type { OptionsInput } from '@switchboard/shared';
 import { AccountsModule } from './accounts/module.js';
 import { AuthModule } from './auth/authenticator.js';
+import { ClusterModule } from './cluster/index.js';
 import type { BrokerModule } from './contracts/index.js';
 import { Server, type ServerDeps } from './core/server.js';
 import { SystemEvents } from './events/system.js';
@@ -35,19 +38,24 @@ export class Switchboard extends Server implements MonitoredServer {
   readonly monitor: MonitorModule;
   /** The system account, $SYS events and the in-process $SYS API (subscribe, request). */
   readonly events: SystemEvents;
+  /** Routes, when the options configure a cluster port; null otherwise. */
+  readonly clusterModule: ClusterModule | null;
 
   /** Use `createServer`. */
   constructor(input: OptionsInput = {}, deps: SwitchboardDeps = {}) {
     super(input, deps);
     this.accountsModule = new AccountsModule(this);
     // Operator mode (JWT) is refused until it is wired in: nats-server's start checks, then the refusal.
-    const startErrors = [...this.accountsModule.validate(this.opts), ...operatorModeStartErrors(this.opts)];
+    const startErrors = [...this.accountsModule.validate(this.opts), ...ClusterModule.check(this.opts), ...operatorModeStartErrors(this.opts)];
     if (startErrors.length > 0) throw new Error(startErrors.join('\n'));
     // Throws (AuthConfigError, TlsConfigError) on settings nats-server refuses.
     this.auth = new AuthModule(this);
     this.monitor = new MonitorModule(this);
+    this.clusterModule = ClusterModule.enabled(this.opts) ? new ClusterModule(this) : null;
+    this.cluster = this.clusterModule;
     this.events = new SystemEvents(this);
-    for (const m of [this.accountsModule, this.auth, this.monitor, this.events, ...(deps.modules ?? [])]) this.register(m);
+    const cluster = this.clusterModule === null ? [] : [this.clusterModule];
+    for (const m of [this.accountsModule, this.auth, this.monitor, ...cluster, this.events, ...(deps.modules ?? [])]) this.register(m);
     this.addAccountSource(this.accountsModule);
     this.addAuthenticator(this.auth);
     this.refreshAccounts();

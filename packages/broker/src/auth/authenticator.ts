@@ -15,10 +15,12 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Options } from '@switchboard/shared';
+import { isBcrypt } from '@switchboard/shared';
 import type { AuthResult, Authenticator, BrokerModule, ChangeSet, ClientBinding, ClientView, ServerView } from '../contracts/index.js';
 import type { ConnectOptions } from '../protocol/connect.js';
 import { ERR, ClosedReason } from '../protocol/errors.js';
 import { GLOBAL_ACCOUNT } from '../protocol/accounts.js';
+import { bcryptPool } from './bcrypt-pool.js';
 import { buildAuthConfig, type AuthConfig, type AuthUser } from './config.js';
 import { generateNonce, verifyNonceSignature } from './nonce.js';
 import { comparePasswords, comparePasswordsAsync, constantTimeEquals } from './passwords.js';
@@ -79,6 +81,13 @@ function hasTls(o: Options): boolean {
   return o.tls !== undefined && (o.tls.certFile !== undefined || o.tls.keyFile !== undefined);
 }
 
+/** Whether any configured password or token is a bcrypt hash. */
+function usesBcrypt(opts: Options): boolean {
+  const a = opts.authorization;
+  if (a !== undefined && (isBcrypt(a.token ?? '') || isBcrypt(a.password ?? '') || (a.users ?? []).some((u) => isBcrypt(u.password ?? '')))) return true;
+  return Object.values(opts.accounts ?? {}).some((acc) => (acc.users ?? []).some((u) => isBcrypt(u.password ?? '')));
+}
+
 export class AuthModule implements BrokerModule, Authenticator {
   readonly name = 'auth';
   readonly reloadKeys = ['authorization', 'accounts', 'noAuthUser', 'tls', 'authTimeout'] as const;
@@ -103,6 +112,7 @@ export class AuthModule implements BrokerModule, Authenticator {
     this.config = config;
     this.tls = tls;
     for (const u of [...(config.users?.values() ?? []), ...(config.nkeys?.values() ?? [])]) this.server.getOrCreateAccount(u.account);
+    if (usesBcrypt(opts)) bcryptPool().warm();
   }
 
   validate(next: Options): string[] {

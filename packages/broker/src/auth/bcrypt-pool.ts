@@ -79,6 +79,15 @@ export class BcryptPool {
     return n;
   }
 
+  /**
+   * Starts one worker ahead of the first check (a worker's start can take seconds on a loaded
+   * machine, which a CONNECT's auth timeout should not pay for). Idle workers never keep the
+   * process alive.
+   */
+  warm(): void {
+    if (this.slots.length === 0) this.spawn();
+  }
+
   private pump(): void {
     while (this.queue.length > 0) {
       let slot = this.slots.find((s) => s.job === null);

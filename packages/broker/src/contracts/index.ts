@@ -249,6 +249,59 @@ export interface ServerView {
    * anything received it.
    */
   deliverMessage(from: ConnectionView | null, account: AccountRef, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, noForward?: boolean): boolean;
+  /**
+   * Sets fields of the INFO every client gets (a cluster's `cluster` and `connect_urls`);
+   * an undefined value removes the field. With `notify`, connected clients that accept async
+   * INFO get the new INFO now.
+   */
+  setClientInfoFields(fields: Record<string, unknown>, notify: boolean): void;
+  /** The cluster (routes), once a cluster module is wired in; null for a single server. */
+  readonly cluster: ClusterView | null;
+}
+
+// ---- Clusters ----------------------------------------------------------------------------------------
+
+/** A route connection, as monitoring (and later gateways) see it. */
+export interface RouteView extends ConnectionView {
+  readonly kind: 'ROUTER';
+  /** The peer's server id ('' until its INFO or CONNECT arrived). */
+  readonly remoteId: string;
+  /** The peer's server name. */
+  readonly remoteName: string;
+  /** This server dialled the connection. */
+  readonly didSolicit: boolean;
+  /** The connection is to a `routes` entry of the configuration (not learned by gossip). */
+  readonly isConfigured: boolean;
+  /** Registered (handshake done, not a duplicate). */
+  readonly registered: boolean;
+  /** The peer's client URLs (its `connect_urls`). */
+  readonly connectUrls: readonly string[];
+  /** The peer's route URL, `nats-route://host:port/`. */
+  readonly url: string;
+  /** The peer's gateway URL (route INFO `gateway_url`), '' when none. */
+  readonly gatewayUrl: string;
+  /** The peer's route permissions (INFO `import` / `export`). */
+  readonly remoteImport: { allow?: string[]; deny?: string[] } | undefined;
+  readonly remoteExport: { allow?: string[]; deny?: string[] } | undefined;
+  /** Subscriptions the peer registered here (its interest). */
+  readonly subs: ReadonlyMap<string, Subscription>;
+}
+
+/** The cluster this server is part of (the routes module's state). */
+export interface ClusterView {
+  /** Cluster name (configured, adopted from a peer, or generated). */
+  readonly clusterName: string;
+  /** True when the name was generated and may still be replaced by a peer's. */
+  readonly dynamic: boolean;
+  /** Bound cluster listen port (0 when not listening). */
+  readonly port: number;
+  readonly host: string;
+  /** Registered routes, by connection id. */
+  readonly routes: ReadonlyMap<number, RouteView>;
+  /** All route connections (registered or still in their handshake), for /routez-like views. */
+  allRoutes(): RouteView[];
+  /** The client URLs clients are told (INFO `connect_urls`): this server's and its peers'; [] with no_advertise. */
+  clientUrls(): string[];
 }
 
 // ---- Modules -----------------------------------------------------------------------------------------
@@ -280,10 +333,12 @@ export interface BrokerModule {
   readonly reloadKeys?: readonly (keyof Options)[];
   /** Problems that make `next` unusable for this module (checked at construction and before a reload). */
   validate?(next: Options): string[];
-  /** The server is listening (before `Server is ready`). */
-  start?(): void;
+  /** The server is listening (before `Server is ready`, which waits for a returned Promise). */
+  start?(): void | Promise<void>;
   /** The server is shutting down (before connections are closed). */
   shutdown?(): void;
+  /** The server entered lame duck mode (before its clients are told). */
+  lameDuckStarted?(): void;
   reload?(changes: ChangeSet): void;
   /** A client's CONNECT was accepted. */
   clientConnected?(client: ClientView): void;

@@ -47,6 +47,11 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
   rtt = 0;
   /** Messages this connection publishes are not delivered back to it (CONNECT echo:false). */
   noEcho = false;
+  /**
+   * A connection to another server (route, later gateway): its subscriptions stand for that
+   * server's interest; delivery collects them into one `deliverRemote` per connection.
+   */
+  readonly isRemote: boolean = false;
 
   closed = false;
   closeReason: ClosedReason | undefined;
@@ -91,6 +96,14 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
    * and payload.
    */
   abstract deliver(sub: Sub, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): boolean;
+
+  /**
+   * Queues one copy of a message for another server (remote connections only): `queues` is
+   * the space-separated queue groups picked for it ('' for none). Returns false when it cannot.
+   */
+  deliverRemote(_account: string, _subject: string, _reply: string, _queues: string, _hdr: number, _buf: Buffer, _start: number, _end: number): boolean {
+    return false;
+  }
 
   /** After the socket is closed: remove the kind's subscriptions, tell the server. Called once. */
   protected abstract onClosed(): void;

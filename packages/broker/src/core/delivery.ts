@@ -3,13 +3,24 @@ import type { Connection } from './connection.js';
 import type { Sub } from './subscription.js';
 
 /**
- * Local delivery (nats-server processMsgResults): a message published in an account goes to
- * every matching plain subscription and to one member of each queue group. The hot path: no
- * allocation here, and no module hook per message.
+ * Delivery (nats-server processMsgResults): a message published in an account goes to every
+ * matching plain subscription and to one member of each queue group. Subscriptions owned by a
+ * remote connection (a route) are collected into one copy per connection carrying the queue
+ * groups picked for it (nats-server addSubToRouteTargets). The hot path: no allocation here,
+ * and no module hook per message.
  */
 export class Delivery {
   /** Producers stall when a subscriber's queue passes this: min(max_pending / 2, 8 MB). */
   stallAt: number;
+
+  /**
+   * Remote targets of the messages being delivered, as a stack: a nested delivery (an import
+   * handler re-publishing) pushes its own targets above the caller's and pops them before
+   * returning. Reused arrays: no allocation per message.
+   */
+  private readonly rtConns: Connection[] = [];
+  private readonly rtQueues: string[] = [];
+  private rtTop = 0;
 
   constructor(maxPending: number) {
     this.stallAt = stallMark(maxPending);
@@ -23,19 +34,25 @@ export class Delivery {
    * Delivers a message published by `from` (null for the server's own messages) in `account`.
    * A subscription owned by a connection gets a frame queued on that connection; an internal
    * subscription (imports, system handlers) gets a handler call. With `noForward`, import
-   * subscriptions are skipped (a message that came through a stream import goes no further).
+   * subscriptions and other servers are skipped (a message that came through a stream import
+   * goes no further).
    * Returns whether anything received it.
    *
-   * Subscriptions of other servers (route and gateway connections, later) are to be collected
-   * here, per remote connection, into one copy carrying the queue names picked for it
-   * (nats-server addSubToRouteTargets), instead of one frame per subscription.
+   * A message from a remote connection (`from.isRemote`) follows the one-hop rule: it reaches
+   * local subscriptions only; queue groups are served only when named in `queues` (the
+   * routed message's queue list), preferring local members.
    */
-  deliver(from: Connection | null, account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, noForward = false): boolean {
+  deliver(from: Connection | null, account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, noForward = false, queues: readonly string[] | null = null): boolean {
     const r = account.sublist.match(subject);
     const psubs = r.psubs;
     const qsubs = r.qsubs;
     if (psubs.length === 0 && qsubs.length === 0) return false;
     const noEcho = from !== null && from.noEcho;
+    const fromRemote = from !== null && from.isRemote;
+    // A routed message (one hop) or one passed on by a stream import (to the importer's own
+    // clients, as nats-server's shadow subscriptions) goes to no other server.
+    const localOnly = fromRemote || noForward;
+    const base = this.rtTop;
     let delivered = false;
     for (let i = 0; i < psubs.length; i++) {
       const sub = psubs[i];
@@ -44,21 +61,96 @@ export class Delivery {
         if (sub.handler !== null && !(noForward && sub.forwards) && sub.handler(sub, from, subject, reply, hdr, buf, start, end)) delivered = true;
         continue;
       }
+      if (c.isRemote) {
+        if (!localOnly) this.addTarget(base, c, null);
+        continue;
+      }
       if (noEcho && c === from) continue;
       if (c.deliver(sub, subject, reply, hdr, buf, start, end)) {
         delivered = true;
         if (from !== null && c.pendingBytes > this.stallAt) this.backpressure(from, c);
       }
     }
-    for (let g = 0; g < qsubs.length; g++) {
-      if (this.deliverToGroup(qsubs[g], from, noEcho, subject, reply, hdr, buf, start, end, noForward)) delivered = true;
+    // A routed message without a queue list serves no queue group.
+    if (qsubs.length > 0 && (!fromRemote || queues !== null)) {
+      for (let g = 0; g < qsubs.length; g++) {
+        const members = qsubs[g];
+        if (fromRemote) {
+          if (!queues!.includes(members[0].queue!)) continue;
+          if (this.deliverRoutedToGroup(members, from, base, subject, reply, hdr, buf, start, end, noForward)) delivered = true;
+        } else if (this.deliverToGroup(members, from, noEcho, base, subject, reply, hdr, buf, start, end, noForward)) delivered = true;
+      }
+    }
+    if (this.rtTop > base) {
+      const accName = account.name;
+      for (let i = base; i < this.rtTop; i++) {
+        const c = this.rtConns[i];
+        if (c.deliverRemote(accName, subject, reply, this.rtQueues[i], hdr, buf, start, end)) {
+          delivered = true;
+          if (from !== null && c.pendingBytes > this.stallAt) this.backpressure(from, c);
+        }
+      }
+      this.rtTop = base;
     }
     return delivered;
   }
 
-  /** One member of a queue group, starting at a random one and moving on while members cannot take it. */
-  private deliverToGroup(members: Sub[], from: Connection | null, noEcho: boolean, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, noForward: boolean): boolean {
+  /** Adds (or extends with a queue name) the copy for remote connection `c` among this delivery's targets. */
+  private addTarget(base: number, c: Connection, queue: string | null): void {
+    for (let i = base; i < this.rtTop; i++) {
+      if (this.rtConns[i] === c) {
+        if (queue !== null) this.rtQueues[i] = this.rtQueues[i].length === 0 ? queue : `${this.rtQueues[i]} ${queue}`;
+        return;
+      }
+    }
+    const i = this.rtTop++;
+    this.rtConns[i] = c;
+    this.rtQueues[i] = queue ?? '';
+  }
+
+  /**
+   * One member of a queue group, for a message of this server's own clients: a member is picked
+   * at random, a remote member counting as many times as its weight (the members it stands
+   * for, as nats-server's sublist shadows it), then the next ones while a local member cannot take it.
+   */
+  private deliverToGroup(members: Sub[], from: Connection | null, noEcho: boolean, base: number, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, noForward: boolean): boolean {
     const n = members.length;
+    let first = 0;
+    if (n > 1) {
+      let total = 0;
+      for (let k = 0; k < n; k++) total += members[k].qw;
+      let pick = Math.floor(Math.random() * total);
+      while (pick >= members[first].qw) pick -= members[first++].qw;
+    }
+    for (let k = 0; k < n; k++) {
+      const sub = members[(first + k) % n];
+      const c = sub.conn as Connection | null;
+      if (c === null) {
+        if (sub.handler !== null && !(noForward && sub.forwards) && sub.handler(sub, from, subject, reply, hdr, buf, start, end)) return true;
+        continue;
+      }
+      if (c.isRemote) {
+        if (c === from || noForward) continue;
+        this.addTarget(base, c, sub.queue);
+        return false;
+      }
+      if (noEcho && c === from) continue;
+      if (c.deliver(sub, subject, reply, hdr, buf, start, end)) {
+        if (from !== null && c.pendingBytes > this.stallAt) this.backpressure(from, c);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A routed message for a queue group named in its queue list: a local member (random start);
+   * when none takes it, the first remote member gets it (nats-server's
+   * fallback when the member it was routed for just left).
+   */
+  private deliverRoutedToGroup(members: Sub[], from: Connection | null, base: number, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, noForward: boolean): boolean {
+    const n = members.length;
+    let remote: Sub | null = null;
     const first = n === 1 ? 0 : Math.floor(Math.random() * n);
     for (let k = 0; k < n; k++) {
       const sub = members[(first + k) % n];
@@ -67,12 +159,16 @@ export class Delivery {
         if (sub.handler !== null && !(noForward && sub.forwards) && sub.handler(sub, from, subject, reply, hdr, buf, start, end)) return true;
         continue;
       }
-      if (noEcho && c === from) continue;
+      if (c.isRemote) {
+        if (remote === null) remote = sub;
+        continue;
+      }
       if (c.deliver(sub, subject, reply, hdr, buf, start, end)) {
         if (from !== null && c.pendingBytes > this.stallAt) this.backpressure(from, c);
         return true;
       }
     }
+    if (remote !== null) this.addTarget(base, remote.conn as Connection, remote.queue);
     return false;
   }
 

@@ -19,6 +19,7 @@ export interface ReloadResult {
 export function layerOverrides(file: OptionsInput, overrides: OptionsInput): OptionsInput {
   const out: OptionsInput = { ...file, ...overrides };
   if (overrides.authorization !== undefined) out.authorization = { ...(file.authorization ?? {}), ...overrides.authorization };
+  if (overrides.cluster !== undefined) out.cluster = { ...(file.cluster ?? {}), ...overrides.cluster };
   return out;
 }
 

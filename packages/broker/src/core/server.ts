@@ -4,7 +4,7 @@ import { createServer, type Server as NetServer, type Socket, type AddressInfo }
 import { createServer as createServerKey } from '@nats-io/nkeys';
 import { resolveOptions, type Options, type OptionsInput } from '@switchboard/shared';
 import type { Change } from '../config/index.js';
-import type { AccountSource, AuthResult, Authenticator, BrokerModule, ChangeSet, ClientBinding, ConnectionView, AccountRef, ServerStats, ServerView } from '../contracts/index.js';
+import type { AccountSource, AuthResult, Authenticator, BrokerModule, ChangeSet, ClientBinding, ClusterView, ConnectionView, AccountRef, ServerStats, ServerView } from '../contracts/index.js';
 import { Logger } from '../log/logger.js';
 import type { ConnectOptions } from '../protocol/connect.js';
 import { ERR, ClosedReason } from '../protocol/errors.js';
@@ -79,6 +79,8 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
   readonly overrides: OptionsInput;
   /** Set while in lame duck mode; observable progress for the console. */
   lameDuckState: LameDuckState | null = null;
+  /** The cluster module's view, set by the composition root when one is wired in. */
+  cluster: ClusterView | null = null;
 
   private listener: NetServer | null = null;
   private cidCounter = 0;
@@ -86,6 +88,8 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
   private flushScheduled = false;
   private shuttingDown = false;
   private infoBase: Record<string, unknown> = {};
+  /** INFO fields set by modules (a cluster's `cluster`, `connect_urls`), after the core's own. */
+  private infoExtra: Record<string, unknown> = {};
   /** Modules in registration order: hooks run in this order (shutdown in reverse). */
   private readonly modules: BrokerModule[] = [];
   /** The modules that watch interest, so a SUB costs nothing more when none does. */
@@ -211,7 +215,7 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
     this.descriptorWatch.unref();
     this.rebuildInfo();
     log.info(`Listening for client connections on ${this.opts.host}:${this.port}`);
-    for (const m of this.modules) m.start?.();
+    for (const m of this.modules) await m.start?.();
     log.info('Server is ready');
     this.emit('ready');
   }
@@ -243,7 +247,20 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
     };
     for (const a of this.authenticators) Object.assign(info, a.infoFields());
     info.max_payload = o.maxPayload;
+    Object.assign(info, this.infoExtra);
     this.infoBase = info;
+  }
+
+  setClientInfoFields(fields: Record<string, unknown>, notify: boolean): void {
+    for (const [k, v] of Object.entries(fields)) {
+      if (v === undefined) delete this.infoExtra[k];
+      else this.infoExtra[k] = v;
+    }
+    this.rebuildInfo();
+    if (!notify) return;
+    for (const c of this.clients.values()) {
+      if (!c.closed && c.acceptsAsyncInfo()) c.enqueue(this.infoLineFor(c));
+    }
   }
 
   /** The INFO line for a client (with its id, IP and, when needed, a nonce). */
@@ -357,6 +374,11 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
     this.logger.error(`Temporary Client Accept Error(${err.message})${more}`);
     this.acceptLogAt = now + this.acceptDelay;
     this.acceptDelay = Math.min(this.acceptDelay * 2, ACCEPT_MAX_SLEEP_MS);
+  }
+
+  /** The next connection id (clients and other kinds share one sequence, as nats-server's cid/rid). */
+  nextCid(): number {
+    return ++this.cidCounter;
   }
 
   private accept(socket: Socket): void {
@@ -500,6 +522,7 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
   async lameDuck(): Promise<void> {
     if (this.lameDuckState !== null || this.shuttingDown) return;
     this.lameDuckState = { active: true, remaining: this.clients.size, total: this.clients.size, phase: 'grace' };
+    for (const m of this.modules) m.lameDuckStarted?.();
     await runLameDuck(this, this.lameDuckState);
   }
 

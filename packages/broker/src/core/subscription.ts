@@ -11,6 +11,8 @@ export class Sub implements Subscription {
   max = 0;
   /** Set once removed, so deliveries racing a removal are dropped. */
   closed = false;
+  /** A remote queue subscription's weight (members on that server, from `RS+`); 1 for local ones. */
+  qw = 1;
 
   constructor(
     readonly conn: ConnectionView | null,

@@ -1,6 +1,6 @@
 import type { Gatewayz, GatewayzOptions, Leafz, LeafzOptions, Routez, RoutezOptions } from '@switchboard/shared';
 import type { ServerView } from '../contracts/index.js';
-import { rfc3339 } from './format.js';
+import { goDuration, msToNs, rfc3339, uptimeString } from './format.js';
 
 function permissionJson(p: { allow?: string[]; deny?: string[] } | undefined): { allow?: string[]; deny?: string[] } | undefined {
   if (!p) return undefined;
@@ -10,16 +10,50 @@ function permissionJson(p: { allow?: string[]; deny?: string[] } | undefined): {
   return out;
 }
 
-/** /routez: route connections (none until clustering exists: `num_routes` 0, `routes` []). */
-export function routez(server: ServerView, _options: RoutezOptions = {}): Routez {
+/** /routez: the registered route connections (nats-server Routez). */
+export function routez(server: ServerView, options: RoutezOptions = {}): Routez {
   const r: Partial<Routez> = { server_id: server.serverId, now: rfc3339(Date.now()) };
   const perms = server.opts.cluster?.permissions;
   const imp = permissionJson(perms?.import);
   const exp = permissionJson(perms?.export);
   if (imp) r.import = imp;
   if (exp) r.export = exp;
-  r.num_routes = 0;
-  r.routes = [];
+  const routes = server.cluster === null ? [] : [...server.cluster.routes.values()];
+  const now = Date.now();
+  r.num_routes = routes.length;
+  r.routes = routes.map((rt) => {
+    const ri: Routez['routes'][number] = {
+      rid: rt.cid,
+      remote_id: rt.remoteId,
+      did_solicit: rt.didSolicit,
+      is_configured: rt.isConfigured,
+      ip: rt.host,
+      port: rt.port,
+      start: rfc3339(rt.start),
+      last_activity: rfc3339(rt.lastActivity),
+      rtt: goDuration(msToNs(rt.rtt)),
+      uptime: uptimeString(now - rt.start.getTime()),
+      idle: uptimeString(now - rt.lastActivity),
+      pending_size: rt.pendingBytes,
+      in_msgs: rt.inMsgs,
+      out_msgs: rt.outMsgs,
+      in_bytes: rt.inBytes,
+      out_bytes: rt.outBytes,
+      subscriptions: rt.subs.size,
+    };
+    const ip = permissionJson(rt.remoteImport);
+    const ep = permissionJson(rt.remoteExport);
+    if (ip) ri.import = ip;
+    if (ep) ri.export = ep;
+    if (rt.subs.size > 0 && options.subs === 'detail') {
+      ri.subscriptions_list_detail = [...rt.subs.values()].map((s) => {
+        const d: { account?: string; subject: string; qgroup?: string; sid: string; msgs: number; cid: number } = { subject: s.subject, sid: s.sid, msgs: s.nm, cid: rt.cid };
+        if (s.queue !== null) d.qgroup = s.queue;
+        return d;
+      }) as never;
+    } else if (rt.subs.size > 0 && options.subs) ri.subscriptions_list = [...rt.subs.values()].map((s) => s.subject);
+    return ri;
+  });
   return r as Routez;
 }
 

@@ -37,9 +37,12 @@ function clusterVarz(server: ServerView): Record<string, unknown> {
   const c = server.opts.cluster;
   const out: Record<string, unknown> = {};
   if (!c) return out;
-  if (c.name) out.name = c.name;
+  const live = server.cluster;
+  const name = live !== null ? live.clusterName : c.name;
+  if (name) out.name = name;
   if (c.host) out.addr = c.host;
-  if (c.port) out.cluster_port = c.port;
+  const port = live !== null && live.port > 0 ? live.port : c.port;
+  if (port) out.cluster_port = port;
   if (c.authorization?.timeout) out.auth_timeout = c.authorization.timeout;
   if (c.routes && c.routes.length > 0) out.urls = c.routes.map((u) => u.replace(/^[a-z-]+:\/\//, '').replace(/^[^@]*@/, ''));
   if (c.tls?.timeout) out.tls_timeout = c.tls.timeout;
@@ -99,7 +102,8 @@ export function varz(server: MonitoredServer, _options: VarzOptions = {}): Varz 
     v.tls_required = true;
     if (o.tls.verify || o.tls.verifyAndMap) v.tls_verify = true;
   }
-  const urls = hostPort(o.clientAdvertise);
+  const clusterUrls = server.cluster?.clientUrls() ?? [];
+  const urls = clusterUrls.length > 0 ? clusterUrls : hostPort(o.clientAdvertise);
   if (urls && o.cluster) v.connect_urls = urls;
   v.max_connections = o.maxConnections;
   if (o.maxSubscriptions > 0) v.max_subscriptions = o.maxSubscriptions;
@@ -130,7 +134,7 @@ export function varz(server: MonitoredServer, _options: VarzOptions = {}): Varz 
   v.cpu = usage.cpu;
   v.connections = server.clients.size;
   v.total_connections = server.stats.totalConnections;
-  v.routes = 0;
+  v.routes = server.cluster === null ? 0 : server.cluster.routes.size;
   v.remotes = 0;
   v.leafnodes = 0;
   v.in_msgs = totals.inMsgs;

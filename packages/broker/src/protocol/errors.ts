@@ -14,6 +14,8 @@ export const ERR = {
   invalidSubject: 'Invalid Subject',
   invalidPublishSubject: 'Invalid Publish Subject',
   maxSubscriptions: 'maximum subscriptions exceeded',
+  routePort: 'attempted to connect to route port',
+  invalidSubscription: 'Invalid Subscription',
 } as const;
 
 /** Why a connection was closed, as /connz `reason` spells it. */
@@ -39,5 +41,11 @@ export const ClosedReason = {
   authExpired: 'Authentication Expired',
   noRespondersNeedsHeaders: 'No Responders Requires Headers',
   accountRemoved: 'Account Removed',
+  duplicateRoute: 'Duplicate Route',
+  routeRemoved: 'Route Removed',
+  clusterNameConflict: 'Cluster Name Conflict',
+  duplicateServerName: 'Duplicate Server Name',
+  wrongPort: 'Incorrect Port',
+  wrongGateway: 'Wrong Gateway',
 } as const;
 export type ClosedReason = (typeof ClosedReason)[keyof typeof ClosedReason];
