@@ -206,13 +206,7 @@ export class Sublist<T extends SublistEntry> implements ReadonlySublist<T> {
 
   /** Every entry, in no particular order, one at a time (a caller may pause between them; changes meanwhile may or may not be seen). */
   *each(): Generator<T> {
-    const stack: Level<T>[] = [this.root];
-    while (stack.length > 0) {
-      const level = stack.pop()!;
-      for (const n of level.nodes.values()) yield* nodeEntries(n, stack);
-      if (level.pwc) yield* nodeEntries(level.pwc, stack);
-      if (level.fwc) yield* nodeEntries(level.fwc, stack);
-    }
+    yield* levelEntries(this.root);
   }
 
   /** Every entry, in no particular order. */
@@ -264,10 +258,17 @@ function matchLevel<T extends SublistEntry>(level: Level<T>, tokens: string[], i
   }
 }
 
-function* nodeEntries<T extends SublistEntry>(n: Node<T>, stack: Level<T>[]): Generator<T> {
+/** The entries under a level in the order `all()` lists them. */
+function* levelEntries<T extends SublistEntry>(level: Level<T>): Generator<T> {
+  for (const n of level.nodes.values()) yield* nodeEntries(n);
+  if (level.pwc) yield* nodeEntries(level.pwc);
+  if (level.fwc) yield* nodeEntries(level.fwc);
+}
+
+function* nodeEntries<T extends SublistEntry>(n: Node<T>): Generator<T> {
   yield* n.psubs;
   if (n.qsubs) for (const g of n.qsubs.values()) yield* g;
-  if (n.next) stack.push(n.next);
+  if (n.next) yield* levelEntries(n.next);
 }
 
 function collect<T extends SublistEntry>(level: Level<T>, out: T[]): void {
