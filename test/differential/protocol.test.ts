@@ -169,6 +169,36 @@ const scenarios: Scenario[] = [
   { name: 'CONNECT with tls_required true', chunks: ['CONNECT {"verbose":false,"tls_required":true}\r\nSUB foo 1\r\n'] },
   { name: 'PUB with verbose and a reply to nobody', chunks: ['CONNECT {"verbose":true,"headers":true,"no_responders":true}\r\n', 'SUB r 1\r\nPUB x r 0\r\n\r\n'] },
   { name: 'UTF-8 subject', chunks: [QUIET, 'SUB caf\u00e9 1\r\nPUB caf\u00e9 1\r\nx\r\n'] },
+  // ---- found by fuzzing (issue 16): CR and LF inside control lines ----
+  { name: 'stray CRs inside a SUB line', chunks: [QUIET, 'SUB foo.> 3\r9\r9\n'], expect: { closed: false, frames: ['PONG'] } },
+  { name: 'stray CRs inside a SUB line, then a PUB', chunks: [QUIET, 'SUB foo.> 3\r9\r9\nPUB foo.x 1\r\nx\r\n'], expect: { frames: ['MSG foo.x 9 1\r\nx', 'PONG'] } },
+  { name: 'bare LF ends a SUB line', chunks: [QUIET, 'SUB foo 1\nPUB foo 1\r\nx\r\n'] },
+  { name: 'CR inside a PUB line', chunks: [QUIET, 'SUB > 1\r\nPUB foo\r 1\r\nx\r\n'] },
+  { name: 'CR inside a PUB line without a final CR', chunks: [QUIET, 'SUB > 1\r\nPUB foo\r 12\nx\r\n'] },
+  { name: 'LF as the first argument byte of SUB', chunks: [QUIET, 'SUB \nfoo 1\r\nPUB foo 1\r\nx\r\n'] },
+  { name: 'CR as the only argument of SUB', chunks: [QUIET, 'SUB \r\n'] },
+  { name: 'CONNECT followed by LF', chunks: ['CONNECT\nPING\r\n'], opts: { noSync: true, pongs: 0 } },
+  { name: 'PING with CR inside', chunks: [QUIET, 'PI\rNG\r\n'] },
+  { name: 'PING with junk and a CR', chunks: [QUIET, 'PING x\ry\r\n'] },
+  { name: 'UNSUB with a stray CR', chunks: [QUIET, 'SUB foo 1\r\nUNSUB 1\r2\r\nPUB foo 1\r\nx\r\n'] },
+  { name: 'CONNECT with a CR inside its JSON', chunks: ['CONNECT {"verbose":false,\r"pedantic":false}\r\nSUB foo 1\r\n'] },
+  { name: 'split: SUB line cut before the arguments', chunks: [QUIET, 'SUB ', '  foo 1\r\nPUB foo 1\r\nx\r\n'] },
+  // ---- the CRLF after a payload is checked byte by byte ----
+  { name: 'payload followed by LF: error at once', chunks: [QUIET, 'PUB foUNSUB 2 5\r\nPING\r\n'], opts: { noSync: true, pongs: 0 }, expect: { closed: true, frames: ["-ERR 'Unknown Protocol Operation'"] } },
+  { name: 'split payload followed by a wrong byte: error at once', chunks: [QUIET, 'PUB foo 3\r\nab', 'cX'], opts: { noSync: true, pongs: 0 }, expect: { closed: true } },
+  // ---- pedantic: the subject is checked with the PUB line, before the payload ----
+  { name: 'pedantic invalid subject and malformed payload', chunks: ['CONNECT {"verbose":false,"pedantic":true}\r\n', 'PUB foo..bar 2\r\nhiX\r\n'], expect: { closed: true, frames: ["-ERR 'Invalid Publish Subject'", "-ERR 'Unknown Protocol Operation'"] } },
+  { name: 'pedantic HPUB with an invalid subject', chunks: ['CONNECT {"verbose":false,"pedantic":true,"headers":true}\r\n', 'HPUB a.>.b 12 14\r\nNATS/1.0\r\n\r\nhiX\r\n'] },
+  // ---- CONNECT protocol literals (Go's json into an int) ----
+  { name: 'CONNECT protocol 2^53+1', chunks: ['CONNECT {"verbose":false,"protocol":9007199254740993}\r\n'], expect: { closed: true, frames: ["-ERR 'invalid client protocol'"] } },
+  { name: 'CONNECT protocol 1.0', chunks: ['CONNECT {"verbose":false,"protocol":1.0}\r\n'], expect: { closed: true, frames: [] } },
+  { name: 'CONNECT protocol 0.0', chunks: ['CONNECT {"verbose":false,"protocol":0.0}\r\n'] },
+  { name: 'CONNECT protocol 1e0', chunks: ['CONNECT {"verbose":false,"protocol":1e0}\r\n'] },
+  { name: 'CONNECT protocol 1E2', chunks: ['CONNECT {"verbose":false,"protocol":1E2}\r\n'] },
+  { name: 'CONNECT protocol 2^63', chunks: ['CONNECT {"verbose":false,"protocol":9223372036854775808}\r\n'] },
+  { name: 'CONNECT protocol -2^63', chunks: ['CONNECT {"verbose":false,"protocol":-9223372036854775808}\r\n'] },
+  { name: 'CONNECT protocol -0', chunks: ['CONNECT {"verbose":false,"protocol":-0}\r\n'] },
+  { name: 'CONNECT protocol 1.0 under another case', chunks: ['CONNECT {"verbose":false,"protocol":1,"PROTOCOL":1.0}\r\n'] },
 ];
 
 describe('differential: raw protocol against nats-server 2.9.10', { skip }, () => {

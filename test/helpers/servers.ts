@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, Logger, type Switchboard } from '@switchboard/broker';
 import type { OptionsInput } from '@switchboard/shared';
+import { reap } from './reaper.js';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const CLI = join(ROOT, 'apps/server/dist/cli.js');
@@ -35,13 +36,24 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 5000,
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** Starts a server process (Switchboard's CLI or nats-server) on a random port and waits for its ports file. */
-export async function startProcess(kind: 'switchboard' | 'nats-server', args: string[] = [], opts: { cwd?: string; env?: NodeJS.ProcessEnv; startTimeoutMs?: number } = {}): Promise<ProcServer> {
+/**
+ * Starts a server process (Switchboard's CLI or nats-server) on a random port and waits for its
+ * ports file. With `maxFiles`, it runs under `ulimit -n <maxFiles>` (bash execs the server, so
+ * the PID is the server's). The process is killed by PID when the test process ends, whatever
+ * happens to the test (helpers/reaper.ts).
+ */
+export async function startProcess(kind: 'switchboard' | 'nats-server', args: string[] = [], opts: { cwd?: string; env?: NodeJS.ProcessEnv; maxFiles?: number; startTimeoutMs?: number } = {}): Promise<ProcServer> {
   const dir = mkdtempSync(join(tmpdir(), `${kind}-`));
   const cmd = kind === 'switchboard' ? process.execPath : 'nats-server';
   const argv = kind === 'switchboard' ? [CLI, ...args] : args;
   const hasPort = args.some((a) => /^--?(p|port)(=|$)/.test(a));
-  const proc = spawn(cmd, [...argv, '-a', '127.0.0.1', ...(hasPort ? [] : ['-p', '-1']), '--ports_file_dir', dir], { stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd, env: opts.env ?? process.env });
+  const full = [...argv, '-a', '127.0.0.1', ...(hasPort ? [] : ['-p', '-1']), '--ports_file_dir', dir];
+  const spawnOpts = { stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], cwd: opts.cwd, env: opts.env ?? process.env };
+  const proc = reap(
+    opts.maxFiles === undefined
+      ? spawn(cmd, full, spawnOpts)
+      : spawn('bash', ['-c', `ulimit -n ${Math.floor(opts.maxFiles)} && exec "$0" "$@"`, cmd, ...full], spawnOpts),
+  );
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
@@ -53,7 +65,7 @@ export async function startProcess(kind: 'switchboard' | 'nats-server', args: st
     const f = readdirSync(dir).find((n) => n.endsWith('.ports'));
     if (f) portsFile = join(dir, f);
     return !!f && readFileSync(portsFile, 'utf8').length > 0;
-  }, opts.startTimeoutMs ?? 20_000, `${kind} ports file`).catch((e: unknown) => {
+  }, opts.startTimeoutMs ?? 40_000, `${kind} ports file`).catch((e: unknown) => {
     // Not left running when it is too slow to start (a loaded machine) or broken.
     proc.kill('SIGKILL');
     throw e;

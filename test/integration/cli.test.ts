@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, StringCodec, type NatsConnection } from 'nats';
 import { CLI, natsServerAvailable, waitFor } from '../helpers/servers.js';
+import { reap } from '../helpers/reaper.js';
 
 const sc = StringCodec();
 
@@ -30,7 +31,7 @@ async function spawnServer(kind: 'switchboard' | 'nats-server', args: string[] =
   const dir = mkdtempSync(join(tmpdir(), 'sb-cli-'));
   const argv = ['-a', '127.0.0.1', '-p', '-1', '--ports_file_dir', dir, ...args];
   const t0 = Date.now();
-  const proc = kind === 'switchboard' ? spawn(process.execPath, [CLI, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn('nats-server', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = reap(kind === 'switchboard' ? spawn(process.execPath, [CLI, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn('nats-server', argv, { stdio: ['ignore', 'pipe', 'pipe'] }));
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));

@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '../helpers/servers.js';
+import { reap } from '../helpers/reaper.js';
 
 export interface Started {
   proc: ChildProcess;
@@ -40,7 +41,7 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
  */
 export async function startCommand(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; waitMs?: number } = {}): Promise<Started> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-ports-'));
-  const proc = spawn(cmd, ['-a', '127.0.0.1', '-p', '-1', '--ports_file_dir', dir, ...args], { env: opts.env ?? cleanEnv(), cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = reap(spawn(cmd, ['-a', '127.0.0.1', '-p', '-1', '--ports_file_dir', dir, ...args], { env: opts.env ?? cleanEnv(), cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] }));
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));

@@ -172,6 +172,8 @@ async function main(): Promise<void> {
         ? await buildConsole({ server, dataDir: flags.dataDir, configFile: flags.config, log: logger, trustProxy: flags.trustProxy, maxRevisions: flags.maxRevisions, sourceMaps: process.env.SWITCHBOARD_SOURCE_MAPS === '1', webDir: webBuildDir() })
         : await buildMonitoring({ server, log: logger });
       await consoleApp.listen({ host: httpHost, port: opts.httpPort === -1 ? 0 : opts.httpPort });
+      // An accept failure (EMFILE) is logged, never an uncaught 'error' that ends the broker.
+      consoleApp.server.on('error', (e) => logger.error(`http: Accept error: ${e.message}`));
     } catch (e) {
       await server.shutdown();
       fail(`cannot start the http monitor: ${(e as Error).message}`);

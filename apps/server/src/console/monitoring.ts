@@ -7,13 +7,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   accountStatz,
   accountz,
-  connz,
+  connzJson,
   gatewayz,
   healthz,
   recordHttpRequest,
   routez,
-  subsz,
-  subszHttpBody,
+  subszJson,
   varz,
   leafz,
   type Switchboard,
@@ -37,16 +36,19 @@ export interface MonitoringOptions {
   guard?: (req: FastifyRequest) => void;
 }
 
-type View = (server: Switchboard, query: QueryInput) => { status?: number; body: unknown };
+/** A view's answer: a body to serialize, or JSON text already rendered (the large views render in slices). */
+type Rendered = { status?: number; body: unknown } | { status?: number; json: string };
+type View = (server: Switchboard, query: QueryInput) => Rendered | Promise<Rendered>;
 
 const VIEWS: Record<string, View> = {
   '/varz': (s) => ({ body: varz(s) }),
-  '/connz': (s, q) => ({ body: connz(s, parseConnzQuery(q)) }),
+  // Rendered a slice at a time so that a view over thousands of connections never stalls delivery.
+  '/connz': async (s, q) => ({ json: await connzJson(s, parseConnzQuery(q), 2) }),
   '/routez': (s, q) => ({ body: routez(s, parseRoutezQuery(q)) }),
   '/gatewayz': (s, q) => ({ body: gatewayz(s, parseGatewayzQuery(q)) }),
   '/leafz': (s, q) => ({ body: leafz(s, parseLeafzQuery(q)) }),
-  '/subsz': (s, q) => ({ body: subszHttpBody(subsz(s, parseSubszQuery(q))) }),
-  '/subscriptionsz': (s, q) => ({ body: subszHttpBody(subsz(s, parseSubszQuery(q))) }),
+  '/subsz': async (s, q) => ({ json: await subszJson(s, parseSubszQuery(q), 2) }),
+  '/subscriptionsz': async (s, q) => ({ json: await subszJson(s, parseSubszQuery(q), 2) }),
   '/accountz': (s, q) => ({ body: accountz(s, parseAccountzQuery(q)) }),
   '/accstatz': (s, q) => ({ body: accountStatz(s, parseAccountStatzQuery(q)) }),
   '/healthz': (s, q) => {
@@ -57,8 +59,9 @@ const VIEWS: Record<string, View> = {
 
 const JSONP_CALLBACK = /^[A-Za-z_$][\w$.]*$/;
 
-function send(reply: FastifyReply, query: Record<string, string>, status: number, body: unknown): FastifyReply {
-  const json = JSON.stringify(body, null, 2);
+function send(reply: FastifyReply, query: Record<string, string>, result: Rendered): FastifyReply {
+  const status = result.status ?? 200;
+  const json = 'json' in result ? result.json : JSON.stringify(result.body, null, 2);
   const cb = query.callback;
   if (cb) {
     if (!JSONP_CALLBACK.test(cb)) return reply.code(400).type('text/plain; charset=utf-8').send('invalid callback name');
@@ -74,14 +77,14 @@ export async function monitoringPlugin(app: FastifyInstance, opts: MonitoringOpt
       opts.guard?.(req);
       recordHttpRequest(server, path);
       const query = req.query as Record<string, string>;
-      let result: { status?: number; body: unknown };
+      let result: Rendered;
       try {
-        result = view(server, query);
+        result = await view(server, query);
       } catch (e) {
         if (e instanceof MonitorError) return reply.code(e.status).type('text/plain; charset=utf-8').send(e.message);
         throw e;
       }
-      return send(reply, query, result.status ?? 200, result.body);
+      return send(reply, query, result);
     });
   }
 }

@@ -78,6 +78,7 @@ export class ClientConnection extends Connection<ClientOpHandler> implements Cli
     this.delivery = server.delivery;
     this.maxPayload = server.opts.maxPayload;
     this.parser.maxPayload = this.maxPayload;
+    this.parser.pedantic = this.opts.pedantic;
   }
 
   protected get kindName(): string {
@@ -165,6 +166,7 @@ export class ClientConnection extends Connection<ClientOpHandler> implements Cli
     this.parser.requireConnect = false;
     this.headers = !this.server.opts.noHeaderSupport && next.headers;
     this.parser.headers = this.headers;
+    this.parser.pedantic = next.pedantic;
     this.rtt = Date.now() - this.start.getTime();
 
     const verdict = this.server.authenticate(this, next);
@@ -221,7 +223,6 @@ export class ClientConnection extends Connection<ClientOpHandler> implements Cli
     this.inMsgs++;
     this.inBytes += end - start;
     if (this.server.logger.isTrace) this.tracePub(subject, reply, hdr, buf, start, end);
-    if (this.opts.pedantic && !isValidLiteralSubject(subject)) this.sendErr(ERR.invalidPublishSubject);
     if (subject.startsWith('_GR_.')) {
       this.pubPermissionViolation(subject);
       return;
@@ -238,6 +239,11 @@ export class ClientConnection extends Connection<ClientOpHandler> implements Cli
     if (this.opts.verbose) this.sendOK();
     const delivered = this.delivery.deliver(this, this.account, subject, reply, hdr, buf, start, end);
     if (!delivered && reply.length > 0 && this.opts.no_responders && this.headers) this.sendNoResponders(reply);
+  }
+
+  /** A pedantic client's publish subject, checked with the PUB line as nats-server's processPub does. */
+  onPedanticSubject(subject: string): void {
+    if (!isValidLiteralSubject(subject)) this.sendErr(ERR.invalidPublishSubject);
   }
 
   onSub(subject: string, queue: string | null, sid: string): void {

@@ -176,7 +176,11 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
       this.parser.parse(chunk);
     } catch (e) {
       if (e instanceof ProtocolError) this.protocolError(e);
-      else throw e;
+      else {
+        // A fault of ours must cost this connection, never the process and its other clients.
+        this.server.logger.error(`${this.label} - Internal error while processing input: ${(e as Error).stack ?? String(e)}`);
+        this.close(ClosedReason.protocolViolation);
+      }
     }
     // One write per connection per read batch (nats-server flushClients after each read): no
     // subscriber's queue holds more than one read's worth of output waiting for the turn to end.

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { closeSync, openSync } from 'node:fs';
 import { createServer, type Server as NetServer, type Socket, type AddressInfo } from 'node:net';
 import { createServer as createServerKey } from '@nats-io/nkeys';
 import { resolveOptions, type Options, type OptionsInput } from '@switchboard/shared';
@@ -33,6 +34,12 @@ export interface ServerEvents {
   'ldm:progress': [LameDuckState];
   'ldm:done': [LameDuckState];
 }
+
+/** nats-server's accept back-off bounds (const.go: ACCEPT_MIN_SLEEP, ACCEPT_MAX_SLEEP). */
+const ACCEPT_MIN_SLEEP_MS = 10;
+const ACCEPT_MAX_SLEEP_MS = 1000;
+/** How often the server checks that it can still open a file descriptor. */
+const DESCRIPTOR_CHECK_MS = 1000;
 
 /** Milliseconds as Go prints a time.Duration (`10s`, `1.5s`, `200ms`, `2m0s`). */
 function goDuration(ms: number): string {
@@ -188,15 +195,24 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
     log.info(`  ID:       ${this.serverId}`);
     const listener = createServer({ noDelay: true }, (socket) => this.accept(socket));
     listener.maxConnections = Number.MAX_SAFE_INTEGER;
-    await new Promise<void>((resolve, reject) => {
-      listener.once('error', reject);
-      const port = this.opts.port === -1 ? 0 : this.opts.port;
-      listener.listen({ host: this.opts.host, port, backlog: 4096 }, () => {
-        listener.off('error', reject);
-        resolve();
+    const port = this.opts.port === -1 ? 0 : this.opts.port;
+    const listen = (host: string) =>
+      new Promise<void>((resolve, reject) => {
+        listener.once('error', reject);
+        listener.listen({ host, port, backlog: 4096, ipv6Only: false }, () => {
+          listener.off('error', reject);
+          resolve();
+        });
       });
-    });
+    // Go's listener on 0.0.0.0 is dual-stack (IPv4 and IPv6, e.g. [::1]); so is Node's on '::'.
+    // Without IPv6 on the machine, plain 0.0.0.0.
+    if (this.opts.host === '0.0.0.0') await listen('::').catch(() => listen('0.0.0.0'));
+    else await listen(this.opts.host);
     this.listener = listener;
+    // Accept failures must not end the process: logged as nats-server logs them.
+    listener.on('error', (err) => this.acceptError(err));
+    this.descriptorWatch = setInterval(() => this.checkDescriptors(), DESCRIPTOR_CHECK_MS);
+    this.descriptorWatch.unref();
     this.rebuildInfo();
     log.info(`Listening for client connections on ${this.opts.host}:${this.port}`);
     for (const m of this.modules) await m.start?.();
@@ -298,6 +314,67 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
   }
 
   // ---- connections -------------------------------------------------------------------------
+
+  private descriptorWatch: NodeJS.Timeout | null = null;
+  /** When the next accept error may be logged, and how long after it the one after (nats-server's 10 ms .. 1 s). */
+  private acceptLogAt = 0;
+  private acceptDelay = ACCEPT_MIN_SLEEP_MS;
+  private acceptErrorsSuppressed = 0;
+  private outOfDescriptors = false;
+
+  /**
+   * Out of file descriptors, libuv sheds each pending connection itself (it frees a reserved
+   * descriptor, accepts the connection and closes it) and tells nobody, so the server cannot see
+   * the failed accepts that nats-server logs. It looks instead: once a second it opens and
+   * closes /dev/null; EMFILE or ENFILE there means new connections are being refused, and it
+   * says so in nats-server's words ("Temporary Client Accept Error") until descriptors are free.
+   */
+  private checkDescriptors(): void {
+    let fd: number;
+    try {
+      fd = openSync('/dev/null', 'r');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EMFILE' || code === 'ENFILE') {
+        this.outOfDescriptors = true;
+        const what = code === 'EMFILE' ? 'too many open files' : 'file table overflow';
+        this.acceptError(Object.assign(new Error(`accept tcp ${this.opts.host}:${this.port}: ${what}; new connections are refused until descriptors are free`), { code }));
+      }
+      return;
+    }
+    closeSync(fd);
+    if (this.outOfDescriptors) {
+      this.outOfDescriptors = false;
+      this.acceptDelay = ACCEPT_MIN_SLEEP_MS;
+      this.logger.info('File descriptors available again: accepting client connections');
+    }
+  }
+
+  /**
+   * An accept failure: logged, never thrown (an 'error' on the listener would otherwise end the
+   * process). Temporary ones as nats-server logs them, at most once per back-off period, the
+   * period doubling from 10 ms to 1 s while failures go on (those in between are counted into
+   * the next line).
+   */
+  private acceptError(err: Error): void {
+    if (this.shuttingDown) return;
+    const now = Date.now();
+    if (now < this.acceptLogAt) {
+      this.acceptErrorsSuppressed++;
+      return;
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    const temporary = code === 'EMFILE' || code === 'ENFILE' || code === 'ENOBUFS' || code === 'ENOMEM' || code === 'ECONNABORTED' || code === 'EAGAIN';
+    const more = this.acceptErrorsSuppressed > 0 ? ` (${this.acceptErrorsSuppressed} more)` : '';
+    this.acceptErrorsSuppressed = 0;
+    if (!temporary) {
+      this.logger.error(`Client Accept error: ${err.message}${more}`);
+      return;
+    }
+    this.logger.error(`Temporary Client Accept Error(${err.message})${more}`);
+    this.acceptLogAt = now + this.acceptDelay;
+    this.acceptDelay = Math.min(this.acceptDelay * 2, ACCEPT_MAX_SLEEP_MS);
+  }
 
   /** The next connection id (clients and other kinds share one sequence, as nats-server's cid/rid). */
   nextCid(): number {
@@ -478,6 +555,8 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     this.logger.info('Initiating Shutdown...');
+    if (this.descriptorWatch) clearInterval(this.descriptorWatch);
+    this.descriptorWatch = null;
     for (let i = this.modules.length - 1; i >= 0; i--) this.modules[i].shutdown?.();
     this.registry.shutdown();
     const listener = this.listener;

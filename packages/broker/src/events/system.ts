@@ -140,7 +140,7 @@ export class SystemEvents implements BrokerModule {
     this.running = true;
     this.cstatsz = STATSZ_FIRST_MS;
     this.scheduleStatsz();
-    this.sweeper = setInterval(() => this.sweepRemotes(), ORPHAN_CHECK_MS);
+    this.sweeper = setInterval(() => this.guard('orphan sweep', () => this.sweepRemotes()), ORPHAN_CHECK_MS);
     this.sweeper.unref();
   }
 
@@ -298,7 +298,7 @@ export class SystemEvents implements BrokerModule {
       if (!this.running) return;
       if (this.cstatsz < EVENTS_HB_INTERVAL_MS) this.cstatsz = Math.min(this.cstatsz * 2, EVENTS_HB_INTERVAL_MS);
       this.scheduleStatsz();
-      this.sendStatsz(sprintf(SERVER_STATS_SUBJ, this.server.serverId));
+      this.guard('STATSZ', () => this.sendStatsz(sprintf(SERVER_STATS_SUBJ, this.server.serverId)));
     }, this.cstatsz);
     this.statszTimer.unref();
   }
@@ -313,7 +313,7 @@ export class SystemEvents implements BrokerModule {
     if (old) clearTimeout(old);
     this.connsTimers.delete(acc);
     if (stat.total_conns > 0) {
-      const t = setTimeout(() => this.sendAccConns(acc), EVENTS_HB_INTERVAL_MS);
+      const t = setTimeout(() => this.guard('account connections event', () => this.sendAccConns(acc)), EVENTS_HB_INTERVAL_MS);
       t.unref();
       this.connsTimers.set(acc, t);
     }
@@ -378,12 +378,25 @@ export class SystemEvents implements BrokerModule {
     }));
   }
 
+  /** Runs a timer's work: a failure is logged, never thrown out of the timer (it would end the process). */
+  private guard(what: string, work: () => void): void {
+    try {
+      work();
+    } catch (e) {
+      this.server.logger.error(`Error sending ${what}: ${(e as Error).message}`);
+    }
+  }
+
   /** A client failed to authenticate: `$SYS.SERVER.<id>.CLIENT.AUTH.ERR` (a disconnect event). */
   clientAuthFailed(c: ClientView): void {
     if (!this.running) return;
     const stop = new Date();
     const id = this.ids.next();
     const client = this.clientInfo(c, c.account, stop);
+    // The user the client claimed (nats-server's getRawAuthUser: nkey, else user name). Unlike
+    // nats-server, a token is not put there: it is the secret itself.
+    const claimed = c.opts.nkey || c.opts.user;
+    if (!client.user && claimed) client.user = claimed;
     this.sendWithInfo(sprintf(AUTH_ERROR_EVENT_SUBJ, this.server.serverId), '', (server): DisconnectEventMsg => ({
       type: DISCONNECT_EVENT_TYPE,
       id,

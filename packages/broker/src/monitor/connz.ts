@@ -3,6 +3,7 @@ import type { ClientView, Subscription } from '../contracts/index.js';
 import { GLOBAL_ACCOUNT } from '../protocol/accounts.js';
 import type { ClosedClientInfo, MonitoredServer } from './module.js';
 import { goDuration, msToNs, rfc3339, uptimeString } from './format.js';
+import { renderSliced } from './render.js';
 
 /** Default page size of /connz and /subsz. */
 export const DEFAULT_LIST_SIZE = 1024;
@@ -201,6 +202,32 @@ function fillClosed(cc: ClosedClientInfo, f: FillOpts): ConnInfo {
  * without acc.
  */
 export function connz(server: MonitoredServer, options: ConnzOptions = {}): Connz {
+  const plan = planConnz(server, options);
+  plan.result.connections = plan.page.map(plan.fill);
+  plan.result.num_connections = plan.result.connections.length;
+  return plan.result;
+}
+
+/**
+ * /connz as JSON text (JSON.stringify(connz(...), null, indent)), its entries built a slice at a
+ * time with the event loop turning in between: a view of thousands of connections with their
+ * subscriptions does not stall delivery while it is rendered.
+ */
+export async function connzJson(server: MonitoredServer, options: ConnzOptions = {}, indent = 0): Promise<string> {
+  const plan = planConnz(server, options);
+  plan.result.num_connections = plan.page.length;
+  return renderSliced(plan.result, plan.page, plan.fill, indent);
+}
+
+interface ConnzPlan {
+  /** The view without its entries. */
+  result: Connz;
+  /** The page of connections, sorted. */
+  page: Row[];
+  fill: (r: Row) => ConnInfo;
+}
+
+function planConnz(server: MonitoredServer, options: ConnzOptions): ConnzPlan {
   const sortIn = options.sort ?? '';
   const sort: SortOpt = sortIn === '' ? 'cid' : (sortIn as SortOpt);
   if (!(SORT_OPTIONS as readonly string[]).includes(sort)) throw new MonitorError(`invalid sorting option: ${sortIn}`);
@@ -225,7 +252,9 @@ export function connz(server: MonitoredServer, options: ConnzOptions = {}): Conn
 
   const now = Date.now();
   const result: Connz = { server_id: server.serverId, now: rfc3339(now), num_connections: 0, total: 0, offset, limit, connections: [] };
-  if (acc !== '' && !server.accounts.has(acc)) return result;
+  const f: FillOpts = { auth, subs, subsDetail };
+  const fill = (r: Row): ConnInfo => (r.open !== null ? fillOpen(r.open, now, f) : fillClosed(r.closed!, f));
+  if (acc !== '' && !server.accounts.has(acc)) return { result, page: [], fill };
 
   const wantOpen = state === 'open' || state === 'any';
   const wantClosed = state === 'closed' || state === 'any';
@@ -256,8 +285,5 @@ export function connz(server: MonitoredServer, options: ConnzOptions = {}): Conn
   result.total = total;
   rows.sort(comparator(sort, now));
   const page = rows.slice(Math.min(offset, rows.length), Math.min(offset + limit, rows.length));
-  const f: FillOpts = { auth, subs, subsDetail };
-  result.connections = page.map((r) => (r.open !== null ? fillOpen(r.open, now, f) : fillClosed(r.closed!, f)));
-  result.num_connections = result.connections.length;
-  return result;
+  return { result, page, fill };
 }

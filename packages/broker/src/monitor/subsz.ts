@@ -4,6 +4,7 @@ import { isValidLiteralSubject, subjectMatches } from '@switchboard/shared';
 import type { ReadonlySublist } from '../subjects/sublist.js';
 import { DEFAULT_LIST_SIZE, makeSubDetail } from './connz.js';
 import { rfc3339 } from './format.js';
+import { renderSliced, Slicer } from './render.js';
 
 /** Raw sums behind SublistStats, so several sublists can be added up as nats-server does. */
 interface StatsAcc {
@@ -102,4 +103,42 @@ export function subszHttpBody(result: Subsz): Subsz | SublistStats {
     max_fanout: result.max_fanout,
     avg_fanout: result.avg_fanout,
   };
+}
+
+/**
+ * The HTTP /subsz body (subszHttpBody(subsz(...))) as JSON text, rendered without holding the
+ * event loop: the subscriptions are filtered a slice at a time, only the requested page is
+ * built, and its entries are serialized in slices.
+ */
+export async function subszJson(server: ServerView, options: SubszOptions = {}, indent = 0): Promise<string> {
+  const offset = Math.max(0, options.offset ?? 0);
+  let limit = options.limit ?? 0;
+  if (limit <= 0) limit = DEFAULT_LIST_SIZE;
+  const test = options.test ?? '';
+  if (test !== '' && !isValidLiteralSubject(test)) throw new MonitorError(`invalid test subject, must be valid publish subject: ${test}`);
+  const filterAcc = options.acc ?? '';
+  const acc = emptyAcc();
+  const page: Array<{ sub: Subscription; account: string }> = [];
+  const lists: Array<{ sublist: ReadonlySublist<Subscription>; account: string }> = [];
+  for (const account of server.accounts.values()) {
+    if (filterAcc !== '' && account.name !== filterAcc) continue;
+    addSublist(acc, account.sublist);
+    if (options.subs) lists.push({ sublist: account.sublist, account: account.name });
+  }
+  const stats = finish(acc);
+  const now = rfc3339(Date.now());
+  let seen = 0;
+  const slicer = new Slicer(64);
+  for (const { sublist, account } of lists) {
+    for (const sub of sublist.each()) {
+      if (slicer.due()) await slicer.yield();
+      if (sub.closed) continue;
+      if (test !== '' && !subjectMatches(sub.subject, test)) continue;
+      if (seen >= offset && seen < offset + limit) page.push({ sub, account });
+      seen++;
+    }
+  }
+  if (page.length === 0) return JSON.stringify(stats, null, indent);
+  const head: Subsz = { server_id: server.serverId, now, ...stats, total: page.length, offset, limit, subscriptions_list: [] };
+  return renderSliced(head, page, ({ sub, account }) => makeSubDetail(sub.subject, sub.queue, sub.sid, sub.nm, sub.max, sub.conn?.cid ?? 0, account), indent);
 }

@@ -25,5 +25,20 @@ export function processUsage(): ProcessUsage {
     lastWall = now;
     lastCpu = cpu;
   }
-  return { mem: process.memoryUsage.rss(), cpu: lastPercent, cores: availableParallelism() };
+  return { mem: residentMemory(), cpu: lastPercent, cores: availableParallelism() };
+}
+
+let lastRss = 0;
+
+/**
+ * RSS in bytes. Reading it opens /proc/self/stat, which fails with EMFILE when the process is
+ * out of file descriptors: then the last figure is reported (a sample must never throw).
+ */
+function residentMemory(): number {
+  try {
+    lastRss = process.memoryUsage.rss();
+  } catch {
+    // keep the last figure
+  }
+  return lastRss;
 }

@@ -25,9 +25,9 @@ export interface ClientOpHandler extends ControlHandler {
   onUnsub(sid: string, max: number): void;
 }
 
-export const PING: LineOp<PingHandler> = { name: 'ping', hasArgs: false, anyLength: true, run: (h) => h.onPing() };
-export const PONG: LineOp<PingHandler> = { name: 'pong', hasArgs: false, anyLength: true, run: (h) => h.onPong() };
-export const OK: LineOp<ControlHandler> = { name: '+ok', hasArgs: false, anyLength: true, run: (h) => h.onOk() };
+export const PING: LineOp<PingHandler> = { name: 'ping', hasArgs: false, anyLength: true, ignoresArgs: true, run: (h) => h.onPing() };
+export const PONG: LineOp<PingHandler> = { name: 'pong', hasArgs: false, anyLength: true, ignoresArgs: true, run: (h) => h.onPong() };
+export const OK: LineOp<ControlHandler> = { name: '+ok', hasArgs: false, anyLength: true, ignoresArgs: true, run: (h) => h.onOk() };
 export const CONNECT: LineOp<ControlHandler> = {
   name: 'connect',
   hasArgs: false,

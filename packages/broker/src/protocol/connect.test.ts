@@ -62,3 +62,13 @@ test('client INFO must be a JSON object or null', () => {
   checkClientInfo('null');
   for (const j of ['', '\r', '42', '[]', '{']) assert.throws(() => checkClientInfo(j), ProtocolError, JSON.stringify(j));
 });
+
+test('an int field takes only an integer literal within int64, as Go does', () => {
+  for (const lit of ['1.0', '0.0', '1e0', '1E2', '9223372036854775808', '-9223372036854775809']) {
+    assert.throws(() => decodeConnect(`{"protocol":${lit}}`), ProtocolError, lit);
+  }
+  assert.ok((decodeConnect('{"protocol":9007199254740993}').protocol as number) > 1);
+  assert.equal(decodeConnect('{"protocol":-0}').protocol, -0);
+  assert.throws(() => decodeConnect('{"protocol":1,"PROTOCOL":1.0}'), ProtocolError);
+  assert.deepEqual(decodeConnect('{"name":"a,b}","import":{"allow":["x"]},"protocol":1}'), { name: 'a,b}', import: { allow: ['x'] }, protocol: 1 });
+});

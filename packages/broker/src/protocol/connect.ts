@@ -59,17 +59,84 @@ const CONNECT_FIELDS: Record<string, FieldType> = {
   export: 'perm',
 };
 
-function typeOk(t: FieldType, v: unknown): boolean {
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * Whether a field's JSON value (its literal text `raw`, parsed as `v`) unmarshals into the Go
+ * type. A Go int takes only an integer literal within int64: `1.0`, `1e0` and 2^63 fail (the
+ * connection is then closed), 9007199254740993 passes (and is then refused as a protocol).
+ */
+function typeOk(t: FieldType, raw: string, v: unknown): boolean {
   switch (t) {
     case 'bool':
       return typeof v === 'boolean';
     case 'string':
       return typeof v === 'string';
-    case 'int':
-      // A Go int (64-bit): an integral JSON number. (JSON.parse hides the literal, so 1.0 passes here.)
-      return typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER;
+    case 'int': {
+      if (!/^-?(0|[1-9][0-9]*)$/.test(raw)) return false;
+      const n = BigInt(raw);
+      return n >= INT64_MIN && n <= INT64_MAX;
+    }
     case 'perm':
-      return typeof v === 'object' && !Array.isArray(v);
+      return typeof v === 'object' && v !== null && !Array.isArray(v);
+  }
+}
+
+const WS = new Set([' ', '\t', '\n', '\r']);
+
+function skipWs(s: string, i: number): number {
+  while (i < s.length && WS.has(s[i])) i++;
+  return i;
+}
+
+/** The index after the JSON string starting at s[i] (a quote). */
+function skipString(s: string, i: number): number {
+  i++;
+  while (i < s.length && s[i] !== '"') i += s[i] === '\\' ? 2 : 1;
+  return i + 1;
+}
+
+/** The index after the JSON value starting at s[i]. */
+function skipValue(s: string, i: number): number {
+  const c = s[i];
+  if (c === '"') return skipString(s, i);
+  if (c === '{' || c === '[') {
+    let depth = 0;
+    while (i < s.length) {
+      const d = s[i];
+      if (d === '"') {
+        i = skipString(s, i);
+        continue;
+      }
+      if (d === '{' || d === '[') depth++;
+      else if (d === '}' || d === ']') {
+        depth--;
+        if (depth === 0) return i + 1;
+      }
+      i++;
+    }
+    return i;
+  }
+  while (i < s.length && s[i] !== ',' && s[i] !== '}' && s[i] !== ']' && !WS.has(s[i])) i++;
+  return i;
+}
+
+/** The top-level members of a JSON object text (already known to be valid), in order, with each value's literal text. */
+function members(json: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  let i = skipWs(json, 0) + 1;
+  for (;;) {
+    i = skipWs(json, i);
+    if (i >= json.length || json[i] === '}') return out;
+    const keyEnd = skipString(json, i);
+    const key = JSON.parse(json.slice(i, keyEnd)) as string;
+    i = skipWs(json, keyEnd) + 1;
+    i = skipWs(json, i);
+    const valueEnd = skipValue(json, i);
+    out.push([key, json.slice(i, valueEnd)]);
+    i = skipWs(json, valueEnd);
+    if (json[i] === ',') i++;
   }
 }
 
@@ -87,11 +154,13 @@ export function decodeConnect(json: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (parsed === null) return out;
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ProtocolError('protocol', 'invalid CONNECT: not an object');
-  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+  // Members in the order sent (the last duplicate wins, whatever its case), with their literal text.
+  for (const [key, raw] of members(json)) {
     const name = Object.hasOwn(CONNECT_FIELDS, key) ? key : key.toLowerCase();
     const t = Object.hasOwn(CONNECT_FIELDS, name) ? CONNECT_FIELDS[name] : undefined;
-    if (t === undefined || value === null) continue;
-    if (!typeOk(t, value)) throw new ProtocolError('protocol', `invalid CONNECT: field ${key} has the wrong type`);
+    if (t === undefined || raw === 'null') continue;
+    const value: unknown = t === 'int' ? Number(raw) : JSON.parse(raw);
+    if (!typeOk(t, raw, value)) throw new ProtocolError('protocol', `invalid CONNECT: field ${key} has the wrong type`);
     out[name] = value;
   }
   return out;

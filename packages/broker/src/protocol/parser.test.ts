@@ -315,3 +315,60 @@ describe('op tables', () => {
     assert.equal(parseChunks([Buffer.from('RS+ A b\r\n')]).error, 'unknown_op');
   });
 });
+
+describe('CR and LF inside control lines, as nats-server reads them byte by byte', () => {
+  const B = (s: string) => Buffer.from(s, 'latin1');
+
+  test('a CR among the arguments drops the byte before the LF', () => {
+    assert.deepEqual(parseChunks([B('SUB foo.> 3\r9\r9\n')]).events, [['SUB', 'foo.>', '3', '9']]);
+    assert.deepEqual(parseChunks([B('PUB foo\r 1\r\nx\r\n')]).events, [['PUB', 'foo\r', '', 'x']]);
+    assert.deepEqual(parseChunks([B('SUB foo 1\n')]).events, [['SUB', 'foo', null, '1']]);
+  });
+
+  test('the first argument byte is taken as it is, even an LF', () => {
+    assert.deepEqual(parseChunks([B('SUB \nfoo 1\r\nPING\r\n')]).events, [['SUB', 'foo', null, '1'], ['PING']]);
+    assert.deepEqual(parseChunks([B('CONNECT \n{}\r\n')]).events, [['CONNECT', '\n{}']]);
+  });
+
+  test('a line split inside its arguments: the first part loses its last byte after a CR, later parts lose their CRs', () => {
+    assert.deepEqual(parseChunks([B('SUB foo\r 12'), B('3\r\n')]).events, [['SUB', 'foo', null, '13']]);
+    assert.deepEqual(parseChunks([B('PUB f'), B('oo\r 1\r\nx\r\n')]).events, [['PUB', 'foo', '', 'x']]);
+    assert.deepEqual(parseChunks([B('SUB fo'), B('o 1'), B('\r'), B('\n')]).events, [['SUB', 'foo', null, '1']]);
+  });
+
+  test('PING ignores what follows it, CRs included, and keeps no unbounded partial line', () => {
+    assert.deepEqual(parseChunks([B('PING x\ry\r\n')]).events, [['PING']]);
+    const r = new Recorder();
+    const p = new Parser(r, CLIENT_OPS);
+    p.parse(B('PING'));
+    for (let i = 0; i < 100; i++) p.parse(Buffer.alloc(10_000, 120));
+    p.parse(B('\r\nSUB'));
+    for (let i = 0; i < 100; i++) p.parse(Buffer.alloc(10_000, 32));
+    p.parse(B('a 1\r\n'));
+    assert.deepEqual(r.events, [['PING'], ['SUB', 'a', null, '1']]);
+  });
+
+  test('the CR after a payload is checked as soon as it arrives', () => {
+    assert.equal(parseChunks([B('PUB foUNSUB 2 5\r\nPING\r\n')]).error, 'unknown_op');
+    assert.equal(parseChunks([B('PUB foo 3\r\nab'), B('cX')]).error, 'unknown_op');
+    assert.equal(parseChunks([B('PUB foo 3\r\nabc')]).error, null);
+  });
+
+  test('pedantic: the subject is checked with the line (again when the payload is split, as nats-server re-reads it)', () => {
+    const seen = (chunks: Buffer[]) => {
+      const r = new Recorder() as Recorder & { onPedanticSubject(s: string): void; checked: string[] };
+      r.checked = [];
+      r.onPedanticSubject = (s) => r.checked.push(s);
+      const p = new Parser(r, CLIENT_OPS);
+      p.pedantic = true;
+      try {
+        for (const c of chunks) p.parse(c);
+      } catch {
+        // the malformed payload
+      }
+      return r.checked;
+    };
+    assert.deepEqual(seen([B('PUB a.* 2\r\nhiX\r\n')]), ['a.*']);
+    assert.deepEqual(seen([B('PUB a.* 2\r\nh'), B('iX\r\n')]), ['a.*', 'a.*']);
+  });
+});

@@ -35,6 +35,8 @@ export interface ParserHandler {
    * `header` put them. Called directly by the scan loop, so the hot path has no indirection.
    */
   onMsg(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void;
+  /** With `parser.pedantic`: a message op's subject, checked when its control line is read (before the payload). */
+  onPedanticSubject?(subject: string): void;
 }
 
 /** Token boundaries of a control line's arguments (one reused object: no allocation per line). */
@@ -56,6 +58,8 @@ export interface LineOp<H> {
   readonly hasArgs: boolean;
   /** Not subject to max_control_line (nats-server checks only ops with arguments). */
   readonly anyLength?: boolean;
+  /** The op reads no arguments: whatever follows its name up to the line feed is ignored (PING, PONG, +OK). */
+  readonly ignoresArgs?: boolean;
   readonly payload?: false;
   run(h: H, p: Parser<H>, buf: Buffer, argStart: number, argEnd: number): void;
 }
@@ -65,6 +69,7 @@ export interface MsgOp<H> {
   readonly name: string;
   readonly hasArgs: true;
   readonly anyLength?: false;
+  readonly ignoresArgs?: false;
   readonly payload: true;
   /** Which argument (0-based) is the subject: the scan reads it into `p.msg.subject`, reusing the string when it repeats. */
   readonly subjectArg: number;
@@ -92,6 +97,7 @@ class TableOp<H> {
   readonly nameLength: number;
   readonly hasArgs: boolean;
   readonly anyLength: boolean;
+  readonly ignoresArgs: boolean;
   readonly payload: boolean;
   readonly subjectArg: number;
   readonly run: LineOp<H>['run'];
@@ -109,6 +115,7 @@ class TableOp<H> {
     this.nameLength = name.length;
     this.hasArgs = op.hasArgs;
     this.anyLength = op.anyLength === true;
+    this.ignoresArgs = op.ignoresArgs === true;
     if (op.payload === true) {
       this.payload = true;
       this.subjectArg = op.subjectArg;
@@ -232,11 +239,20 @@ export class Parser<H> {
   requireConnect = false;
   /** Check control-line length (client connections only). */
   checkControlLine = true;
+  /** The client asked for pedantic checks: the handler's `onPedanticSubject` sees each publish subject with its control line. */
+  pedantic = false;
   /** The arguments of the message being read; ops fill it in `header`. */
   readonly msg = new MsgArgs();
 
-  /** Bytes of a control line split across reads. */
+  /** Bytes of a control line split across reads before its arguments began (op name, spaces). */
   private partial: Buffer | null = null;
+  /**
+   * A control line split inside its arguments: the op and the argument bytes so far, kept as
+   * nats-server keeps them (its argBuf): the first read's part minus its last byte when a CR was
+   * among them, later reads' parts without their CRs.
+   */
+  private partialOp: TableOp<H> | null = null;
+  private partialArgs: Buffer | null = null;
   /** A message (+ CRLF) being filled across reads (its arguments stay in `msg`). */
   private pending: Buffer | null = null;
   private pendingFilled = 0;
@@ -282,6 +298,8 @@ export class Parser<H> {
   halt(): void {
     this.halted = true;
     this.partial = null;
+    this.partialOp = null;
+    this.partialArgs = null;
     this.pending = null;
   }
 
@@ -298,32 +316,42 @@ export class Parser<H> {
 
     if (this.pending !== null) {
       const msg = this.pending;
-      const need = msg.length - this.pendingFilled;
+      const filled = this.pendingFilled;
+      const need = msg.length - filled;
       const n = need < len0 ? need : len0;
-      chunk.copy(msg, this.pendingFilled, 0, n);
+      chunk.copy(msg, filled, 0, n);
       this.pendingFilled += n;
       pos = n;
+      const size = msg.length - 2;
+      // The CR after the payload is checked as soon as it arrives (nats-server's MSG_END_R), not when the LF does.
+      if (this.pendingFilled > size && msg[size] !== CR) throw new ProtocolError('unknown_op', 'payload not followed by CRLF');
       if (this.pendingFilled < msg.length) return;
       this.pending = null;
-      const size = msg.length - 2;
-      if (msg[size] !== CR || msg[size + 1] !== LF) throw new ProtocolError('unknown_op', 'payload not followed by CRLF');
+      if (msg[size + 1] !== LF) throw new ProtocolError('unknown_op', 'payload not followed by CRLF');
       const m = this.msg;
       this.h.onMsg(m.subject, m.reply, m.hdr, msg, 0, size);
       if (this.halted) return;
     }
 
-    if (this.partial !== null) {
+    if (this.partialOp !== null) {
+      // The arguments of a split control line: CRs of this read are dropped, the LF ends them.
+      const op = this.partialOp;
       const nl = chunk.indexOf(LF, pos);
-      if (nl >= 0) {
-        // Finish the split control line alone (a few bytes), then go on in this chunk: a
-        // message's payload is then collected by the split-payload path above. Joining the
-        // whole chunk instead would copy every read that ends mid-line.
-        const line = Buffer.concat([this.partial, chunk.subarray(pos, nl + 1)]);
-        this.partial = null;
-        this.scan(line, 0);
-        if (nl + 1 < len0) this.parse(chunk.subarray(nl + 1));
+      const upto = nl < 0 ? len0 : nl;
+      const args = Buffer.concat([this.partialArgs!, withoutCR(chunk, pos, upto)]);
+      this.checkLineLength(op, args.length);
+      if (nl < 0) {
+        this.partialArgs = args;
         return;
       }
+      this.partialOp = null;
+      this.partialArgs = null;
+      const next = this.runOp(op, args, 0, args.length, chunk, nl + 1);
+      if (next >= 0 && next < len0 && !this.halted) this.scan(chunk, next);
+      return;
+    }
+
+    if (this.partial !== null) {
       buf = Buffer.concat([this.partial, pos === 0 ? chunk : chunk.subarray(pos)]);
       this.partial = null;
       pos = 0;
@@ -331,7 +359,18 @@ export class Parser<H> {
     this.scan(buf, pos);
   }
 
-  /** Parses whole ops from buf[pos..]; keeps a trailing partial line or payload for the next read. */
+  private checkLineLength(op: TableOp<H>, n: number): void {
+    if (this.checkControlLine && n > this.maxControlLine && !op.anyLength) throw new ProtocolError('max_control_line', 'control line too long');
+  }
+
+  /**
+   * Parses whole ops from buf[pos..]; keeps a trailing partial line or payload for the next read.
+   *
+   * Line ends as nats-server's byte-state parser sees them: an op's arguments begin at the first
+   * byte after the spaces following its name, and that byte is taken as it is (even a CR or LF);
+   * the line ends at the next LF; when a CR appeared among the arguments, the byte before the LF
+   * is dropped (normally that CR). So `SUB foo 3\r9\r9\n` subscribes foo with queue 3, sid 9.
+   */
   private scan(buf: Buffer, pos: number): void {
     const h = this.h;
     const table = this.table;
@@ -341,7 +380,7 @@ export class Parser<H> {
         this.backlog = Buffer.from(buf.subarray(pos));
         return;
       }
-      const nl = buf.indexOf(LF, pos);
+      let nl = buf.indexOf(LF, pos);
       const lineEnd = nl < 0 ? len : nl;
       if (this.requireConnect && lower(buf[pos]) !== 99) {
         if (!h.onAuthBypass()) throw new ProtocolError('auth', 'authorization violation');
@@ -363,52 +402,96 @@ export class Parser<H> {
         }
       }
       if (op === null) op = matchOp(table, buf, pos, lineEnd);
-      if (nl < 0) {
-        // Incomplete control line: keep it for the next read, bounded by max_control_line.
-        if (op !== null && this.checkControlLine && len - argStartOf(buf, pos + op.nameLength, len) > this.maxControlLine) {
-          throw new ProtocolError('max_control_line', 'control line too long');
-        }
+      if (op === null) {
+        // A complete line that stops inside an op name ("PU\n", "PUB\n") is no op at all.
+        if (nl >= 0) throw new ProtocolError('unknown_op', 'unknown op');
         this.partial = Buffer.from(buf.subarray(pos));
         return;
       }
-      // A complete line that stops inside an op name ("PU\n", "PUB\n") is no op at all.
-      if (op === null) throw new ProtocolError('unknown_op', 'unknown op');
-      const argStart = argStartOf(buf, pos + op.nameLength, nl);
-      const argEnd = nl > argStart && buf[nl - 1] === CR ? nl - 1 : nl;
-      if (this.checkControlLine && argEnd - argStart > this.maxControlLine && !op.anyLength) {
-        throw new ProtocolError('max_control_line', 'control line too long');
-      }
-
-      if (!op.payload) {
-        op.run(h, this, buf, argStart, argEnd);
+      const nameEnd = pos + op.nameLength;
+      if (op.ignoresArgs) {
+        if (nl < 0) {
+          // Whatever follows the name up to the LF is ignored: keep only the name.
+          this.partial = Buffer.from(buf.subarray(pos, nameEnd));
+          return;
+        }
+        op.run(h, this, buf, nameEnd, nameEnd);
         pos = nl + 1;
         continue;
       }
-
-      const a = splitArgs(buf, argStart, argEnd, false);
-      const k = op.subjectArg;
-      if (k < a.n && k < 5) this.msg.subject = this.subjectAt(buf, a.s[k], a.e[k]);
-      const size = op.header(this, buf, a);
-      if (size > this.maxPayload) throw new ProtocolError('max_payload', String(size));
-      const start = nl + 1;
-      const end = start + size;
-      if (end + 2 <= len) {
-        if (buf[end] !== CR || buf[end + 1] !== LF) throw new ProtocolError('unknown_op', 'payload not followed by CRLF');
-        const m = this.msg;
-        h.onMsg(m.subject, m.reply, m.hdr, buf, start, end);
-        pos = end + 2;
-        continue;
+      const argStart = argStartOf(buf, nameEnd, lineEnd);
+      // The first argument byte is taken as it is: an LF there does not end the line.
+      if (argStart === nl) nl = buf.indexOf(LF, nl + 1);
+      if (nl < 0) {
+        if (argStart >= len) {
+          // No argument byte yet: keep the name and one separator (more spaces change nothing).
+          this.partial = Buffer.from(buf.subarray(pos, Math.min(len, nameEnd + 1)));
+          return;
+        }
+        const kept = Buffer.from(buf.subarray(argStart, hasCR(buf, argStart + 1, len) ? len - 1 : len));
+        this.checkLineLength(op, kept.length);
+        this.partialOp = op;
+        this.partialArgs = kept;
+        return;
       }
-      // Split payload: collect it (with its CRLF) across reads.
-      const have = len - start;
-      if (have > size + 2) throw new ProtocolError('unknown_op', 'payload overrun');
-      const msg = Buffer.allocUnsafe(size + 2);
-      buf.copy(msg, 0, start, len);
-      this.pending = msg;
-      this.pendingFilled = have;
-      return;
+      const argEnd = nl - 1 > argStart && (buf[nl - 1] === CR || hasCR(buf, argStart + 1, nl - 1)) ? nl - 1 : nl;
+      this.checkLineLength(op, argEnd - argStart);
+      pos = this.runOp(op, buf, argStart, argEnd, buf, nl + 1);
+      if (pos < 0) return;
     }
   }
+
+  /**
+   * Runs one op whose arguments are argBuf[argStart, argEnd); a message op's payload starts at
+   * buf[payloadStart]. Returns where parsing goes on in buf, or -1 when the payload continues in
+   * the next read.
+   */
+  private runOp(op: TableOp<H>, argBuf: Buffer, argStart: number, argEnd: number, buf: Buffer, payloadStart: number): number {
+    if (!op.payload) {
+      op.run(this.h, this, argBuf, argStart, argEnd);
+      return payloadStart;
+    }
+    const a = splitArgs(argBuf, argStart, argEnd, false);
+    const k = op.subjectArg;
+    const m = this.msg;
+    if (k < a.n && k < 5) m.subject = this.subjectAt(argBuf, a.s[k], a.e[k]);
+    const size = op.header(this, argBuf, a);
+    if (size > this.maxPayload) throw new ProtocolError('max_payload', String(size));
+    // nats-server checks a pedantic client's publish subject with the control line, before the payload.
+    if (this.pedantic) this.h.onPedanticSubject?.(m.subject);
+    const len = buf.length;
+    const start = payloadStart;
+    const end = start + size;
+    if (end + 2 <= len) {
+      if (buf[end] !== CR || buf[end + 1] !== LF) throw new ProtocolError('unknown_op', 'payload not followed by CRLF');
+      this.h.onMsg(m.subject, m.reply, m.hdr, buf, start, end);
+      return end + 2;
+    }
+    // Split payload: collect it (with its CRLF) across reads; a wrong byte after it fails at once.
+    const have = len - start;
+    // nats-server re-reads the PUB line when it keeps a split payload (clonePubArg), so a pedantic client hears twice.
+    if (this.pedantic) this.h.onPedanticSubject?.(m.subject);
+    if (have > size && buf[end] !== CR) throw new ProtocolError('unknown_op', 'payload not followed by CRLF');
+    const msg = Buffer.allocUnsafe(size + 2);
+    buf.copy(msg, 0, start, len);
+    this.pending = msg;
+    this.pendingFilled = have;
+    return -1;
+  }
+}
+
+/** Is there a CR in buf[start, end)? */
+function hasCR(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === CR) return true;
+  return false;
+}
+
+/** buf[start, end) without its CR bytes. */
+function withoutCR(buf: Buffer, start: number, end: number): Buffer {
+  if (!hasCR(buf, start, end)) return buf.subarray(start, end);
+  const out: number[] = [];
+  for (let i = start; i < end; i++) if (buf[i] !== CR) out.push(buf[i]);
+  return Buffer.from(out);
 }
 
 function argStartOf(buf: Buffer, i: number, end: number): number {

@@ -46,6 +46,7 @@ export interface ReadonlySublist<T extends SublistEntry> {
   readonly stats: Readonly<{ inserts: number; removes: number; matches: number; cacheHits: number }>;
   match(subject: string): SublistResult<T>;
   all(): T[];
+  each(): Generator<T>;
   cacheFanout(): { max: number; total: number; count: number };
 }
 
@@ -203,6 +204,11 @@ export class Sublist<T extends SublistEntry> implements ReadonlySublist<T> {
     return { max, total, count };
   }
 
+  /** Every entry, in no particular order, one at a time (a caller may pause between them; changes meanwhile may or may not be seen). */
+  *each(): Generator<T> {
+    yield* levelEntries(this.root);
+  }
+
   /** Every entry, in no particular order. */
   all(): T[] {
     const out: T[] = [];
@@ -250,6 +256,19 @@ function matchLevel<T extends SublistEntry>(level: Level<T>, tokens: string[], i
     if (last) addNode(node, result, queues);
     else if (node.next !== null) matchLevel(node.next, tokens, i + 1, result, queues);
   }
+}
+
+/** The entries under a level in the order `all()` lists them. */
+function* levelEntries<T extends SublistEntry>(level: Level<T>): Generator<T> {
+  for (const n of level.nodes.values()) yield* nodeEntries(n);
+  if (level.pwc) yield* nodeEntries(level.pwc);
+  if (level.fwc) yield* nodeEntries(level.fwc);
+}
+
+function* nodeEntries<T extends SublistEntry>(n: Node<T>): Generator<T> {
+  yield* n.psubs;
+  if (n.qsubs) for (const g of n.qsubs.values()) yield* g;
+  if (n.next) yield* levelEntries(n.next);
 }
 
 function collect<T extends SublistEntry>(level: Level<T>, out: T[]): void {
