@@ -52,8 +52,11 @@ export interface Switchboard {
   url: string;
   dir: string;
   confPath: string;
-  proc: ChildProcess;
+  /** The running process (another one after restart()). */
+  readonly proc: ChildProcess;
   output: () => string;
+  /** Stops the process (SIGINT) and starts it again: same config file, data dir and ports. */
+  restart: () => Promise<void>;
   stop: () => Promise<void>;
   readConf: () => string;
 }
@@ -78,31 +81,50 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
   writeFileSync(confPath, conf.includes('server_name') ? conf : `server_name: ${name}\n${conf}`);
   const dataDir = join(dir, 'data');
   const args = [CLI, '-a', '127.0.0.1', '-p', String(port), '-m', String(httpPort), '-c', confPath, '--data_dir', dataDir];
-  const proc = spawn(process.execPath, args, {
-    cwd: dir,
-    env: {
-      ...process.env,
-      SWITCHBOARD_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      SWITCHBOARD_VIEWER_PASSWORD: VIEWER_PASSWORD,
-      ...opts.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  let exited = false;
-  proc.on('exit', () => (exited = true));
   const url = `http://127.0.0.1:${httpPort}`;
-  try {
-    await waitFor(`${name} to serve /healthz`, async () => {
-      if (exited) throw new Error(`switchboard exited: ${out}`);
-      const r = await fetch(`${url}/healthz`);
-      return r.ok;
+  let proc: ChildProcess;
+  let out = '';
+  let exited = false;
+  // One run of the process on the same config file, data dir and ports (restart() starts another).
+  const run = async () => {
+    exited = false;
+    proc = spawn(process.execPath, args, {
+      cwd: dir,
+      env: {
+        ...process.env,
+        SWITCHBOARD_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        SWITCHBOARD_VIEWER_PASSWORD: VIEWER_PASSWORD,
+        ...opts.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    proc.on('exit', () => (exited = true));
+    try {
+      await waitFor(`${name} to serve /healthz`, async () => {
+        if (exited) throw new Error(`switchboard exited: ${out}`);
+        const r = await fetch(`${url}/healthz`);
+        return r.ok;
+      });
+    } catch (e) {
+      proc.kill('SIGKILL');
+      throw new Error(`${(e as Error).message}\n--- output ---\n${out}`);
+    }
+  };
+  const kill = async () => {
+    if (exited) return;
+    const done = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGINT');
+    const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+    await done;
+    clearTimeout(t);
+  };
+  try {
+    await run();
   } catch (e) {
-    proc.kill('SIGKILL');
-    throw new Error(`${(e as Error).message}\n--- output ---\n${out}`);
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
   }
   return {
     name,
@@ -112,17 +134,17 @@ export async function startSwitchboard(opts: StartOptions = {}): Promise<Switchb
     url,
     dir,
     confPath,
-    proc,
+    get proc() {
+      return proc;
+    },
     output: () => out,
     readConf: () => readFileSync(confPath, 'utf8'),
+    restart: async () => {
+      await kill();
+      await run();
+    },
     stop: async () => {
-      if (!exited) {
-        const done = new Promise((r) => proc.once('exit', r));
-        proc.kill('SIGINT');
-        const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
-        await done;
-        clearTimeout(t);
-      }
+      await kill();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -30,6 +30,11 @@ test.describe('lame duck across a cluster', () => {
       await shot(page, 'lameduck-progress');
 
       await eventually(() => clients.every((c) => c.getServer().includes(String(b.port))), 30_000, 'clients on the second server');
+      // The run ends with the process gone (exit 0, as `--signal ldm`), and the page says so.
+      await eventually(() => a.proc.exitCode !== null, 30_000, 'the lame duck process to exit');
+      expect(a.proc.exitCode).toBe(0);
+      await expect(page.getByTestId('ldm-finished')).toContainText('3 clients moved, server stopped', { timeout: 20_000 });
+      await shot(page, 'lameduck-finished');
     } finally {
       await a.stop();
       await b.stop();

@@ -10,8 +10,12 @@ import { nkMain } from './nk.js';
 import type { FastifyInstance } from 'fastify';
 import { passwdMain } from './passwd.js';
 
-/** The console's web build: apps/web/dist in a checkout, web/ beside dist/ in an installed package. */
+/**
+ * The console's web build: $SWITCHBOARD_WEB_DIR when set (another build), else apps/web/dist in a
+ * checkout, web/ beside dist/ in an installed package.
+ */
 function webBuildDir(): string | undefined {
+  if (process.env.SWITCHBOARD_WEB_DIR) return resolve(process.env.SWITCHBOARD_WEB_DIR);
   for (const rel of ['../../web/dist', '../web']) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(join(dir, 'index.html'))) return dir;
@@ -186,9 +190,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('interrupt'));
   process.on('SIGTERM', () => {
-    // As nats-server: a lame duck server finishes its lame duck run.
-    if (server.isLameDuck) logger.info('Ignoring SIGTERM while in lame duck mode');
-    else void stop('terminated', 1);
+    // nats-server ignores SIGTERM during lame duck mode; here it cuts the run short (the remaining
+    // clients are closed at once), so a service manager's stop never waits out lame_duck_duration.
+    if (server.isLameDuck) logger.info('SIGTERM in lame duck mode: closing the remaining clients now');
+    void stop('terminated', 1);
   });
   process.on('SIGUSR1', () => logger.reopen());
   process.on('SIGHUP', () => {
@@ -197,7 +202,12 @@ async function main(): Promise<void> {
   });
   process.on('SIGUSR2', () => {
     logger.debug('Trapped "user defined signal 2" signal');
-    void server.lameDuck().then(() => stop('lame duck done'));
+    void server.lameDuck();
+  });
+  // However lame duck mode was entered (SIGUSR2 or the console), the process ends with it, as
+  // nats-server's does: a service manager's stop must not wait on a process with no broker left.
+  server.once('shutdown', () => {
+    if (server.isLameDuck) void stop('lame duck done');
   });
   // Last, as nats-server: whoever waits for the ports file may signal the server at once.
   if (opts.portsFileDir) {

@@ -171,6 +171,10 @@ export const ConfigResponseSchema = z.object({
   /** The file's text at this revision (admins only). */
   text: z.string().optional(),
   editable: z.boolean(),
+  /** The revision the server runs (null when unknown); differs from `revision` while changes wait for a restart. */
+  running: z.string().nullable().optional(),
+  /** Changes in the file that the running server has not applied (they need a restart). */
+  pending: z.array(ConfigChangeSchema).optional(),
 });
 export type ConfigResponse = z.output<typeof ConfigResponseSchema>;
 
@@ -202,6 +206,8 @@ export const ApplyResponseSchema = z.object({
   revision: z.string(),
   changes: z.array(ConfigChangeSchema),
   warnings: z.array(z.string()),
+  /** True when the file was written but not reloaded: a change needs a restart (nats-server reloads all or nothing). */
+  appliesAtRestart: z.boolean().optional(),
 });
 export type ApplyResponse = z.output<typeof ApplyResponseSchema>;
 
@@ -224,7 +230,12 @@ export type RevisionSummary = z.output<typeof RevisionSummarySchema>;
 export const RevisionListSchema = z.object({
   revisions: z.array(RevisionSummarySchema),
   total: z.number().int(),
+  /** The revision of the file on disk. */
   current: z.string(),
+  /** The revision the server runs (null when unknown). */
+  running: z.string().nullable().optional(),
+  /** Why the file on disk does not load, when it does not (file:line:col). */
+  diskErrors: z.array(z.string()).optional(),
 });
 export type RevisionList = z.output<typeof RevisionListSchema>;
 
@@ -374,6 +385,7 @@ export type AuditList = z.output<typeof AuditListSchema>;
  * than a bounded buffer behind is cut (the stream ends; EventSource reconnects).
  * - connect / disconnect: `$SYS.ACCOUNT.<acc>.CONNECT|DISCONNECT` advisories (data = nats-server JSON)
  * - statsz: `$SYS.SERVER.<id>.STATSZ` (data = ServerStatsMsg)
+ * - stats: the console's sample of one server, every second (data = StatsLiveEvent)
  * - account-conns: `$SYS.ACCOUNT.<acc>.SERVER.CONNS`
  * - auth-error, shutdown: server advisories
  * - reload: ReloadResponse of any reload (console, SIGHUP)
@@ -387,6 +399,7 @@ export const SSE_EVENT_TYPES = [
   'connect',
   'disconnect',
   'statsz',
+  'stats',
   'account-conns',
   'auth-error',
   'shutdown',
@@ -420,7 +433,7 @@ export const StatsWindowSchema = z.enum(['5m', '1h', '24h']);
 export type StatsWindow = z.output<typeof StatsWindowSchema>;
 
 export const StatsQuerySchema = z.object({
-  /** Server id; defaults to this server. */
+  /** Server history key (its name) or id; defaults to this server. */
   server: z.string().optional(),
   window: StatsWindowSchema.default('5m'),
 });
@@ -446,7 +459,8 @@ export const StatsPointSchema = z.object({
 });
 export type StatsPoint = z.output<typeof StatsPointSchema>;
 
-export const StatsServerSchema = z.object({ id: z.string(), name: z.string(), lastSeen: z.string() });
+/** A server with recorded samples: `id` is its history key (its name), `serverId` the process last heard. */
+export const StatsServerSchema = z.object({ id: z.string(), serverId: z.string(), name: z.string(), lastSeen: z.string() });
 export const StatsResponseSchema = z.object({
   server: z.string(),
   window: StatsWindowSchema,
@@ -462,7 +476,10 @@ export type StatsResponse = z.output<typeof StatsResponseSchema>;
 
 /** A server the STATSZ sampler has heard, with its latest full STATSZ (null when not heard since the console started). */
 export const HeardServerSchema = z.object({
+  /** The history key: the server's name, which a restart keeps (its id changes). */
   id: z.string(),
+  /** The id of the process last heard under this name. */
+  serverId: z.string(),
   name: z.string(),
   /** ISO time of the last STATSZ. */
   lastSeen: z.string(),

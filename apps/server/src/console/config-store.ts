@@ -50,6 +50,8 @@ export interface ApplyOutcome {
   revision: string;
   changes: ConfigChange[];
   warnings: string[];
+  /** Written, not reloaded: a change needs a restart. */
+  appliesAtRestart?: boolean;
 }
 
 function configErrorIssue(e: ConfigError): Issue {
@@ -111,6 +113,8 @@ export class ConfigStore {
   writeFile: (path: string, text: string) => void = atomicWrite;
   readonly maxRevisions: number;
   private readonly log: ConsoleLog;
+  /** The revision the server runs: set at start, by every successful reload; not by a save that waits for a restart. */
+  private runningId: number | null = null;
 
   constructor(
     private readonly server: Switchboard,
@@ -121,6 +125,42 @@ export class ConfigStore {
   ) {
     this.maxRevisions = Math.max(1, opts.maxRevisions ?? 100);
     this.log = opts.log ?? { info: () => {}, warn: () => {}, error: () => {} };
+    // A reload from the file (SIGHUP, the console's) makes what is on disk the running revision.
+    server.on('reload', (r: { ok: boolean; applied: boolean }) => {
+      if (!r.ok || !r.applied) return;
+      try {
+        this.runningId = this.syncFromDisk().id;
+      } catch {
+        /* the console db is failing: the next read says so */
+      }
+    });
+  }
+
+  /** Marks what is on disk now as what runs (at start: the server has just loaded the file). */
+  markRunning(): void {
+    this.runningId = this.current().id;
+  }
+
+  get running(): string | null {
+    return this.runningId === null ? null : String(this.runningId);
+  }
+
+  /** Changes in the file the running server has not applied (empty when the file is what runs). */
+  pending(): ConfigChange[] {
+    const cur = this.current();
+    if (this.runningId === null || this.runningId === cur.id) return [];
+    return diffOptions(this.server.opts, resolveLoose(JSON.parse(cur.options_json) as OptionsInput));
+  }
+
+  /** Why the file on disk would not load now (file:line:col), when it would not. */
+  diskErrors(): string[] {
+    if (!this.configFile) return [];
+    const cur = this.current();
+    const loaded = parseConfigText(cur.text, this.configFile);
+    if (loaded.errors.length > 0) return loaded.errors.map((e) => formatError(e));
+    const r = OptionsSchema.safeParse(loaded.options);
+    if (!r.success) return toIssues(r.error).map((i) => `${i.path}: ${i.message}`);
+    return this.server.validate(r.data);
   }
 
   get editable(): boolean {
@@ -233,11 +273,11 @@ export class ConfigStore {
     return JSON.parse(this.current().options_json) as OptionsInput;
   }
 
-  list(limit: number, offset: number): { revisions: RevisionSummary[]; total: number; current: string } {
+  list(limit: number, offset: number): { revisions: RevisionSummary[]; total: number; current: string; running: string | null; diskErrors: string[] } {
     const current = String(this.current().id);
     const total = (this.db.prepare('SELECT count(*) AS n FROM revisions').get() as { n: number }).n;
     const rows = this.db.prepare('SELECT * FROM revisions ORDER BY id DESC LIMIT ? OFFSET ?').all(limit, offset) as RevisionRow[];
-    return { revisions: rows.map(summary), total, current };
+    return { revisions: rows.map(summary), total, current, running: this.running, diskErrors: this.running === current ? [] : this.diskErrors() };
   }
 
   revision(id: string): Revision {
@@ -265,6 +305,10 @@ export class ConfigStore {
     }
     const r = OptionsSchema.safeParse(input.options);
     if (!r.success) return { options: null, text: '', errors: toIssues(r.error), warnings: [] };
+    // The server's own objections (an import whose export is gone…) first: they are the reason,
+    // not whether the edit can be spliced into the file's text.
+    const invalid = this.server.validate(r.data);
+    if (invalid.length > 0) return { options: null, text: '', errors: invalid.map(reloadErrorIssue), warnings: [] };
     const options = input.options as OptionsInput;
     return { options, text: this.render(options), errors: [], warnings: [] };
   }
@@ -301,7 +345,9 @@ export class ConfigStore {
     if (!checked.options) return { ok: false, changes: [], restartRequired: false, errors: checked.errors, warnings: checked.warnings };
     const r = await this.server.reload(checked.options, { dryRun: true });
     const restartRequired = r.changes.some((c) => !c.hot);
-    return { ok: r.ok, changes: r.changes, restartRequired, errors: r.errors.map(reloadErrorIssue), warnings: [...checked.warnings, ...r.warnings] };
+    // Refusals of needs-restart changes are not problems: such an edit is saved for the next restart.
+    const errors = restartRequired ? [] : r.errors.map(reloadErrorIssue);
+    return { ok: r.ok, changes: r.changes, restartRequired, errors, warnings: [...checked.warnings, ...r.warnings] };
   }
 
   /** Serialises applies: one at a time. */
@@ -329,14 +375,14 @@ export class ConfigStore {
       if (!checked.options) throw new ApiHttpError('CONFIG_INVALID', invalidMessage(checked.errors), { issues: checked.errors });
       const options = checked.options;
       const dry = await this.server.reload(options, { dryRun: true });
-      if (!dry.ok) {
-        const blocking = dry.changes.filter((c) => !c.hot);
-        if (blocking.length > 0) {
-          throw new ApiHttpError('RESTART_REQUIRED', `not applied: ${blocking.map((c) => `${c.path} needs a restart`).join('; ')}`, { changes: dry.changes });
-        }
+      // A change the server cannot reload (gateway, cluster listener…) is saved to the file and
+      // applies at the next restart; nats-server reloads all or nothing, so the rest of the edit waits too.
+      const blocking = dry.changes.filter((c) => !c.hot);
+      if (!dry.ok && blocking.length === 0) {
         const issues = dry.errors.map(reloadErrorIssue);
         throw new ApiHttpError('CONFIG_INVALID', invalidMessage(issues), { issues });
       }
+      const deferred = blocking.length > 0;
       const who = { user: meta.author, role: meta.role, ip: meta.ip, action: meta.action, target: meta.target };
       const previous = current.text;
       if (checked.text === previous && dry.changes.length === 0) {
@@ -368,7 +414,7 @@ export class ConfigStore {
         dropIntent();
         throw new ApiHttpError('CONFIG_WRITE_FAILED', `cannot write ${configFile}: ${(e as Error).message}; nothing changed`);
       }
-      const result = await this.server.reload();
+      const result = deferred ? { ...dry, ok: true, applied: false } : await this.server.reload();
       if (!result.ok) {
         try {
           this.writeFile(configFile, previous);
@@ -383,11 +429,15 @@ export class ConfigStore {
         .transaction(() => {
           const row = this.insert({ author: meta.author, source: meta.source, text: checked.text, options, parent: current.id, comment: meta.comment });
           this.db.prepare('DELETE FROM intents WHERE id = ?').run(intentId);
-          return this.audit.insert({ ...who, outcome: 'ok', detail: summarize(result.changes), revision: String(row.id) });
+          const detail = deferred ? `${summarize(result.changes)} (saved; applies at the next restart: ${blocking.map((c) => c.path).join(', ')})` : summarize(result.changes);
+          return this.audit.insert({ ...who, outcome: 'ok', detail, revision: String(row.id) });
         })
         .immediate();
       this.audit.notify(entry);
-      return { revision: entry.revision!, changes: result.changes, warnings: [...checked.warnings, ...result.warnings] };
+      if (!deferred) this.runningId = Number(entry.revision);
+      const out: ApplyOutcome = { revision: entry.revision!, changes: result.changes, warnings: [...checked.warnings, ...result.warnings] };
+      if (deferred) out.appliesAtRestart = true;
+      return out;
     });
   }
 }

@@ -130,10 +130,7 @@ describe('console API (inject)', () => {
     // import of a missing export: account rules
     const imp = await ctx.app.inject({ method: 'PUT', url: '/api/accounts/B/imports', headers: h, payload: { imports: [{ stream: { account: 'A', subject: 'nope.>' } }] } });
     assert.equal(imp.statusCode, 422, imp.body);
-    // needs-restart change
-    const rs = await ctx.app.inject({ method: 'PUT', url: '/api/config', headers: h, payload: { text: before + 'server_name: renamed\n' } });
-    assert.equal(json(rs).code, 'RESTART_REQUIRED');
-    assert.match(json(rs).message, /serverName needs a restart/);
+    // (needs-restart changes are saved for the next restart: pending.test.ts)
     // disk write error: a read-only directory
     // (root ignores directory permissions: then only the simulated failure below runs)
     if (process.getuid?.() !== 0) {
@@ -193,8 +190,6 @@ describe('console API (inject)', () => {
     assert.equal((await ctx.app.inject({ method: 'DELETE', url: '/api/accounts/C/users/c', headers: h })).statusCode, 200);
     assert.equal((await ctx.app.inject({ method: 'DELETE', url: '/api/accounts/C', headers: h })).statusCode, 200);
     assert.equal(json(await ctx.app.inject({ url: '/api/accounts/C', headers: h })).code, 'ACCOUNT_NOT_FOUND');
-    const gw = await ctx.app.inject({ method: 'PUT', url: '/api/gateways', headers: h, payload: { gateway: { name: 'X', port: -1 } } });
-    assert.equal(json(gw).code, 'RESTART_REQUIRED');
     const audit = json(await ctx.app.inject({ url: '/api/audit?action=account.*&outcome=ok', headers: h }));
     assert.ok(audit.entries.some((e: { action: string; target: string }) => e.action === 'account.exports' && e.target === 'A'));
   });
@@ -235,7 +230,9 @@ describe('console API (inject)', () => {
     await ctx.app.consoleContext.sampler.tick();
     const st = json(await ctx.app.inject({ url: '/api/stats?window=5m', headers: h }));
     assert.equal(st.points.length, 1);
-    assert.equal(st.servers[0].id, ctx.server.serverId);
+    // An unnamed server's history key is 'local' (its id is new at every start).
+    assert.equal(st.servers[0].id, 'local');
+    assert.equal(st.servers[0].serverId, ctx.server.serverId);
     assert.equal(json(await ctx.app.inject({ url: '/api/stats?window=2d', headers: h })).issues[0].path, 'query.window');
     const api = json(await ctx.app.inject('/api/openapi.json'));
     assert.ok(api.paths['/api/config'].put);

@@ -88,6 +88,9 @@ export const MIGRATIONS: readonly string[] = [
      text TEXT NOT NULL,
      options_json TEXT NOT NULL
    );`,
+  // Stats history is kept by server name (a restart keeps it, the id changes); the id last heard.
+  `ALTER TABLE stats_servers ADD COLUMN server_id TEXT NOT NULL DEFAULT '';
+   UPDATE stats_servers SET server_id = id;`,
 ];
 
 export interface OpenedDb {

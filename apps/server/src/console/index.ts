@@ -86,7 +86,9 @@ const DEFAULT_WEB_DIR = resolve(fileURLToPath(new URL('../../../web/dist', impor
 async function baseApp(opts: MonitoringOptions, guard?: (req: FastifyRequest) => void): Promise<FastifyInstance> {
   const log = opts.log ?? silentLog;
   const trustProxy: boolean | string | string[] = opts.trustProxy ?? false;
-  const app: FastifyInstance = Fastify({ logger: opts.logger ?? false, trustProxy: trustProxy as string });
+  // forceCloseConnections: close() ends every connection once the preClose hooks have run (the
+  // broker is down by then); a client that stops reading a response must not keep the process.
+  const app: FastifyInstance = Fastify({ logger: opts.logger ?? false, trustProxy: trustProxy as string, forceCloseConnections: true });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandlers(app, log);
@@ -143,8 +145,12 @@ function openState(opts: ConsoleOptions, log: ConsoleLog): State {
     const config = new ConfigStore(server, db, opts.configFile ?? server.configFile, audit, { maxRevisions: opts.maxRevisions, log });
     config.reconcile();
     config.syncFromDisk();
+    // The server loaded this file when it started: it is the running revision.
+    config.markRunning();
     const hub = new EventHub(server, audit, opts.sseMaxBufferedBytes);
     const sampler = new StatsSampler(server, db, 1000, log);
+    // Every sample goes to the browsers as it is stored: the charts are live at the sampling rate.
+    sampler.onSample((e) => hub.broadcast('stats', e));
     const limiter = new LoginLimiter(opts.loginAttemptsPerMinute ?? 10);
     return { db, ctx: { server, db, users, audit, config, hub, sampler, limiter, secureCookies: opts.secureCookies ?? false, log } };
   } catch (e) {

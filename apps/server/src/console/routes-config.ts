@@ -50,6 +50,9 @@ export const configRoutes: FastifyPluginAsyncZod<{ ctx: ConsoleContext }> = asyn
     setRevision(reply, String(cur.id));
     const body: z.output<typeof ConfigResponseSchema> = { revision: String(cur.id), options: ctx.server.opts as Record<string, unknown>, editable: ctx.config.editable, text: cur.text };
     if (ctx.config.configFile) body.configFile = ctx.config.configFile;
+    body.running = ctx.config.running;
+    const pending = ctx.config.pending();
+    if (pending.length > 0) body.pending = pending;
     return body;
   });
 

@@ -76,11 +76,12 @@ export const opsRoutes: FastifyPluginAsyncZod<{ ctx: ConsoleContext }> = async (
     },
   );
 
-  app.get('/stats', { schema: { tags: ['stats'], summary: 'STATSZ history (5m @1s, 1h @10s, 24h @5min)', querystring: StatsQuerySchema, response: { 200: StatsResponseSchema, 400: err, 404: err } } }, async (req) => {
+  app.get('/stats', { schema: { tags: ['stats'], summary: 'STATSZ history (5m @1s, 1h @10s, 24h @5min) of a server by name (its history key) or id; live points come as `stats` events', querystring: StatsQuerySchema, response: { 200: StatsResponseSchema, 400: err, 404: err } } }, async (req) => {
     const q = req.query;
-    const server = q.server ?? ctx.server.serverId;
     const servers = ctx.sampler.servers();
-    if (q.server && !servers.some((s) => s.id === q.server)) throw new ApiHttpError('UNKNOWN_SERVER', `no statistics for server ${q.server}`);
+    // By history key (the name); a server id is taken too (the process last heard with it).
+    const server = q.server ? (servers.find((s) => s.id === q.server) ?? servers.find((s) => s.serverId === q.server))?.id : ctx.sampler.localKey;
+    if (!server) throw new ApiHttpError('UNKNOWN_SERVER', `no statistics for server ${q.server}`);
     return { server, window: q.window, stepMs: STATS_WINDOWS[q.window].stepMs, servers, points: ctx.sampler.points(server, q.window) };
   });
 };

@@ -1,27 +1,19 @@
 /*
  * STATSZ history: every second, the STATSZ of every server (from `$SYS.REQ.SERVER.PING` through
  * the in-process $SYS API, or this server's varz without a system account) is stored at three
- * fixed resolutions — 5 min @ 1 s, 1 h @ 10 s, 24 h @ 5 min — in SQLite, so it survives restarts.
+ * fixed resolutions — 5 min @ 1 s, 1 h @ 10 s, 24 h @ 5 min — in SQLite, so it survives restarts,
+ * and handed to `onSample` listeners (the SSE hub pushes it to the browser, which adds it to its
+ * charts by the same rule, shared `addSample`/`statsPoint`, that makes the stored history).
+ * History is kept per server name: a restarted server (new id, same name) is the same server.
  * The latest full STATSZ message of each server is kept in memory only (for GET /api/servers):
  * it is a snapshot of now, so no DB table; after a restart a server's STATSZ is null until heard.
  */
-import { ServerStatsMsgSchema, STATS_WINDOWS, type HeardServer, type ServerStatsMsg, type StatsPoint, type StatsWindow } from '@switchboard/shared';
+import { ServerStatsMsgSchema, STATS_WINDOWS, statsPoint, type HeardServer, type ServerStatsMsg, type StatsLiveEvent, type StatsPoint, type StatsSample, type StatsWindow } from '@switchboard/shared';
 import { varz, type Switchboard } from '@switchboard/broker';
 import type { Db } from './db.js';
 import { silentLog, type ConsoleLog } from './log.js';
 
-export interface Sample {
-  connections: number;
-  totalConnections: number;
-  subscriptions: number;
-  slowConsumers: number;
-  inMsgs: number;
-  outMsgs: number;
-  inBytes: number;
-  outBytes: number;
-  mem: number;
-  cpu: number;
-}
+export type Sample = StatsSample;
 
 interface StatszLike {
   server?: { id?: string; name?: string };
@@ -43,8 +35,9 @@ export class StatsSampler {
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
   private lastPrune = 0;
-  /** Server id → the latest full STATSZ message as received (in memory only, see above). */
+  /** History key → the latest full STATSZ message as received (in memory only, see above). */
   private readonly latest = new Map<string, { msg: ServerStatsMsg; at: number }>();
+  private readonly listeners = new Set<(e: StatsLiveEvent) => void>();
   /** The failure last logged, and when: a failing disk is reported, not once a second. */
   private failing: { message: string; at: number } | null = null;
 
@@ -73,11 +66,15 @@ export class StatsSampler {
     this.busy = true;
     try {
       const samples = await this.collect();
+      const events: StatsLiveEvent[] = [];
       for (const [id, name, s, msg] of samples) {
-        this.record(id, name, s, now);
-        if (msg) this.latest.set(id, { msg, at: now });
-        else this.latest.delete(id);
+        const key = this.keyOf(id, name);
+        this.record(key, name, s, now, id);
+        if (msg) this.latest.set(key, { msg, at: now });
+        else this.latest.delete(key);
+        events.push({ server: key, serverId: id, name, local: id === this.server.serverId, time: now, sample: s, statsz: msg });
       }
+      for (const e of events) for (const l of this.listeners) l(e);
       if (now - this.lastPrune > 60_000) this.prune(now);
       if (this.failing) {
         this.log.info('Console: STATSZ history is stored again');
@@ -93,6 +90,27 @@ export class StatsSampler {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** Calls `fn` with every sample taken (after it is stored); returns the unsubscribe. */
+  onSample(fn: (e: StatsLiveEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => void this.listeners.delete(fn);
+  }
+
+  /**
+   * The history key of a server: its name, which a restart keeps. This server without a
+   * server_name is named by its id, new at each start: its key is 'local' (its config file and
+   * data dir are this console's), so its history continues too.
+   */
+  keyOf(serverId: string, name: string): string {
+    if (serverId === this.server.serverId && (name === serverId || !name)) return 'local';
+    return name || serverId;
+  }
+
+  /** The key of this console's server. */
+  get localKey(): string {
+    return this.keyOf(this.server.serverId, this.server.name);
   }
 
   private async collect(): Promise<[string, string, Sample, ServerStatsMsg | null][]> {
@@ -151,14 +169,17 @@ export class StatsSampler {
     ];
   }
 
-  record(serverId: string, name: string, s: Sample, now = Date.now()): void {
+  /** Stores a sample of the server with history key `key` (its id: `serverId`, the key by default). */
+  record(key: string, name: string, s: Sample, now = Date.now(), serverId = key): void {
     const put = this.db.prepare('INSERT OR REPLACE INTO stats (server_id, tier, t, sample) VALUES (?, ?, ?, ?)');
     const json = JSON.stringify(s);
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO stats_servers (id, name, last_seen) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, last_seen = excluded.last_seen')
-        .run(serverId, name, now);
-      for (const [tier, { stepMs }] of TIERS) put.run(serverId, tier, Math.floor(now / stepMs) * stepMs, json);
+        .prepare(
+          'INSERT INTO stats_servers (id, name, last_seen, server_id) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, last_seen = excluded.last_seen, server_id = excluded.server_id',
+        )
+        .run(key, name, now, serverId);
+      for (const [tier, { stepMs }] of TIERS) put.run(key, tier, Math.floor(now / stepMs) * stepMs, json);
     })();
   }
 
@@ -166,33 +187,29 @@ export class StatsSampler {
     this.lastPrune = now;
     const del = this.db.prepare('DELETE FROM stats WHERE tier = ? AND t < ?');
     for (const [tier, { spanMs, stepMs }] of TIERS) del.run(tier, now - spanMs - stepMs);
-    // Server ids change at every restart: forget the STATSZ of servers silent for longer than the longest window.
+    // Servers silent for longer than the longest window are forgotten (history, STATSZ, listing).
     const oldest = now - Math.max(...TIERS.map(([, { spanMs }]) => spanMs));
-    for (const [id, l] of this.latest) if (l.at < oldest) this.latest.delete(id);
+    for (const [key, l] of this.latest) if (l.at < oldest) this.latest.delete(key);
+    this.db.prepare('DELETE FROM stats_servers WHERE last_seen < ?').run(oldest);
   }
 
-  servers(): { id: string; name: string; lastSeen: string }[] {
-    const rows = this.db.prepare('SELECT id, name, last_seen FROM stats_servers ORDER BY name').all() as { id: string; name: string; last_seen: number }[];
-    return rows.map((r) => ({ id: r.id, name: r.name, lastSeen: new Date(r.last_seen).toISOString() }));
+  servers(): { id: string; serverId: string; name: string; lastSeen: string }[] {
+    const rows = this.db.prepare('SELECT id, server_id, name, last_seen FROM stats_servers ORDER BY name').all() as { id: string; server_id: string; name: string; last_seen: number }[];
+    return rows.map((r) => ({ id: r.id, serverId: r.server_id || r.id, name: r.name, lastSeen: new Date(r.last_seen).toISOString() }));
   }
 
   /** Every server heard (as servers()), with its latest full STATSZ when heard since the console started. */
   heard(): HeardServer[] {
-    return this.servers().map((s) => ({ ...s, statsz: this.latest.get(s.id)?.msg ?? null, local: s.id === this.server.serverId }));
+    const local = this.localKey;
+    return this.servers().map((s) => ({ ...s, statsz: this.latest.get(s.id)?.msg ?? null, local: s.id === local }));
   }
 
-  points(serverId: string, window: StatsWindow, now = Date.now()): StatsPoint[] {
+  /** The points of server `key` over `window`, by the rule the browser's live points follow (statsPoint). */
+  points(key: string, window: StatsWindow, now = Date.now()): StatsPoint[] {
     const { spanMs } = STATS_WINDOWS[window];
-    const rows = this.db.prepare('SELECT t, sample FROM stats WHERE server_id = ? AND tier = ? AND t >= ? ORDER BY t').all(serverId, window, now - spanMs) as { t: number; sample: string }[];
+    const rows = this.db.prepare('SELECT t, sample FROM stats WHERE server_id = ? AND tier = ? AND t >= ? ORDER BY t').all(key, window, now - spanMs) as { t: number; sample: string }[];
     const out: StatsPoint[] = [];
-    let prev: (Sample & { t: number }) | null = null;
-    for (const r of rows) {
-      const s = JSON.parse(r.sample) as Sample;
-      const dt = prev ? (r.t - prev.t) / 1000 : 0;
-      const rate = (k: 'inMsgs' | 'outMsgs' | 'inBytes' | 'outBytes') => (prev && dt > 0 ? Math.max(0, (s[k] - prev[k]) / dt) : 0);
-      out.push({ t: r.t, ...s, inMsgsRate: rate('inMsgs'), outMsgsRate: rate('outMsgs'), inBytesRate: rate('inBytes'), outBytesRate: rate('outBytes') });
-      prev = { ...s, t: r.t };
-    }
+    for (const r of rows) out.push(statsPoint(JSON.parse(r.sample) as Sample, r.t, out.at(-1)));
     return out;
   }
 }

@@ -36,7 +36,8 @@ for (const [label, conf] of [
       const { servers } = ServerListSchema.parse(r.json());
       assert.equal(servers.length, 1);
       const [s] = servers;
-      assert.equal(s.id, ctx.server.serverId);
+      assert.equal(s.id, 'local');
+      assert.equal(s.serverId, ctx.server.serverId);
       assert.equal(s.name, ctx.server.name);
       assert.equal(s.local, true);
       assert.ok(!Number.isNaN(Date.parse(s.lastSeen)));

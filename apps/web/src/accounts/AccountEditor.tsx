@@ -69,7 +69,7 @@ function EditorForm({
     return o as Record<string, Account>;
   }, [options, name]);
   const existing = Object.keys(others);
-  const resolver = useMemo(() => accountResolver(others, (n) => accountNameError(n, existing), account), [others, account]); // eslint-disable-line react-hooks/exhaustive-deps
+  const resolver = useMemo(() => accountResolver(others, (n) => accountNameError(n, existing), account, name), [others, account, name]); // eslint-disable-line react-hooks/exhaustive-deps
   const form = useForm<AccountForm>({ defaultValues: accountToForm(name ?? '', account), resolver, mode: 'onChange', reValidateMode: 'onChange' });
   const { register, control, handleSubmit, formState, setValue, setError } = form;
   const users = useFieldArray({ control, name: 'users' });
@@ -151,6 +151,11 @@ function EditorForm({
               <WriteButton onClick={() => exports.append(emptyExport())}>Add export</WriteButton>
             </div>
             {exports.fields.length === 0 && <p className="muted">Nothing exported: other accounts cannot import from this one.</p>}
+            {errors.exports?.root?.message && (
+              <div className="alert error" role="alert" data-testid="exports-dependents">
+                {errors.exports.root.message}
+              </div>
+            )}
             <div className="card-list">
               {exports.fields.map((f, i) => (
                 <div className="card" key={f.id} data-testid={`export-${i}`}>

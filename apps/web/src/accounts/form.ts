@@ -7,7 +7,7 @@
 import type { FieldErrors, Resolver } from 'react-hook-form';
 import { AccountSchema, isBcrypt } from '@switchboard/shared';
 import type { AccountModel as Account, ExportModel as Export, ImportModel as Import, UserModel as User } from '../api/model';
-import { validateAccount } from './validation';
+import { dependentImportIssues, validateAccount } from './validation';
 
 export interface UserForm {
   auth: 'password' | 'nkey';
@@ -185,7 +185,13 @@ export function setIssue(errors: Record<string, unknown>, path: string, message:
  * Validates the form: per-field basics, the shared AccountSchema, then the cross-account checks
  * against `others` (the other accounts of the draft config).
  */
-export function validateAccountForm(form: AccountForm, others: Record<string, Account>, nameError: (n: string) => string | null, previous?: Account): FieldErrors<AccountForm> {
+export function validateAccountForm(
+  form: AccountForm,
+  others: Record<string, Account>,
+  nameError: (n: string) => string | null,
+  previous?: Account,
+  previousName?: string,
+): FieldErrors<AccountForm> {
   const errors: Record<string, unknown> = {};
   const ne = nameError(form.name);
   if (ne) setIssue(errors, 'name', ne);
@@ -210,12 +216,14 @@ export function validateAccountForm(form: AccountForm, others: Record<string, Ac
   }
   const name = form.name || '(new)';
   for (const issue of validateAccount({ ...others, [name]: account }, name)) setIssue(errors, formPath(issue.path), issue.message);
+  // Other accounts' imports of this one (under its name before any rename: the rename rewrites them).
+  if (previousName) for (const issue of dependentImportIssues(others, previousName, account)) setIssue(errors, issue.path, issue.message);
   return errors as FieldErrors<AccountForm>;
 }
 
-export function accountResolver(others: Record<string, Account>, nameError: (n: string) => string | null, previous?: Account): Resolver<AccountForm> {
+export function accountResolver(others: Record<string, Account>, nameError: (n: string) => string | null, previous?: Account, previousName?: string): Resolver<AccountForm> {
   return async (values) => {
-    const errors = validateAccountForm(values, others, nameError, previous);
+    const errors = validateAccountForm(values, others, nameError, previous, previousName);
     return Object.keys(errors).length ? { values: {}, errors } : { values, errors: {} };
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountModel as Account } from '../api/model';
-import { accountNameError, formsCycle, localSubject, validateAccount } from './validation';
+import { accountNameError, dependentImportIssues, formsCycle, localSubject, validateAccount } from './validation';
 
 const accounts: Record<string, Account> = {
   A: { exports: [{ stream: 'events.>' }, { service: 'svc.req', accounts: ['B'] }] },
@@ -67,5 +67,21 @@ describe('helpers', () => {
     expect(accountNameError('$G', [])).toMatch(/global/);
     expect(accountNameError('A', ['A'])).toMatch(/exists/);
     expect(accountNameError('NEW', ['A'])).toBeNull();
+  });
+});
+
+describe('dependentImportIssues', () => {
+  const others = { B: accounts.B!, C: accounts.C! };
+  it('none while every import of the account is still served', () => {
+    expect(dependentImportIssues({ B: accounts.B! }, 'A', accounts.A!)).toEqual([]);
+  });
+  it('a removed export is flagged on the export list, naming the importer', () => {
+    const issues = dependentImportIssues(others, 'A', { exports: [{ service: 'svc.req', accounts: ['B', 'C'] }] });
+    expect(issues).toEqual([{ path: 'exports.root', message: expect.stringContaining('account "B" imports stream "events.>"') }]);
+  });
+  it('a narrowed export is flagged at its subject; a restricted one at its accounts', () => {
+    const issues = dependentImportIssues({ B: accounts.B! }, 'A', { exports: [{ stream: 'events.a' }, { service: 'svc.req', accounts: ['C'] }] });
+    expect(issues.map((i) => i.path)).toEqual(['exports.0.subject', 'exports.1.accounts']);
+    expect(issues[1]!.message).toContain('allow "B"');
   });
 });

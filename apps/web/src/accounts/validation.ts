@@ -158,6 +158,40 @@ export function validateAccount(accounts: Accounts, name: string): FieldIssue[] 
   return issues;
 }
 
+/**
+ * Imports of other accounts that the edited account (`exporter`, still named `importedAs` in those
+ * imports) would no longer serve: an export removed, narrowed, or restricted so that it leaves an
+ * importer out. Each issue names the importing account and sits at the export that changed
+ * (`exports.<i>.subject` / `.accounts`), or at `exports.root` when no export covers it any more.
+ */
+export function dependentImportIssues(others: Accounts, importedAs: string, exporter: Account): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const exps = exporter.exports ?? [];
+  for (const [importer, acc] of Object.entries(others)) {
+    for (const imp of acc.imports ?? []) {
+      const src = imp.stream ?? imp.service;
+      if (!src || src.account !== importedAs || !src.subject) continue;
+      const kind = importKind(imp);
+      const what = `account "${importer}" imports ${kind} "${src.subject}" from this account`;
+      const exp = findExport(exporter, kind, src.subject);
+      if (exp) {
+        if (!exportAllows(exp, importer, src.subject)) {
+          issues.push({ path: `exports.${exps.indexOf(exp)}.accounts`, message: `${what}: allow "${importer}" here, or remove that import first` });
+        }
+        continue;
+      }
+      // The export that still overlaps the import (narrowed or changed), else the list itself (removed).
+      const near = exps.findIndex((e) => {
+        const s = kind === 'stream' ? e.stream : e.service;
+        return !!s && subjectsCollide(s, src.subject);
+      });
+      if (near >= 0) issues.push({ path: `exports.${near}.subject`, message: `${what}: this export no longer covers it; widen it, or remove that import first` });
+      else issues.push({ path: 'exports.root', message: `${what}: no ${kind} export covers it any more; keep the export, or remove that import first` });
+    }
+  }
+  return issues;
+}
+
 /** Accounts name rules: not empty, no whitespace or dots, `$G` reserved. */
 export function accountNameError(name: string, existing: string[]): string | null {
   if (!name.trim()) return 'name the account';

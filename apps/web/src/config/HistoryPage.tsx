@@ -48,8 +48,19 @@ export function HistoryPage() {
       key: 'rb',
       label: '',
       render: (r) =>
-        r.id === (revisions.data?.current ?? config.data?.revision) ? (
-          <span className="badge ok">current</span>
+        r.id === (revisions.data?.current ?? config.data?.revision) || r.id === revisions.data?.running ? (
+          <span className="row" style={{ gap: 4 }}>
+            {r.id === revisions.data?.running && (
+              <span className="badge ok" title="the revision the server runs">
+                running
+              </span>
+            )}
+            {r.id === revisions.data?.current && (
+              <span className={`badge ${revisions.data.running && revisions.data.running !== r.id ? 'warn' : 'ok'}`} title="the config file on disk">
+                on disk
+              </span>
+            )}
+          </span>
         ) : (
           <WriteButton onClick={() => setRollbackTo(r.id)} aria-label={`Roll back to ${r.id}`} disabled={!config.data?.editable} disabledReason="The server runs without a config file">
             Roll back to this
@@ -71,6 +82,25 @@ export function HistoryPage() {
         </div>
       )}
       {rollback.error && <ApplyError error={rollback.error} action="roll back" onReload={() => (rollback.reset(), void config.refetch(), void revisions.refetch())} />}
+      {revisions.data?.running && revisions.data.running !== revisions.data.current && (
+        <div className={`alert ${revisions.data.diskErrors?.length ? 'error' : 'warn'}`} role="status" data-testid="disk-vs-running">
+          The file on disk (revision {revisions.data.current}) is not what the server runs (revision {revisions.data.running}):{' '}
+          {revisions.data.diskErrors?.length ? (
+            <>
+              it does not load.
+              <ul>
+                {revisions.data.diskErrors.map((e) => (
+                  <li key={e} className="mono">
+                    {e}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : (
+            'its changes apply at the next restart.'
+          )}
+        </div>
+      )}
       <QueryState query={revisions} action="load the revisions" isEmpty={(d) => d.revisions.length === 0} empty="No revisions yet: the first save creates one.">
         {(d) => <Table caption="Revisions" columns={columns} rows={d.revisions} rowKey={(r) => r.id} />}
       </QueryState>

@@ -126,8 +126,18 @@ export function ReviewDialog<V>({
       {result ? (
         <div data-testid="apply-result">
           <div className="alert ok" role="status">
-            {result.changes.length === 0 ? 'Nothing changed.' : <>Saved as revision <strong>{result.revision}</strong> and applied.</>}
-            {needsRestart(result.changes.map(fromApiChange)) && ' Some changes take effect only after a restart.'}
+            {result.changes.length === 0 ? (
+              'Nothing changed.'
+            ) : result.appliesAtRestart ? (
+              <>
+                Saved as revision <strong>{result.revision}</strong>: applies at the next restart. The server runs on with the previous revision until then.
+              </>
+            ) : (
+              <>
+                Saved as revision <strong>{result.revision}</strong> and applied.
+              </>
+            )}
+            {!result.appliesAtRestart && needsRestart(result.changes.map(fromApiChange)) && ' Some changes take effect only after a restart.'}
           </div>
           {result.warnings.map((w) => (
             <div className="alert warn" key={w}>
@@ -152,7 +162,9 @@ export function ReviewDialog<V>({
             <>
               <IssueList issues={previewIssues} title="This change would be refused:" />
               {preview.data?.restartRequired && (
-                <div className="alert warn">Some changes need a restart: the running server cannot apply them by reload, and the server refuses such an edit rather than half-apply it.</div>
+                <div className="alert warn" data-testid="applies-at-restart">
+                  Applies at next restart: some changes cannot be applied by a reload. Saving writes the file; the server keeps running with the current settings (the whole edit waits, as nats-server reloads all or nothing) until it is restarted.
+                </div>
               )}
               {preview.data?.warnings.map((w) => (
                 <div className="alert warn" key={w}>
@@ -184,7 +196,7 @@ export function ReviewDialog<V>({
                 })
               }
             >
-              {mutation.isPending ? 'Applying…' : 'Apply'}
+              {mutation.isPending ? 'Applying…' : preview.data?.restartRequired ? 'Save for next restart' : 'Apply'}
             </WriteButton>
           </div>
         </>

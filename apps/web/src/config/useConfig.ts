@@ -27,6 +27,10 @@ export interface ConfigState {
   text?: string;
   configFile?: string;
   editable: boolean;
+  /** The revision the server runs (differs from `revision` while changes wait for a restart). */
+  running?: string | null;
+  /** Changes in the file the running server has not applied. */
+  pending?: ConfigChange[];
 }
 
 export const configKeys = {
@@ -59,7 +63,8 @@ export function useConfigQuery() {
     queryKey: configKeys.current,
     queryFn: async (): Promise<ConfigState> => {
       const r = await request('/api/config', { schema: ConfigResponseSchema });
-      return { revision: r.data.revision, options: r.data.options as OptionsInput, text: r.data.text, configFile: r.data.configFile, editable: r.data.editable };
+      const d = r.data;
+      return { revision: d.revision, options: d.options as OptionsInput, text: d.text, configFile: d.configFile, editable: d.editable, running: d.running, pending: d.pending };
     },
   });
 }

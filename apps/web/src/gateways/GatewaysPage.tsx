@@ -203,7 +203,17 @@ function GatewayEditorSection() {
   const { query, base, reload } = usePinnedConfig();
   if (query.error && !query.data) return <ErrorBox action="load the configuration" error={query.error} onRetry={() => void query.refetch()} />;
   if (!base) return <Loading what="Loading the configuration" />;
-  return <GatewayEditor config={base} reload={reload} />;
+  return (
+    <>
+      {query.data?.pending?.length ? (
+        <div className="alert warn" role="status" data-testid="pending-restart">
+          Saved, applies at next restart: the file is at revision {query.data.revision}, the server runs revision {query.data.running ?? '?'}. Pending:{' '}
+          {query.data.pending.map((c) => c.path).join(', ')}.
+        </div>
+      ) : null}
+      <GatewayEditor config={base} reload={reload} />
+    </>
+  );
 }
 
 function GatewayEditor({ config, reload }: { config: ConfigState; reload: () => Promise<ConfigState | undefined> }) {
@@ -222,7 +232,7 @@ function GatewayEditor({ config, reload }: { config: ConfigState; reload: () => 
       <h2 id="gwedit-h" style={{ marginTop: 0 }}>
         Gateway configuration
       </h2>
-      <p className="muted small">Changes to the gateway block are saved to the config file and need a restart (nats-server does not reload them).</p>
+      <p className="muted small">Changes to the gateway block are saved to the config file and apply at the next restart (nats-server does not reload them); until then the server runs as before. The form shows the running settings.</p>
       <form onSubmit={handleSubmit((v) => setAfter(fromForm(options, v)))} noValidate aria-label="Gateway configuration">
         <WriteFieldset lockedReason={locked}>
           <label className="row" style={{ marginBottom: 8 }}>

@@ -46,6 +46,8 @@ export function OpsPage() {
   const conns = varz.data?.connections;
   const state = ldm.data;
   const pct = lameDuckPercent(state);
+  // Lame duck ends with the process gone: once a run was seen, a server that stops answering has stopped.
+  const stopped = !!state && (!!ldm.error || !!varz.error);
 
   return (
     <div>
@@ -64,8 +66,12 @@ export function OpsPage() {
           </WriteButton>
           {reload.isSuccess && (
             <div data-testid="reload-result">
-              <div className={`alert ${reload.data.applied || reload.data.changes.length === 0 ? 'ok' : 'error'}`} role="status">
-                {reload.data.changes.length === 0 ? 'Reloaded: the file has no changes.' : reload.data.applied ? `Reloaded: ${reload.data.changes.length} change(s) applied.` : 'The reload was refused.'}
+              <div className={`alert ${reload.data.ok ? 'ok' : 'error'}`} role="status">
+                {!reload.data.ok
+                  ? 'The reload was refused; the server runs on with its previous configuration.'
+                  : reload.data.changes.length === 0
+                    ? 'Reloaded: the file has no changes.'
+                    : `Reloaded: ${reload.data.changes.length} change(s) applied.`}
                 {reload.data.revision && <> Revision {reload.data.revision}.</>}
               </div>
               {reload.data.errors.map((e) => (
@@ -93,14 +99,28 @@ export function OpsPage() {
           {(lameDuck.isSuccess || state) && (
             <div style={{ marginTop: 10 }} data-testid="ldm-progress" aria-live="polite">
               <div className="row">
-                <strong>{state?.phase === 'grace' ? 'grace period: clients are told to move' : state?.phase === 'closing' ? 'closing clients' : state?.phase === 'done' ? 'done: shutting down' : 'lame duck'}</strong>
+                <strong>
+                  {stopped
+                    ? 'done'
+                    : state?.phase === 'grace'
+                      ? 'grace period: clients are told to move'
+                      : state?.phase === 'closing'
+                        ? 'closing clients'
+                        : state?.phase === 'done'
+                          ? 'done: shutting down'
+                          : 'lame duck'}
+                </strong>
                 <span className="spacer" />
-                <span className="muted">{state ? `${state.remaining} of ${state.total} client${state.total === 1 ? '' : 's'} left` : 'waiting for progress…'}</span>
+                <span className="muted">{stopped ? '' : state ? `${state.remaining} of ${state.total} client${state.total === 1 ? '' : 's'} left` : 'waiting for progress…'}</span>
               </div>
-              <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
-                <div style={{ width: `${pct}%` }} />
+              <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={stopped ? 100 : pct}>
+                <div style={{ width: `${stopped ? 100 : pct}%` }} />
               </div>
-              {varz.error && <p className="muted small">The server stopped answering: lame duck finished and it shut down.</p>}
+              {stopped && (
+                <div className="alert ok" role="status" data-testid="ldm-finished">
+                  {state.total === 0 ? 'No clients were connected' : `${state.total} client${state.total === 1 ? '' : 's'} moved`}, server stopped: the process has exited, as after <code>--signal ldm</code>. This console is gone with it; open another server&apos;s console.
+                </div>
+              )}
             </div>
           )}
         </section>
@@ -147,7 +167,7 @@ export function OpsPage() {
           }}
         >
           <p>
-            <strong>{name}</strong> has {conns ?? '?'} client connection{conns === 1 ? '' : 's'}. It will close them all and then shut down; this cannot be undone from the console.
+            <strong>{name}</strong> has {conns ?? '?'} client connection{conns === 1 ? '' : 's'}. It will close them all, shut down and end its process (this console with it); this cannot be undone from the console.
           </p>
         </TypeToConfirm>
       )}

@@ -1,14 +1,23 @@
 /** Operations data hooks: reload from disk, lame duck mode and its progress. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { LameDuckResponseSchema, LameDuckStateSchema, ReloadResponseSchema, type LameDuckState, type ReloadResponse } from '@switchboard/shared';
-import { request } from '../api/client';
+import { ApiError, request } from '../api/client';
 import { invalidateConfig } from '../config/useConfig';
 import { useEvents } from '../lib/events';
 
 export function useReloadMutation() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (): Promise<ReloadResponse> => (await request('/api/ops/reload', { method: 'POST', body: {}, schema: ReloadResponseSchema })).data,
+    mutationFn: async (): Promise<ReloadResponse> => {
+      try {
+        return (await request('/api/ops/reload', { method: 'POST', body: {}, schema: ReloadResponseSchema })).data;
+      } catch (e) {
+        // A refused reload answers 422 with the reload's result: its errors (file:line:col) are the point.
+        const refused = e instanceof ApiError && e.status === 422 ? ReloadResponseSchema.safeParse(e.details) : null;
+        if (refused?.success) return refused.data;
+        throw e;
+      }
+    },
     onSettled: () => invalidateConfig(qc),
   });
 }

@@ -8,25 +8,25 @@ import type { ServerRowData } from './servers';
 import { StatsCharts } from './StatsCharts';
 import { WINDOWS, type WindowId } from './stats';
 import { pickParam, useUrlState } from '../lib/urlState';
-import { useHealthzQuery, useServers, useStatsQuery, useStatszEvents, useVarzQuery } from './useOverview';
+import { useHealthzQuery, useServers, useStatsQuery, useStatsEvents, useVarzQuery } from './useOverview';
 
 type Row = ServerRowData & { health: HealthVerdict };
 
-/** Servers silent for longer than this are not listed (a restarted server has a new id). */
+/** Servers silent for longer than this are not listed (history kept; a restart keeps the row: rows are by name). */
 const GONE_MS = 10 * 60_000;
 export function OverviewPage() {
   // The window and the picked server live in the URL: a reload or a shared link shows the same charts.
   const [params, setParams] = useUrlState({ window: '5m' });
   const window = pickParam<WindowId>(params, 'window', WINDOWS.map((w) => w.id), '5m');
   const picked = params.get('server') ?? undefined;
-  useStatszEvents();
+  useStatsEvents();
   const varz = useVarzQuery();
   const healthz = useHealthzQuery();
-  const localId = varz.data?.server_id;
-  const serverId = picked ?? localId;
+  const { query: serversQuery, servers: heardServers } = useServers();
+  // Rows and charts are by history key (the server's name), which a restart keeps.
+  const serverId = picked ?? heardServers.find((s) => s.local)?.id;
   const stats = useStatsQuery(serverId, window);
-  const { query: serversQuery, servers: heardServers } = useServers(localId);
-  // Server ids change at every restart: servers silent for long are history, not the cluster now.
+  // Servers silent for long are history, not the cluster now.
   const listedAt = Date.now();
   const servers = heardServers.filter((s) => s.local || listedAt - s.lastSeen <= GONE_MS);
   const gone = heardServers.filter((s) => !servers.includes(s));

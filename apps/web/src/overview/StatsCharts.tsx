@@ -22,7 +22,13 @@ export function StatsCharts({ points, spanMs }: { points: StatsPoint[]; spanMs: 
   const memTicks = byteTicks(maxOf((p) => p.mem));
   return (
     <div className="grid cols-2" data-testid="stats-charts">
-      <ChartBox title="Messages / s" latest={last && `in ${formatRate(last.inMsgsRate)} · out ${formatRate(last.outMsgsRate)}`} testid="chart-msgs" points={points.length}>
+      <ChartBox
+        title="Messages / s"
+        latest={last && `in ${formatRate(last.inMsgsRate)} · out ${formatRate(last.outMsgsRate)}`}
+        testid="chart-msgs"
+        points={points.length}
+        attrs={{ 'data-peak-in-rate': maxOf((p) => p.inMsgsRate), 'data-latest-in-rate': last?.inMsgsRate ?? 0, 'data-first-t': points[0]?.t ?? 0 }}
+      >
         <AreaChart data={points}>
           {grid}
           {xAxis}
@@ -82,9 +88,9 @@ function tooltipStyle(c: Palette) {
   };
 }
 
-function ChartBox({ title, latest, children, testid, points }: { title: string; latest?: string; children: ReactElement; testid: string; points: number }) {
+function ChartBox({ title, latest, children, testid, points, attrs }: { title: string; latest?: string; children: ReactElement; testid: string; points: number; attrs?: Record<`data-${string}`, number> }) {
   return (
-    <figure className="panel" style={{ margin: 0 }} data-testid={testid} data-points={points}>
+    <figure className="panel" style={{ margin: 0 }} data-testid={testid} data-points={points} {...attrs}>
       <figcaption className="chart-title">
         <span>{title}</span>
         <span className="muted">{latest ?? '—'}</span>

@@ -1,38 +1,67 @@
 import { describe, expect, it } from 'vitest';
-import type { ServerStatsMsg, StatsPoint } from '@switchboard/shared';
-import { appendStatsz, pointFromStatsz } from './stats';
+import { addSample, statsPoint, type StatsPoint, type StatsSample } from '@switchboard/shared';
 
-const msg = (inMsgs: number, conns = 1): ServerStatsMsg => ({
-  server: { name: 'a', host: 'h', id: 'ID', ver: '2.9.10', seq: 1, jetstream: false, time: '2024-01-01T00:00:00Z' },
-  statsz: {
-    start: '2024-01-01T00:00:00Z', mem: 100, cores: 2, cpu: 3, connections: conns, total_connections: conns, active_accounts: 1,
-    subscriptions: 4, sent: { msgs: inMsgs * 2, bytes: inMsgs * 20 }, received: { msgs: inMsgs, bytes: inMsgs * 10 }, slow_consumers: 0,
-  },
+const sample = (inMsgs: number, connections = 1): StatsSample => ({
+  connections,
+  totalConnections: connections,
+  subscriptions: 0,
+  slowConsumers: 0,
+  inMsgs,
+  outMsgs: 0,
+  inBytes: inMsgs * 10,
+  outBytes: 0,
+  mem: 1,
+  cpu: 0,
 });
 
-describe('pointFromStatsz', () => {
-  it('computes rates against the previous point', () => {
-    const a = pointFromStatsz(msg(100), 0);
-    const b = pointFromStatsz(msg(300), 2000, a);
-    expect([b.inMsgsRate, b.outMsgsRate, b.inBytesRate]).toEqual([100, 200, 1000]);
-    expect(a.inMsgsRate).toBe(0);
+describe('statsPoint', () => {
+  it('rates are the counter difference over the time between points', () => {
+    const a = statsPoint(sample(100), 0);
+    const b = statsPoint(sample(300), 2000, a);
+    expect(b.inMsgsRate).toBe(100);
+    expect(b.inBytesRate).toBe(1000);
   });
-  it('treats a counter reset as a restart', () => {
-    const a = pointFromStatsz(msg(1000), 0);
-    expect(pointFromStatsz(msg(10), 1000, a).inMsgsRate).toBe(10);
+  it('a counter that went down (a restart) counts from zero', () => {
+    const a = statsPoint(sample(1000), 0);
+    expect(statsPoint(sample(10), 1000, a).inMsgsRate).toBe(10);
   });
 });
 
-describe('appendStatsz', () => {
-  it('adds a point, replaces the same step and trims the window', () => {
-    let pts: StatsPoint[] = [pointFromStatsz(msg(0), 0)];
-    pts = appendStatsz(pts, msg(50), 5_000, 1000, 60_000);
-    expect(pts.map((p) => p.t)).toEqual([0, 5000]);
-    expect(pts[1]?.inMsgsRate).toBe(10);
-    pts = appendStatsz(pts, msg(60), 5_500, 1000, 60_000);
-    expect(pts.map((p) => p.t)).toEqual([0, 5000]);
-    expect(pts[1]?.inMsgs).toBe(60);
-    pts = appendStatsz(pts, msg(70), 70_000, 1000, 60_000);
-    expect(pts.map((p) => p.t)).toEqual([70_000]);
+describe('addSample', () => {
+  it('a burst shows in the 5 min window the second it is sampled, and is gone from the rate the next second', () => {
+    let pts: StatsPoint[] = [];
+    pts = addSample(pts, '5m', sample(0), 10_000);
+    pts = addSample(pts, '5m', sample(5000), 11_000);
+    pts = addSample(pts, '5m', sample(5000), 12_000);
+    expect(pts.map((p) => p.inMsgsRate)).toEqual([0, 5000, 0]);
+  });
+
+  it('samples within one step replace the step point; the 1 h window rates over its 10 s steps', () => {
+    let pts: StatsPoint[] = [];
+    pts = addSample(pts, '1h', sample(0), 0);
+    for (let t = 10_000; t < 20_000; t += 1000) pts = addSample(pts, '1h', sample(t / 10), t);
+    expect(pts.map((p) => p.t)).toEqual([0, 10_000]);
+    // The last sample of the step (1900 msgs at 19 s) over the 10 s step.
+    expect(pts[1].inMsgsRate).toBe(190);
+  });
+
+  it('drops points older than the window', () => {
+    let pts: StatsPoint[] = [];
+    pts = addSample(pts, '5m', sample(0), 0);
+    pts = addSample(pts, '5m', sample(1), 1000);
+    pts = addSample(pts, '5m', sample(2), 300_500);
+    expect(pts.map((p) => p.t)).toEqual([1000, 300_000]);
+  });
+
+  it('a late sample keeps the later point rated against its own predecessor', () => {
+    let pts: StatsPoint[] = [];
+    pts = addSample(pts, '5m', sample(0), 0);
+    pts = addSample(pts, '5m', sample(300), 3000);
+    pts = addSample(pts, '5m', sample(100), 1000);
+    expect(pts.map((p) => [p.t, p.inMsgsRate])).toEqual([
+      [0, 0],
+      [1000, 100],
+      [3000, 100],
+    ]);
   });
 });

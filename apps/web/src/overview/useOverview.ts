@@ -1,14 +1,15 @@
 /*
  * Overview data hooks: the local /varz and /healthz, the servers the system account hears
- * (/api/servers with the latest STATSZ of each, kept live by `statsz` events from /api/events),
- * and the STATSZ history of a window (/api/stats) kept live by the same events.
+ * (/api/servers with the latest STATSZ of each, kept live by `stats` events from /api/events: the
+ * console's sample of every server, every second), and the history of a window (/api/stats) kept
+ * live by the same events.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { HealthStatusSchema, ServerListSchema, ServerStatsMsgSchema, STATS_WINDOWS, StatsResponseSchema, VarzSchema, type StatsResponse } from '@switchboard/shared';
+import { HealthStatusSchema, ServerListSchema, STATS_WINDOWS, StatsLiveEventSchema, StatsResponseSchema, VarzSchema, type StatsResponse } from '@switchboard/shared';
 import { ApiError, getJson, withQuery } from '../api/client';
 import { useEvents } from '../lib/events';
-import { mergeServers, type HeardStatsz } from './servers';
-import { appendStatsz, type WindowId } from './stats';
+import { mergeServers, type HeardStats } from './servers';
+import { addSample, type WindowId } from './stats';
 
 export function useVarzQuery() {
   return useQuery({ queryKey: ['varz'], queryFn: () => getJson('/varz', VarzSchema), refetchInterval: 5_000 });
@@ -30,25 +31,23 @@ export function useHealthzQuery() {
   });
 }
 
-const heardKey = ['statsz', 'latest'] as const;
+const heardKey = ['stats', 'latest'] as const;
 
-/** Keeps the latest STATSZ of every server from the event stream in the query cache. */
-export function useStatszEvents(): void {
+/** Keeps the latest sample of every server, and every open chart window, current from `stats` events. */
+export function useStatsEvents(): void {
   const qc = useQueryClient();
-  useEvents(['statsz'], (d, _t, time) => {
-    const r = ServerStatsMsgSchema.safeParse(d);
+  useEvents(['stats'], (d) => {
+    const r = StatsLiveEventSchema.safeParse(d);
     if (!r.success) return;
-    const msg = r.data;
-    qc.setQueryData<HeardStatsz>(heardKey, (old = {}) => ({ ...old, [msg.server.id]: { msg, time } }));
+    const e = r.data;
+    qc.setQueryData<HeardStats>(heardKey, (old = {}) => ({ ...old, [e.server]: { serverId: e.serverId, name: e.name, local: e.local, time: e.time, statsz: e.statsz } }));
     for (const w of Object.keys(STATS_WINDOWS) as WindowId[]) {
-      qc.setQueryData<StatsResponse>(['stats', msg.server.id, w], (old) =>
-        old ? { ...old, points: appendStatsz(old.points, msg, time, old.stepMs, STATS_WINDOWS[w].spanMs) } : old,
-      );
+      qc.setQueryData<StatsResponse>(['stats', e.server, w], (old) => (old ? { ...old, points: addSample(old.points, w, e.sample, e.time) } : old));
     }
   });
 }
 
-/** The STATSZ history of one server (by id) over a window; live through useStatszEvents. */
+/** The history of one server (by history key) over a window; live through useStatsEvents. */
 export function useStatsQuery(server: string | undefined, window: WindowId) {
   return useQuery({
     queryKey: ['stats', server ?? '', window],
@@ -65,9 +64,9 @@ export function useServersQuery() {
   return useQuery({ queryKey: ['servers'], queryFn: () => getJson('/api/servers', ServerListSchema), refetchInterval: 5_000 });
 }
 
-/** Every server heard, with its latest STATSZ: /api/servers merged with the live `statsz` events. */
-export function useServers(localId: string | undefined) {
+/** Every server heard, with its latest STATSZ: /api/servers merged with the live `stats` events. */
+export function useServers() {
   const listed = useServersQuery();
-  const heard = useQuery({ queryKey: heardKey, queryFn: (): HeardStatsz => ({}), staleTime: Infinity });
-  return { query: listed, servers: mergeServers(listed.data?.servers, heard.data, localId) };
+  const heard = useQuery({ queryKey: heardKey, queryFn: (): HeardStats => ({}), staleTime: Infinity });
+  return { query: listed, servers: mergeServers(listed.data?.servers, heard.data) };
 }

@@ -383,12 +383,13 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
     const source = next !== undefined ? { options: next } : { configFile: this.configFile };
     const plan = planReload(this.opts, source, this.overrides, (n) => this.validate(n));
     const result = plan.result;
+    // A dry run (the console's review) is a question, not a reload: nothing logged, no event.
+    if (opts.dryRun) return result;
     if (plan.next === null) {
       for (const e of result.errors) this.logger.error(`Failed to reload server configuration: ${e}`);
       this.emit('reload', result);
       return result;
     }
-    if (opts.dryRun) return result;
     this.applyOptions(plan.next, result.changes);
     result.applied = true;
     for (const c of result.changes) this.logger.info(`Reloaded: ${explainChange(c)}`);
