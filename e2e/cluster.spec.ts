@@ -4,11 +4,17 @@
  * detail, and the route lost within a few seconds when the peer stops; the Overview lists both
  * servers with their own STATSZ and can chart them summed (state in the URL).
  */
+import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect, eventually } from './fixtures';
 import { ADMIN_PASSWORD, freePort, startSwitchboard, type Switchboard } from './harness';
-import { LoginPage, Nav, shot } from './pages';
+import { LoginPage, Nav } from './pages';
 
+/** A full-page screenshot; a generous bound, as the live charts keep a loaded machine's page busy. */
+const shot = async (page: Page, name: string) => {
+  mkdirSync('test-results/screenshots', { recursive: true });
+  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true, timeout: 60_000 });
+};
 const routeRow = (page: Page) => page.getByTestId('route-row');
 
 test.describe('cluster in the console', () => {
@@ -38,7 +44,8 @@ test.describe('cluster in the console', () => {
       );
 
       await new LoginPage(page).login(a.url, 'admin', ADMIN_PASSWORD);
-      await new Nav(page).to('Gateways & routes');
+      // By URL: on a loaded machine the Overview's live charts can keep the page busy past a click's timeout.
+      await page.goto(`${a.url}/gateways`);
       await expect(routeRow(page)).toHaveCount(1);
       await expect(routeRow(page)).toHaveAttribute('data-state', 'connected');
       await expect(page.getByTestId('cluster-map').locator('line[data-state="up"]')).toHaveCount(1);
@@ -77,7 +84,8 @@ test.describe('cluster in the console', () => {
       await expect(table.getByRole('row', { name: /cl-a/ })).toBeVisible();
       await expect(table.getByRole('row', { name: /cl-b/ })).toBeVisible({ timeout: 30_000 });
       await expect(table.getByRole('row', { name: /cl-b/ })).toContainText('e2e-cl');
-      await page.getByRole('group', { name: 'Charts of' }).getByRole('button', { name: 'All summed' }).click();
+      // The Overview redraws its live charts every second per server: on a loaded machine a click can wait.
+      await page.getByRole('group', { name: 'Charts of' }).getByRole('button', { name: 'All summed' }).click({ timeout: 30_000 });
       await expect(page).toHaveURL(/charts=sum/);
       await expect(page.getByText(/all 2 servers summed/)).toBeVisible();
       await expect(page.getByTestId('chart-msgs')).toBeVisible();

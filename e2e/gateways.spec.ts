@@ -4,11 +4,17 @@
  * modes, the link down within a few seconds when the remote process stops, and connected again
  * when it is started again.
  */
+import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect, eventually } from './fixtures';
 import { ADMIN_PASSWORD, freePort, startSwitchboard, type Switchboard } from './harness';
-import { LoginPage, Nav, shot } from './pages';
+import { LoginPage } from './pages';
 
+/** A full-page screenshot; a generous bound, as the live charts keep a loaded machine's page busy. */
+const shot = async (page: Page, name: string) => {
+  mkdirSync('test-results/screenshots', { recursive: true });
+  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true, timeout: 60_000 });
+};
 const gatewayRow = (page: Page, remote: string) => page.locator(`[data-testid="gateway-row"][data-remote="${remote}"]`);
 
 test.describe('super cluster in the console', () => {
@@ -46,7 +52,7 @@ test.describe('super cluster in the console', () => {
       await pub.flush();
 
       await new LoginPage(page).login(east.url, 'admin', ADMIN_PASSWORD);
-      await new Nav(page).to('Gateways & routes');
+      await page.goto(`${east.url}/gateways`);
       const row = gatewayRow(page, 'west');
       await expect(row).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
       await expect(row.getByTestId('gateway-state')).toHaveText('connected');

@@ -33,7 +33,7 @@ export function OverviewPage() {
   const gone = heardServers.filter((s) => !servers.includes(s));
   // Charts of the picked server, or of every listed server summed (?charts=sum).
   const summed = pickParam(params, 'charts', ['server', 'sum'], 'server') === 'sum' && servers.length > 1;
-  const sum = useSummedStats(servers.map((s) => s.id), window, summed);
+  const sum = useSummedStats(summed ? servers.map((s) => s.id) : [], window, summed);
   const live = useEventsStatus();
   const now = Date.now();
 
