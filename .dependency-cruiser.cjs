@@ -21,7 +21,7 @@ const LOWER = ['protocol', 'subjects', 'config', 'log', 'jwt'];
 const MODULES = ['auth', 'accounts', 'monitor', 'events'];
 // Connection-kind modules: a module that adds a connection kind (a Connection subclass) may
 // import the core; nothing but the composition root imports it.
-const KINDS = ['cluster'];
+const KINDS = ['cluster', 'gateway'];
 const ROOT = `${B}(switchboard|index)\\.[jt]s$`;
 const dirs = (names) => `${B}(${names.join('|')})/`;
 const TESTS = '\\.test\\.[jt]sx?$';

@@ -33,6 +33,8 @@ const EXAMPLES: Example[] = [
   { file: 'supercluster/east-2.conf' },
   { file: 'supercluster/west-1.conf' },
   { file: 'supercluster/west-2.conf' },
+  { file: 'gateways/east.conf' },
+  { file: 'gateways/west.conf' },
 ];
 
 function check(cmd: string, file: string): { code: number | null; output: string } {

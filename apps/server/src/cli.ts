@@ -144,9 +144,17 @@ async function main(): Promise<void> {
   const logger = new Logger({ debug: merged.debug, trace: merged.trace, logtime: merged.logtime, logFile: merged.logFile });
   for (const w of warnings) logger.warn(w);
   for (const u of flags.unsupported) logger.warn(`Option -${u} is not supported by Switchboard yet and is ignored`);
-  const server = createServer(merged, { logger, configFile: flags.config, overrides });
+  // Options nats-server refuses at start (auth, TLS, gateway checks): its one-line message, exit 1.
+  let server: ReturnType<typeof createServer>;
+  try {
+    server = createServer(merged, { logger, configFile: flags.config, overrides });
+  } catch (e) {
+    fail((e as Error).message);
+  }
   if (flags.config) logger.info(`Using configuration file: ${flags.config}`);
   await server.start();
+  // A gateway port that cannot be bound ends the process, as in nats-server.
+  await server.gateway.listening.catch((e: Error) => fail(e.message));
 
   const opts = server.opts;
   if (opts.pidFile) writePidFile(opts.pidFile);

@@ -21,4 +21,6 @@ export * from './auth/index.js';
 export * from './monitor/index.js';
 export { SystemEvents, type EventCallback } from './events/system.js';
 export { ClusterModule, type RouteListener, type GatewayInfoListener, type RouteInfoMessage, type RouteConnectMessage } from './cluster/index.js';
+export { GatewayModule, gatewayDelays } from './gateway/module.js';
+export { gatewayTuning } from './gateway/router.js';
 export * as jwt from './jwt/index.js';

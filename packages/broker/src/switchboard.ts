@@ -10,17 +10,21 @@
  *   3. monitor  — closed-connection and per-account records, before events reads them;
  *   4. cluster  — routes (only when a cluster port is configured); before events, so events
  *      shuts down first and its SHUTDOWN still crosses the routes;
- *   5. events   — the system account and $SYS; shuts down first, so SHUTDOWN is the last event;
- *   6. the caller's extra modules (`deps.modules`), e.g. a test probe; later gateways.
+ *   5. gateway  — links to other clusters (super clusters): watches the interest seam, and
+ *      forwards messages that entered here through the core's `Delivery.forwarder`; it shuts
+ *      down after events, so the SHUTDOWN event still reaches the other clusters;
+ *   6. events   — the system account and $SYS; shuts down first, so SHUTDOWN is the last event;
+ *   7. the caller's extra modules (`deps.modules`), e.g. a test probe.
  * A JWT resolver will register as an account source and as an authenticator asked before auth.
  */
 import type { OptionsInput } from '@switchboard/shared';
 import { AccountsModule } from './accounts/module.js';
 import { AuthModule } from './auth/authenticator.js';
 import { ClusterModule } from './cluster/index.js';
-import type { BrokerModule } from './contracts/index.js';
+import type { BrokerModule, GatewayStatus } from './contracts/index.js';
 import { Server, type ServerDeps } from './core/server.js';
 import { SystemEvents } from './events/system.js';
+import { GatewayModule } from './gateway/module.js';
 import { operatorModeStartErrors } from './jwt/options.js';
 import { MonitorModule, type MonitoredServer } from './monitor/module.js';
 
@@ -40,6 +44,8 @@ export class Switchboard extends Server implements MonitoredServer {
   readonly events: SystemEvents;
   /** Routes, when the options configure a cluster port; null otherwise. */
   readonly clusterModule: ClusterModule | null;
+  /** Gateways (super clusters); its status is what /gatewayz and /varz show. */
+  readonly gateway: GatewayModule;
 
   /** Use `createServer`. */
   constructor(input: OptionsInput = {}, deps: SwitchboardDeps = {}) {
@@ -54,12 +60,19 @@ export class Switchboard extends Server implements MonitoredServer {
     this.clusterModule = ClusterModule.enabled(this.opts) ? new ClusterModule(this) : null;
     this.cluster = this.clusterModule;
     this.events = new SystemEvents(this);
+    // Throws on a gateway block nats-server refuses (no name, no port, a remote without URL) or one with TLS.
+    this.gateway = new GatewayModule(this);
     const cluster = this.clusterModule === null ? [] : [this.clusterModule];
-    for (const m of [this.accountsModule, this.auth, this.monitor, ...cluster, this.events, ...(deps.modules ?? [])]) this.register(m);
+    for (const m of [this.accountsModule, this.auth, this.monitor, ...cluster, this.gateway, this.events, ...(deps.modules ?? [])]) this.register(m);
     this.addAccountSource(this.accountsModule);
     this.addAuthenticator(this.auth);
     this.refreshAccounts();
     this.rebuildInfo();
+  }
+
+  /** The gateway subsystem's status for monitoring; null without a gateway block. */
+  get gateways(): GatewayStatus | null {
+    return this.gateway.enabled ? this.gateway : null;
   }
 }
 

@@ -349,3 +349,55 @@ export interface BrokerModule {
   /** A subscription was added to or removed from an account's sublist; internal ones included. */
   interestChanged?(change: InterestChange): void;
 }
+
+// ---- Gateways (super clusters) -----------------------------------------------------------------------
+
+/** One account's interest state on a gateway link (/gatewayz `accounts`). */
+export interface GatewayAccountState {
+  readonly name: string;
+  readonly mode: 'Optimistic' | 'Transitioning' | 'Interest-Only';
+  /** Subjects marked "no interest" (RS-) while optimistic. */
+  readonly noInterest: number;
+  /** Outbound only: subscriptions and queue subscriptions the peer announced. */
+  readonly subs: number;
+  readonly queueSubs: number;
+}
+
+/** One gateway connection as monitoring sees it. */
+export interface GatewayLinkView {
+  readonly conn: ConnectionView;
+  /** The remote cluster's gateway name. */
+  readonly name: string;
+  /** The remote server's id. */
+  readonly remoteId: string;
+  readonly outbound: boolean;
+  /** Outbound: the remote is in this server's configuration (not discovered). */
+  readonly configured: boolean;
+  /** Subscriptions the peer announced on this link (outbound). */
+  readonly subscriptions: number;
+  /** Per-account interest state (all accounts, or the one named). */
+  accounts(accountName?: string): GatewayAccountState[];
+}
+
+/** A remote cluster this server knows (configured or discovered) and the state of its outbound link. */
+export interface GatewayRemoteView {
+  readonly name: string;
+  /** host:port of every known gateway URL of that cluster. */
+  readonly urls: readonly string[];
+  readonly implicit: boolean;
+  readonly state: 'connected' | 'connecting' | 'retrying';
+  readonly attempts: number;
+  readonly lastError: string | null;
+}
+
+/** The gateway subsystem as monitoring (/gatewayz, /varz) and the console see it. */
+export interface GatewayStatus {
+  /** This cluster's gateway name. */
+  readonly gatewayName: string;
+  /** Advertised (or listen) host and the bound port. */
+  readonly host: string;
+  readonly port: number;
+  outbound(): GatewayLinkView[];
+  inbound(): GatewayLinkView[];
+  remotes(): GatewayRemoteView[];
+}

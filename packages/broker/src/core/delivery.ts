@@ -3,6 +3,20 @@ import type { Connection } from './connection.js';
 import type { Sub } from './subscription.js';
 
 /**
+ * Passes a message that entered on this server on to other servers after local delivery
+ * (gateways: nats-server sendMsgToGateways). Set on `Delivery.forwarder` by the module that
+ * owns those connections; the core calls it and knows nothing more.
+ */
+export interface RemoteForwarder {
+  /**
+   * `localQueues` names the queue groups served in this cluster (a local member, or a route's
+   * member), which are not offered to other clusters; null when none. Returns whether any
+   * other server received it.
+   */
+  forward(from: Connection | null, account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, localQueues: string[] | null): boolean;
+}
+
+/**
  * Delivery (nats-server processMsgResults): a message published in an account goes to every
  * matching plain subscription and to one member of each queue group. Subscriptions owned by a
  * remote connection (a route) are collected into one copy per connection carrying the queue
@@ -12,6 +26,10 @@ import type { Sub } from './subscription.js';
 export class Delivery {
   /** Producers stall when a subscriber's queue passes this: min(max_pending / 2, 8 MB). */
   stallAt: number;
+  /** Other clusters' share of a message (gateways), after delivery in this cluster; null without any. */
+  forwarder: RemoteForwarder | null = null;
+  /** Set by deliverToGroup when it handed the group to a route (served in this cluster). */
+  private routedGroup = false;
 
   /**
    * Remote targets of the messages being delivered, as a stack: a nested delivery (an import
@@ -40,15 +58,19 @@ export class Delivery {
    *
    * A message from a remote connection (`from.isRemote`) follows the one-hop rule: it reaches
    * local subscriptions only; queue groups are served only when named in `queues` (the
-   * routed message's queue list), preferring local members.
+   * routed message's queue list), preferring local members. A message from a gateway reaches
+   * this cluster (local and route subscriptions) and, with `queues`, only the groups listed.
+   * Messages that entered here (clients, internal) are then offered to the forwarder (gateways).
    */
   deliver(from: Connection | null, account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, noForward = false, queues: readonly string[] | null = null): boolean {
     const r = account.sublist.match(subject);
     const psubs = r.psubs;
     const qsubs = r.qsubs;
-    if (psubs.length === 0 && qsubs.length === 0) return false;
+    const fwd = noForward ? null : this.forwarder;
+    if (psubs.length === 0 && qsubs.length === 0) return fwd !== null ? fwd.forward(from, account, subject, reply, hdr, buf, start, end, null) : false;
     const noEcho = from !== null && from.noEcho;
     const fromRemote = from !== null && from.isRemote;
+    const fromGateway = from !== null && from.kind === 'GATEWAY';
     // A routed message (one hop) or one passed on by a stream import (to the importer's own
     // clients, as nats-server's shadow subscriptions) goes to no other server.
     const localOnly = fromRemote || noForward;
@@ -71,14 +93,22 @@ export class Delivery {
         if (from !== null && c.pendingBytes > this.stallAt) this.backpressure(from, c);
       }
     }
-    // A routed message without a queue list serves no queue group.
-    if (qsubs.length > 0 && (!fromRemote || queues !== null)) {
+    // A routed or gateway message without a queue list serves no queue group.
+    let served: string[] | null = null;
+    if (qsubs.length > 0 && ((!fromRemote && !fromGateway) || queues !== null)) {
       for (let g = 0; g < qsubs.length; g++) {
         const members = qsubs[g];
         if (fromRemote) {
           if (!queues!.includes(members[0].queue!)) continue;
           if (this.deliverRoutedToGroup(members, from, base, subject, reply, hdr, buf, start, end, noForward)) delivered = true;
-        } else if (this.deliverToGroup(members, from, noEcho, base, subject, reply, hdr, buf, start, end, noForward)) delivered = true;
+          continue;
+        }
+        if (fromGateway && !queues!.includes(members[0].queue!)) continue;
+        this.routedGroup = false;
+        if (this.deliverToGroup(members, from, noEcho, base, subject, reply, hdr, buf, start, end, noForward)) {
+          delivered = true;
+          if (fwd !== null) (served ??= []).push(members[0].queue!);
+        } else if (fwd !== null && this.routedGroup) (served ??= []).push(members[0].queue!);
       }
     }
     if (this.rtTop > base) {
@@ -92,6 +122,7 @@ export class Delivery {
       }
       this.rtTop = base;
     }
+    if (fwd !== null && fwd.forward(from, account, subject, reply, hdr, buf, start, end, served)) delivered = true;
     return delivered;
   }
 
@@ -132,6 +163,7 @@ export class Delivery {
       if (c.isRemote) {
         if (c === from || noForward) continue;
         this.addTarget(base, c, sub.queue);
+        this.routedGroup = true;
         return false;
       }
       if (noEcho && c === from) continue;
@@ -175,7 +207,8 @@ export class Delivery {
   /** A subscriber's queue is long: cut it if over max_pending, else slow the producer down. */
   private backpressure(producer: Connection, consumer: Connection): void {
     if (consumer.checkSlowConsumer()) return;
-    if (producer !== consumer) producer.stallOn(consumer);
+    // Only clients are stalled (nats-server): pausing a gateway would hold up a whole cluster's traffic.
+    if (producer !== consumer && producer.kind === 'CLIENT') producer.stallOn(consumer);
   }
 }
 

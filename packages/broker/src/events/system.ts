@@ -229,7 +229,7 @@ export class SystemEvents implements BrokerModule {
     const server = this.server;
     const usage = processUsage();
     const t = serverTotals(server);
-    return {
+    const stats: ServerStats = {
       start: rfc3339(server.startTime),
       mem: usage.mem,
       cores: usage.cores,
@@ -243,6 +243,23 @@ export class SystemEvents implements BrokerModule {
       slow_consumers: t.slowConsumers,
       active_servers: 1 + this.remotes.size,
     };
+    // Per remote cluster: our outbound link's sent counts, the inbound links' received counts.
+    const gw = server.gateways ?? null;
+    if (gw !== null) {
+      const inbound = gw.inbound();
+      const list = gw.outbound().map((o) => {
+        const ins = inbound.filter((i) => i.name === o.name);
+        return {
+          gwid: o.conn.cid,
+          name: o.name,
+          sent: { msgs: o.conn.outMsgs, bytes: o.conn.outBytes },
+          received: { msgs: ins.reduce((n, i) => n + i.conn.inMsgs, 0), bytes: ins.reduce((n, i) => n + i.conn.inBytes, 0) },
+          inbound_connections: ins.length,
+        };
+      });
+      if (list.length > 0) stats.gateways = list;
+    }
+    return stats;
   }
 
   // ---- publishing ----------------------------------------------------------------------------

@@ -1,6 +1,12 @@
-import type { Gatewayz, GatewayzOptions, Leafz, LeafzOptions, Routez, RoutezOptions } from '@switchboard/shared';
-import type { ServerView } from '../contracts/index.js';
+import type { ConnInfo, Gatewayz, GatewayzOptions, Leafz, LeafzOptions, Routez, RoutezOptions } from '@switchboard/shared';
+import type { GatewayLinkView, GatewayStatus, ServerView } from '../contracts/index.js';
 import { goDuration, msToNs, rfc3339, uptimeString } from './format.js';
+
+/** A server that may have gateways (the composition root adds `gateways`). */
+export type GatewayAwareServer = ServerView & { readonly gateways?: GatewayStatus | null };
+
+/** nats-server's interest_only_threshold (defaultGatewayMaxRUnsubBeforeSwitch). */
+const INTEREST_ONLY_THRESHOLD = 1000;
 
 function permissionJson(p: { allow?: string[]; deny?: string[] } | undefined): { allow?: string[]; deny?: string[] } | undefined {
   if (!p) return undefined;
@@ -57,9 +63,63 @@ export function routez(server: ServerView, options: RoutezOptions = {}): Routez 
   return r as Routez;
 }
 
-/** /gatewayz: gateway connections (none until super clusters exist: only the id, time and empty maps). */
-export function gatewayz(server: ServerView, _options: GatewayzOptions = {}): Gatewayz {
-  return { server_id: server.serverId, now: rfc3339(Date.now()), outbound_gateways: {}, inbound_gateways: {} };
+/** /gatewayz: this server's gateway connections (nats-server Gatewayz; `accounts`/`accountName` add interest per account). */
+export function gatewayz(server: GatewayAwareServer, options: GatewayzOptions = {}): Gatewayz {
+  const now = Date.now();
+  const g = server.gateways ?? null;
+  if (g === null) return { server_id: server.serverId, now: rfc3339(now), outbound_gateways: {}, inbound_gateways: {} };
+  const target = options.name ?? '';
+  const doAccs = options.accounts === true || (options.accountName ?? '') !== '';
+  const out: Gatewayz['outbound_gateways'] = {};
+  for (const l of g.outbound()) {
+    if (target !== '' && l.name !== target) continue;
+    out[l.name] = remoteGatewayz(l, now, doAccs, options.accountName);
+  }
+  const inb: Gatewayz['inbound_gateways'] = {};
+  for (const l of g.inbound()) {
+    if (target !== '' && l.name !== target) continue;
+    (inb[l.name] ??= []).push(remoteGatewayz(l, now, doAccs, options.accountName));
+  }
+  return { server_id: server.serverId, now: rfc3339(now), name: g.gatewayName, host: g.host, port: g.port, outbound_gateways: out, inbound_gateways: inb };
+}
+
+function remoteGatewayz(l: GatewayLinkView, now: number, doAccs: boolean, accountName: string | undefined): Gatewayz['outbound_gateways'][string] {
+  const r: Gatewayz['outbound_gateways'][string] = { configured: l.configured, connection: gatewayConnInfo(l, now) };
+  if (doAccs) {
+    r.accounts = l.accounts(accountName || undefined).map((a) => {
+      const e: NonNullable<typeof r.accounts>[number] = { name: a.name, interest_mode: a.mode };
+      if (a.noInterest > 0) e.no_interest_count = a.noInterest;
+      e.interest_only_threshold = INTEREST_ONLY_THRESHOLD;
+      if (a.subs > 0) e.num_subs = a.subs;
+      if (a.queueSubs > 0) e.num_queue_subs = a.queueSubs;
+      return e;
+    });
+  }
+  return r;
+}
+
+/** ConnInfo of a gateway connection as nats-server fills it (`name` is the remote server's id). */
+function gatewayConnInfo(l: GatewayLinkView, now: number): ConnInfo {
+  const c = l.conn;
+  const ci: ConnInfo = {
+    cid: c.cid,
+    kind: 'Gateway',
+    ip: c.host,
+    port: c.port,
+    start: rfc3339(c.start),
+    last_activity: rfc3339(c.lastActivity),
+    rtt: goDuration(msToNs(c.rtt)),
+    uptime: uptimeString(now - c.start.getTime()),
+    idle: uptimeString(now - c.lastActivity),
+    pending_bytes: c.pendingBytes,
+    in_msgs: c.inMsgs,
+    out_msgs: c.outMsgs,
+    in_bytes: c.inBytes,
+    out_bytes: c.outBytes,
+    subscriptions: l.subscriptions,
+  };
+  if (l.remoteId) ci.name = l.remoteId;
+  return ci;
 }
 
 /** /leafz: leafnode connections (Switchboard has none). */

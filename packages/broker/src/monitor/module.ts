@@ -5,12 +5,14 @@
  * the client connect/close hooks.
  */
 import type { AccountStat } from '@switchboard/shared';
-import type { AccountRef, BrokerModule, ClientView, ServerView } from '../contracts/index.js';
+import type { AccountRef, BrokerModule, ClientView, GatewayStatus, ServerView } from '../contracts/index.js';
 import { ClosedReason } from '../protocol/errors.js';
 
 /** The server as the monitoring views read it: the core's view plus this module's records. */
 export interface MonitoredServer extends ServerView {
   readonly monitor: MonitorModule;
+  /** The gateway subsystem (null without a gateway block). */
+  readonly gateways?: GatewayStatus | null;
 }
 
 /** What /connz needs of a closed connection. */

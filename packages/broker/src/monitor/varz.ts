@@ -3,6 +3,7 @@ import type { ServerView } from '../contracts/index.js';
 import { systemAccountName } from '../protocol/sys-subjects.js';
 import { VERSION, GO_VERSION } from '../protocol/version.js';
 import { msToNs, rfc3339, uptimeString } from './format.js';
+import type { GatewayAwareServer } from './cluster.js';
 import type { MonitoredServer } from './module.js';
 import { processUsage } from './usage.js';
 
@@ -53,13 +54,16 @@ function clusterVarz(server: ServerView): Record<string, unknown> {
   return out;
 }
 
-function gatewayVarz(server: ServerView): Record<string, unknown> {
+function gatewayVarz(server: GatewayAwareServer): Record<string, unknown> {
   const g = server.opts.gateway;
   const out: Record<string, unknown> = {};
   if (!g) return out;
+  const live = server.gateways ?? null;
   if (g.name) out.name = g.name;
   if (g.host) out.host = g.host;
-  if (g.port) out.port = g.port;
+  // The bound port once listening (nats-server writes a random port back into its options).
+  const port = live !== null && live.port > 0 ? live.port : g.port;
+  if (port) out.port = port;
   if (g.authorization?.timeout) out.auth_timeout = g.authorization.timeout;
   if (g.tls?.timeout) out.tls_timeout = g.tls.timeout;
   if (g.tls) {
@@ -69,11 +73,13 @@ function gatewayVarz(server: ServerView): Record<string, unknown> {
   if (g.advertise) out.advertise = g.advertise;
   if (g.connectRetries) out.connect_retries = g.connectRetries;
   if (g.gateways && g.gateways.length > 0) {
+    const known = new Map((live?.remotes() ?? []).map((r) => [r.name, r.urls]));
     out.gateways = g.gateways.map((r) => {
       const e: Record<string, unknown> = { name: r.name };
       if (r.tls?.timeout) e.tls_timeout = r.tls.timeout;
-      const urls = r.urls.map((u) => u.replace(/^[a-z-]+:\/\//, '').replace(/^[^@]*@/, ''));
-      if (urls.length > 0) e.urls = urls;
+      // The live URL set (configured plus discovered) as nats-server reports it; the configured ones for our own cluster.
+      const urls = known.get(r.name) ?? r.urls.map((u) => u.replace(/^[a-z-]+:\/\//, '').replace(/^[^@]*@/, ''));
+      if (urls.length > 0) e.urls = [...urls];
       return e;
     });
   }

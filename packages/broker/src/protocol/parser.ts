@@ -148,6 +148,10 @@ export class MsgArgs {
   reply = '';
   /** Header bytes at the start of the message, -1 without headers. */
   hdr = -1;
+  /** Routed messages (RMSG/HMSG of routes and gateways): the account. */
+  account = '';
+  /** Routed messages: the queue groups listed (`+ reply q…` / `| q…`), null when none. */
+  queues: string[] | null = null;
 }
 
 const LF = 10;

@@ -1,0 +1,81 @@
+/**
+ * examples/gateways/{east,west}.conf run: the `switchboard` command on both sides, and
+ * Switchboard beside nats-server. The files are copied with the gateway ports replaced by free
+ * ones (and the fixed monitoring port left out), so the run never collides with anything.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, StringCodec, type NatsConnection } from 'nats';
+import { ROOT, natsServerAvailable, waitFor } from '../helpers/servers.js';
+import { startCommand, type Started } from '../package/procs.js';
+
+const SWITCHBOARD = join(ROOT, 'apps/server/bin/switchboard.js');
+const sc = StringCodec();
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function copyWithPorts(dir: string, name: string, ports: Record<string, number>): string {
+  let text = readFileSync(join(ROOT, 'examples/gateways', name), 'utf8');
+  for (const [from, to] of Object.entries(ports)) text = text.replaceAll(`127.0.0.1:${from}`, `127.0.0.1:${to}`);
+  text = text.replace(/^http: .*$/m, '');
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe('examples/gateways', () => {
+  for (const westCmd of ['switchboard', 'nats-server'] as const) {
+    test(`east on switchboard, west on ${westCmd}: messages and requests cross`, { skip: westCmd === 'nats-server' && !natsServerAvailable() }, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gw-example-'));
+      const ports = { 7222: await freePort(), 7322: await freePort() };
+      const procs: Started[] = [];
+      const conns: NatsConnection[] = [];
+      try {
+        const east = await startCommand(SWITCHBOARD, ['-c', copyWithPorts(dir, 'east.conf', ports)]);
+        procs.push(east);
+        const west = await startCommand(westCmd === 'switchboard' ? SWITCHBOARD : 'nats-server', ['-c', copyWithPorts(dir, 'west.conf', ports)]);
+        procs.push(west);
+        const ce = await connect({ servers: `127.0.0.1:${east.natsPort}`, reconnect: false });
+        const cw = await connect({ servers: `127.0.0.1:${west.natsPort}`, reconnect: false });
+        conns.push(ce, cw);
+        cw.subscribe('weather.west', { callback: (_e, m) => m.respond(sc.encode('sunny in the west')) });
+        await cw.flush();
+        let answer = '';
+        await waitFor(async () => {
+          try {
+            answer = sc.decode((await ce.request('weather.west', undefined, { timeout: 1000 })).data);
+            return true;
+          } catch {
+            return false;
+          }
+        }, 30_000, 'east → west request');
+        assert.equal(answer, 'sunny in the west');
+        const got: string[] = [];
+        ce.subscribe('news', { callback: (_e, m) => got.push(sc.decode(m.data)) });
+        await ce.flush();
+        await waitFor(async () => {
+          cw.publish('news', sc.encode('hello east'));
+          await cw.flush();
+          return got.length > 0;
+        }, 30_000, 'west → east');
+        assert.equal(got[0], 'hello east');
+      } finally {
+        for (const c of conns) await c.close().catch(() => {});
+        for (const p of procs.reverse()) await p.stop();
+      }
+    });
+  }
+});
