@@ -187,6 +187,19 @@ export const ValidateResponseSchema = z.object({
 export type ValidateResponse = z.output<typeof ValidateResponseSchema>;
 
 /** POST /api/config/preview (alias /api/config/review), admins only: the typed diff against what runs. */
+/** A connection a config change will (or may) close, with why. */
+export const AffectedConnectionSchema = z.object({
+  cid: z.number(),
+  name: z.string(),
+  account: z.string(),
+  user: z.string(),
+  ip: z.string(),
+  reason: z.string(),
+  /** False when it depends on what the client holds (a changed password). */
+  certain: z.boolean(),
+});
+export type AffectedConnection = z.output<typeof AffectedConnectionSchema>;
+
 export const PreviewResponseSchema = z.object({
   /** True when every change can be applied by a reload. */
   ok: z.boolean(),
@@ -196,6 +209,8 @@ export const PreviewResponseSchema = z.object({
   warnings: z.array(z.string()),
   /** The conf text that PUT would write. */
   text: z.string().optional(),
+  /** Connections the change will close when applied (from connz). */
+  closes: z.array(AffectedConnectionSchema).optional(),
 });
 export type PreviewResponse = z.output<typeof PreviewResponseSchema>;
 

@@ -10,7 +10,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { OptionsSchema, toIssues, type ConfigChange, type Issue, type Options, type OptionsInput, type Revision, type RevisionSummary } from '@switchboard/shared';
+import { OptionsSchema, toIssues, type AffectedConnection, type ConfigChange, type Issue, type Options, type OptionsInput, type Revision, type RevisionSummary } from '@switchboard/shared';
 import {
   contentLostByRewrite,
   diffOptions,
@@ -22,6 +22,7 @@ import {
   type ConfigError,
 } from '@switchboard/broker';
 import type { AuditLog } from './audit.js';
+import { affectedConnections } from './affected.js';
 import type { Db } from './db.js';
 import { ApiHttpError } from './errors.js';
 import type { ConsoleLog } from './log.js';
@@ -341,13 +342,15 @@ export class ConfigStore {
   }
 
   /** What a reload to `checked` would do (nothing applied). */
-  async preview(checked: Checked): Promise<{ ok: boolean; changes: ConfigChange[]; restartRequired: boolean; errors: Issue[]; warnings: string[] }> {
+  async preview(checked: Checked): Promise<{ ok: boolean; changes: ConfigChange[]; restartRequired: boolean; errors: Issue[]; warnings: string[]; closes?: AffectedConnection[] }> {
     if (!checked.options) return { ok: false, changes: [], restartRequired: false, errors: checked.errors, warnings: checked.warnings };
     const r = await this.server.reload(checked.options, { dryRun: true });
     const restartRequired = r.changes.some((c) => !c.hot);
     // Refusals of needs-restart changes are not problems: such an edit is saved for the next restart.
     const errors = restartRequired ? [] : r.errors.map(reloadErrorIssue);
-    return { ok: r.ok, changes: r.changes, restartRequired, errors, warnings: [...checked.warnings, ...r.warnings] };
+    // A deferred edit closes nothing now; a hot one re-checks clients when who may connect changes.
+    const closes = restartRequired || !r.ok ? [] : affectedConnections(this.server, this.server.opts, resolveLoose(checked.options));
+    return { ok: r.ok, changes: r.changes, restartRequired, errors, warnings: [...checked.warnings, ...r.warnings], closes };
   }
 
   /** Serialises applies: one at a time. */

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useQueryClient, type UseMutationResult } from '@tanstack/react-query';
-import type { ApplyResponse, Issue, OptionsInput } from '@switchboard/shared';
+import type { AffectedConnection, ApplyResponse, Issue, OptionsInput } from '@switchboard/shared';
 import { Dialog } from '../components/Dialog';
 import { ErrorBox, Loading } from '../components/states';
 import { WriteButton } from '../components/WriteButton';
@@ -171,6 +171,7 @@ export function ReviewDialog<V>({
                   {w}
                 </div>
               ))}
+              <ClosedConnections closes={preview.data?.closes ?? []} />
               <ChangeList changes={changes} />
               {preview.data?.text !== undefined && <FileDiff before={currentText} after={preview.data.text} />}
             </>
@@ -202,6 +203,28 @@ export function ReviewDialog<V>({
         </>
       )}
     </Dialog>
+  );
+}
+
+/** The connections applying will close (from connz), before Apply: count, names and why. */
+function ClosedConnections({ closes }: { closes: AffectedConnection[] }) {
+  if (closes.length === 0) return null;
+  const certain = closes.filter((c) => c.certain).length;
+  return (
+    <div className="alert warn" data-testid="closes" role="status">
+      <strong>
+        Applying closes {certain} connection{certain === 1 ? '' : 's'}
+        {closes.length > certain ? ` (and may close ${closes.length - certain} more)` : ''}:
+      </strong>
+      <ul>
+        {closes.slice(0, 50).map((c) => (
+          <li key={c.cid}>
+            cid {c.cid} {c.name ? <strong>&quot;{c.name}&quot;</strong> : null} {c.user ? `user ${c.user}` : 'no user'} in {c.account} from <span className="mono">{c.ip}</span>: {c.reason}
+          </li>
+        ))}
+        {closes.length > 50 && <li>… and {closes.length - 50} more</li>}
+      </ul>
+    </div>
   );
 }
 

@@ -18,7 +18,8 @@ export interface ConnzQuery {
 }
 
 export function connzUrl(q: ConnzQuery): string {
-  return withQuery('/connz', {
+  // The console's /api/connz: /connz plus a subject filter nats-server's endpoint ignores.
+  return withQuery('/api/connz', {
     sort: q.sort,
     offset: q.offset,
     limit: q.limit,
