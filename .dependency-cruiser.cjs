@@ -18,7 +18,7 @@
  */
 const B = '^packages/broker/src/';
 const LOWER = ['protocol', 'subjects', 'config', 'log', 'jwt'];
-const MODULES = ['auth', 'accounts', 'monitor', 'events'];
+const MODULES = ['auth', 'accounts', 'monitor', 'events', 'operator'];
 // Connection-kind modules: a module that adds a connection kind (a Connection subclass) may
 // import the core; nothing but the composition root imports it.
 const KINDS = ['cluster', 'gateway'];
@@ -92,8 +92,8 @@ module.exports = {
     {
       name: 'modules-import-no-other-module',
       severity: 'error',
-      comment: 'Modules are independent; only events may use monitor (the views it answers $SYS requests with).',
-      from: { path: dirs(MODULES.filter((m) => m !== 'events')), pathNot: TESTS },
+      comment: 'Modules are independent; only events may use monitor (the views it answers $SYS requests with), and operator may use auth (permissions, the nonce).',
+      from: { path: dirs(MODULES.filter((m) => m !== 'events' && m !== 'operator')), pathNot: TESTS },
       to: { path: dirs(MODULES), pathNot: `${B}$1/` },
     },
     {
@@ -101,6 +101,12 @@ module.exports = {
       severity: 'error',
       from: { path: `${B}events/`, pathNot: TESTS },
       to: { path: dirs(MODULES.filter((m) => m !== 'events' && m !== 'monitor')) },
+    },
+    {
+      name: 'operator-uses-only-auth',
+      severity: 'error',
+      from: { path: `${B}operator/`, pathNot: TESTS },
+      to: { path: dirs(MODULES.filter((m) => m !== 'operator' && m !== 'auth')) },
     },
     {
       name: 'broker-files-belong-to-a-layer',

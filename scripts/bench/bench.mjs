@@ -4,7 +4,7 @@
 // The orchestrator (this process) starts the servers as child processes and forks load
 // generator workers (worker.mjs); it does no message traffic itself except a readiness probe.
 import { spawn, fork, spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 const WORKER = path.join(here, 'worker.mjs');
-const SB_CLI = path.join(root, 'apps/server/dist/cli.js');
+// BENCH_SB_ROOT: measure the Switchboard build of another checkout (holding apps/server/dist/cli.js and node_modules)
+const SB_CLI = path.join(process.env.BENCH_SB_ROOT ? path.resolve(process.env.BENCH_SB_ROOT) : root, 'apps/server/dist/cli.js');
 
 // ---------------------------------------------------------------------------------------------
 // knobs
@@ -22,28 +23,41 @@ if (argv.includes('-h') || argv.includes('--help')) {
   console.log(readFileSync(path.join(here, 'README.md'), 'utf8'));
   process.exit(0);
 }
+function flagValue(name) {
+  const i = argv.indexOf(name);
+  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : undefined;
+}
 const num = (v, d) => (v === undefined || v === '' || Number.isNaN(Number(v)) ? d : Number(v));
-const SCALE = num(env.BENCH_SCALE, 1);
-const RUNS = Math.max(1, Math.floor(num(env.BENCH_RUNS, 5)));
+const QUICK = argv.includes('--quick');
+const CPUS = Math.floor(num(flagValue('--cpus') ?? env.BENCH_CPUS, 0)); // 0: no pinning
+const SCALE = num(env.BENCH_SCALE, QUICK ? 0.25 : 1);
+const RUNS = Math.max(1, Math.floor(num(env.BENCH_RUNS, QUICK ? 1 : 3)));
 const WARMUP = Math.max(0, Math.floor(num(env.BENCH_WARMUP, 1)));
 const TIMEOUT_MS = num(env.BENCH_TIMEOUT, 30) * 1000;
-const SIZE = Math.floor(num(env.BENCH_SIZE, 16));
-const CONNS = Math.floor(num(env.BENCH_CONNS, 10000));
-const ALL = ['pub', 'pubsub', 'fanout', 'queue', 'reqrep', 'conns', 'route'];
-const ONLY = (env.BENCH_ONLY || ALL.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
-for (const o of ONLY) if (!ALL.includes(o)) die(`BENCH_ONLY: unknown scenario ${o} (known: ${ALL.join(',')})`);
+const SIZES = (env.BENCH_SIZES || '16,128,1024,4096,65536').split(',').map(Number).filter((n) => n >= 0);
+const FAN_SIZES = (env.BENCH_FAN_SIZES || '16,1024').split(',').map(Number).filter((n) => n >= 0);
+const CONNS = (env.BENCH_CONNS || (QUICK ? '1000' : '1000,10000')).split(',').map(Number).filter((n) => n > 0);
+const ONLY_RAW = (env.BENCH_ONLY || flagValue('--only') || '').split(',').map((s) => s.trim()).filter(Boolean);
 const WANT_SERVERS = (env.BENCH_SERVERS || 'switchboard,nats-server').split(',').map((s) => s.trim());
+// A second Switchboard build to compare against (e.g. a copy of main's build): a directory
+// holding apps/server/dist/cli.js with its node_modules.
+const BASELINE = flagValue('--baseline') ?? env.BENCH_BASELINE;
 const NATSBENCH = argv.includes('--natsbench');
 const MAX_OTHER = num(env.BENCH_MAX_OTHER, 50); // % of a core used by other tasks: above it a run is "noisy"
 const RETRY_NOISY = Math.max(0, Math.floor(num(env.BENCH_RETRY_NOISY, 0)));
+const SIZE = SIZES[0] ?? 16; // natsbench and request/reply
 
+// Message counts: a byte budget per row, capped by a message count, so every size runs for
+// a similar time (nats-server is byte-bound above ~256 B at ~1.3 GB/s here).
+const count = (maxMsgs, bytes, size, min = 1000) => Math.max(min, Math.round(Math.min(maxMsgs, bytes / Math.max(size, 64)) * SCALE));
 const counts = {
-  pub: Math.max(1000, Math.round(5_000_000 * SCALE)),
-  pubsub: Math.max(1000, Math.round(2_000_000 * SCALE)),
-  fanout: Math.max(1000, Math.round(1_000_000 * SCALE)),
-  queue: Math.max(1000, Math.round(2_000_000 * SCALE)),
-  reqrep: Math.max(100, Math.round(5_000 * SCALE)),
-  route: Math.max(1000, Math.round(2_000_000 * SCALE)),
+  pub: (size) => count(4_000_000, 1e9, size),
+  pubsub: (size) => count(2_000_000, 5e8, size),
+  // deliveries budget across all subscribers
+  fanout: (size, k) => Math.ceil(count(4_000_000, 2.5e8, size) / k),
+  queue: () => count(2_000_000, 5e8, 16),
+  reqrep: () => Math.max(100, Math.round(5_000 * SCALE)),
+  route: () => count(2_000_000, 5e8, 16),
 };
 
 function die(msg) {
@@ -96,14 +110,42 @@ function onPath(bin) {
   return spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' }).status === 0;
 }
 
+// With --cpus N the servers are pinned to the first N cores (taskset; GOMAXPROCS=N for
+// nats-server) and the load generators to the others, so the ratio shows code cost apart from
+// the number of cores each server can use.
+const NCPU_ALL = (() => {
+  try {
+    return readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((l) => l.startsWith('processor')).length || 1;
+  } catch {
+    return 1;
+  }
+})();
+if (CPUS > 0 && !onPath('taskset')) die('--cpus needs taskset (util-linux)');
+if (CPUS > 0 && CPUS >= NCPU_ALL) console.log(`# --cpus ${CPUS}: the machine has ${NCPU_ALL}; load generators share the servers' cores`);
+const SERVER_CPUS = CPUS > 0 ? `0-${Math.min(CPUS, NCPU_ALL) - 1}` : null;
+const CLIENT_CPUS = CPUS > 0 && CPUS < NCPU_ALL ? `${CPUS}-${NCPU_ALL - 1}` : null;
+function pinned(cmd, args, cpus) {
+  return cpus === null ? { cmd, args } : { cmd: 'taskset', args: ['-c', cpus, cmd, ...args] };
+}
+
 const SERVERS = [];
+// BENCH_SB_NODE_ARGS: extra node flags for the Switchboard servers (e.g. --cpu-prof, --trace-gc);
+// BENCH_SB_OUT: a file that gets their output (stdout and stderr) appended.
+const SB_NODE_ARGS = (env.BENCH_SB_NODE_ARGS || '').split(' ').filter(Boolean);
+const sbServer = (name, cli) => ({ name, cmd: process.execPath, args: (p) => [...SB_NODE_ARGS, cli, '-a', '127.0.0.1', '-p', String(p)], env: {}, out: env.BENCH_SB_OUT });
 if (WANT_SERVERS.includes('switchboard')) {
   if (!existsSync(SB_CLI)) die(`${path.relative(root, SB_CLI)} not found (run npm run build), or set BENCH_SERVERS=nats-server`);
-  SERVERS.push({ name: 'switchboard', cmd: process.execPath, args: (p) => [SB_CLI, '-a', '127.0.0.1', '-p', String(p)] });
+  SERVERS.push(sbServer('switchboard', SB_CLI));
 }
 if (WANT_SERVERS.includes('nats-server')) {
-  if (onPath('nats-server')) SERVERS.push({ name: 'nats-server', cmd: 'nats-server', args: (p) => ['-a', '127.0.0.1', '-p', String(p)] });
+  if (onPath('nats-server'))
+    SERVERS.push({ name: 'nats-server', cmd: 'nats-server', args: (p) => ['-a', '127.0.0.1', '-p', String(p)], env: CPUS > 0 ? { GOMAXPROCS: String(CPUS) } : {} });
   else console.log('# nats-server not on PATH: measuring Switchboard alone (no ratios)');
+}
+if (BASELINE) {
+  const cli = path.resolve(BASELINE, 'apps/server/dist/cli.js');
+  if (!existsSync(cli)) die(`--baseline: ${cli} not found`);
+  SERVERS.push(sbServer('baseline', cli));
 }
 if (SERVERS.length === 0) die('no server to measure');
 
@@ -134,17 +176,23 @@ function probeInfo(port, ms) {
 
 async function startServer(def, extraArgs = []) {
   const port = await freePort();
-  const cp = track(spawn(def.cmd, [...def.args(port), ...extraArgs], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const run = pinned(def.cmd, [...def.args(port), ...extraArgs], SERVER_CPUS);
+  const cp = track(spawn(run.cmd, run.args, { cwd: root, env: { ...process.env, ...def.env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let tail = '';
   const keep = (d) => (tail = (tail + d.toString()).slice(-4000));
   cp.stdout.on('data', keep);
   cp.stderr.on('data', keep);
+  if (def.out) {
+    const file = createWriteStream(def.out, { flags: 'a' });
+    cp.stdout.pipe(file);
+    cp.stderr.pipe(file);
+  }
   let exited = null;
   cp.once('exit', (code, sig) => (exited = `exited with ${sig ?? code}`));
   const t0 = Date.now();
   let info = null;
   let lastErr = null;
-  while (Date.now() - t0 < 15000 && !exited) {
+  while (Date.now() - t0 < 45000 && !exited) { // generous: a loaded machine, or --cpus pinning beside other work
     try {
       info = await probeInfo(port, 2000);
       break;
@@ -267,7 +315,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------------------------------------
 // workers
 function startWorker(opts) {
-  const cp = track(fork(WORKER, [JSON.stringify({ timeoutMs: TIMEOUT_MS, ...opts })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const forkOpts = { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
+  // taskset execs node in place, so the IPC channel survives
+  if (CLIENT_CPUS !== null) Object.assign(forkOpts, { execPath: 'taskset', execArgv: ['-c', CLIENT_CPUS, process.execPath] });
+  const cp = track(fork(WORKER, [JSON.stringify({ timeoutMs: TIMEOUT_MS, ...opts })], forkOpts));
   const queue = [];
   const waiters = [];
   let dead = null;
@@ -335,32 +386,47 @@ function cpuMeter(pid) {
     };
   };
 }
-const NCPU = (() => {
-  try {
-    return readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((l) => l.startsWith('processor')).length || 1;
-  } catch {
-    return 1;
-  }
-})();
+const NCPU = NCPU_ALL;
 
 // ---------------------------------------------------------------------------------------------
 // scenarios. Each returns {value, ...details}; `value` is the headline figure.
 let runSeq = 0;
 
-// k subscribers (queue group if `queue`), one publisher of n messages. k = 0: publish only.
-async function pubSub(server, { n, k, queue }) {
+// Samples a process's RSS every 20 ms until stopped; returns the peak and its growth over the
+// RSS at the start, in MB.
+function rssSampler(pid) {
+  let peak = rssKb(pid);
+  const t = setInterval(() => {
+    const v = rssKb(pid);
+    if (v > peak) peak = v;
+  }, 20);
+  const start = peak;
+  return () => {
+    clearInterval(t);
+    const v = rssKb(pid);
+    const max = Math.max(peak, Number.isFinite(v) ? v : 0);
+    return { peak: max / 1024, growth: (max - start) / 1024 };
+  };
+}
+
+// k subscriber connections (queue group if `queue`), one publisher of n messages of `size`
+// bytes. k = 0: publish only. Subscriber connections are spread over at most 4 worker
+// processes (a process per connection costs more client CPU than the server's).
+async function pubSub(server, { n, k, size, queue }) {
   const subject = `benchmark.${k === 0 ? 'pub' : queue ? 'queue' : 'pubsub'}.${runSeq++}`; // natsbench-like length
   const workers = [];
   // Across a route (server.peer): subscribers on the peer, which counts until all crossed.
   const subPort = server.peer ? server.peer.port : server.port;
   try {
     const subs = [];
-    for (let i = 0; i < k; i++) {
-      const w = startWorker({ role: 'sub', port: subPort, subject, queue: queue ? 'q' : undefined, expect: server.peer ? n : undefined });
+    const procs = Math.min(k, 4);
+    for (let i = 0; i < procs; i++) {
+      const conns = Math.floor(k / procs) + (i < k % procs ? 1 : 0);
+      const w = startWorker({ role: 'sub', port: subPort, subject, conns, queue: queue ? 'q' : undefined, expect: server.peer ? n : undefined });
       workers.push(w);
       subs.push(w);
     }
-    const pub = startWorker({ role: 'pub', port: server.port, subject, n, size: SIZE });
+    const pub = startWorker({ role: 'pub', port: server.port, subject, n, size });
     workers.push(pub);
     for (const w of workers) await w.expect('ready', 20000);
     for (const s of subs) {
@@ -369,6 +435,7 @@ async function pubSub(server, { n, k, queue }) {
     }
     if (server.peer) await awaitRouteInterest(server.port, subPort);
     const meter = cpuMeter(server.pid);
+    const peakRss = rssSampler(server.pid);
     pub.send('go');
     const pr = await pub.expect('result');
     for (const s of subs) s.send('flush');
@@ -378,7 +445,8 @@ async function pubSub(server, { n, k, queue }) {
     const t0 = BigInt(pr.t0);
     const tPong = BigInt(pr.tPong);
     const pubSecs = Number(tPong - t0) / 1e9;
-    const res = { sent: pr.sent, pubRate: pr.sent / pubSecs, serverCpu: cpu.serverCpu, machineCpu: cpu.machineCpu, errors: [...pr.errors] };
+    const rss = peakRss();
+    const res = { sent: pr.sent, pubRate: pr.sent / pubSecs, serverCpu: cpu.serverCpu, machineCpu: cpu.machineCpu, peakRssMb: rss.peak, peakGrowthMb: rss.growth, errors: [...pr.errors] };
     res.clientCpu = (pr.cpuMs + fl.reduce((a, f) => a + f.cpuMs, 0)) / 10 / pubSecs;
     if (pr.timedOut) res.errors.push('publisher hit the time limit');
     if (k === 0) {
@@ -390,8 +458,8 @@ async function pubSub(server, { n, k, queue }) {
     const expected = queue ? pr.sent : pr.sent * k;
     res.received = received;
     res.lost = expected - received; // negative: duplicates
-    res.subMin = Math.min(...fl.map((f) => f.count));
-    res.subMax = Math.max(...fl.map((f) => f.count));
+    res.subMin = Math.min(...fl.map((f) => f.min));
+    res.subMax = Math.max(...fl.map((f) => f.max));
     const tLast = fl.reduce((a, f) => (BigInt(f.lastMsgAt) > a ? BigInt(f.lastMsgAt) : a), 0n);
     const delSecs = Number(tLast - t0) / 1e9;
     res.value = received / delSecs;
@@ -485,83 +553,124 @@ function median(a) {
   return b.length % 2 ? b[m] : (b[m - 1] + b[m]) / 2;
 }
 
-const SCENARIOS = {
-  pub: {
-    title: `publish-only ${SIZE} B`,
+const sizeName = (b) => (b >= 1024 && b % 1024 === 0 ? `${b / 1024} KiB` : `${b} B`);
+const sizeId = (b) => (b >= 1024 && b % 1024 === 0 ? `${b / 1024}k` : `${b}`);
+
+// The rows, in order. Each row gets fresh servers; `group` selects rows with BENCH_ONLY
+// (a group name or a row id). To add one: ROWS.push({id, group, title, unit, fmt, run(server),
+// warm(server)?, target?, detail?, extra?, lowerIsBetter?, runs?, warmups?}); `run` returns
+// {value, lost, errors, ...} and may read more fields through `extra` rows.
+const ROWS = [];
+const RATE_DETAIL = (r) => `received=${r.received} lost=${r.lost} pub=${fmtRate(r.pubRate)}/s per-sub=${r.subMin}..${r.subMax} peak-rss=${fmtMb(r.peakRssMb)} (+${fmtMb(r.peakGrowthMb)})`;
+for (const size of SIZES) {
+  ROWS.push({
+    id: `pub${sizeId(size)}`,
+    group: 'pub',
+    title: `publish-only ${sizeName(size)}`,
     unit: 'msgs/s',
     fmt: fmtRate,
-    target: { kind: 'ratio>=', v: 0.35 },
-    run: (s) => pubSub(s, { n: counts.pub, k: 0 }),
-    warm: (s) => pubSub(s, { n: Math.ceil(counts.pub / 4), k: 0 }),
-    detail: (r) => `sent=${r.sent}`,
-  },
-  pubsub: {
-    title: `pub→sub 1→1 ${SIZE} B`,
+    target: { kind: 'ratio>=', v: size < 1024 ? 0.5 : 0.7 },
+    run: (s) => pubSub(s, { n: counts.pub(size), k: 0, size }),
+    warm: (s) => pubSub(s, { n: Math.ceil(counts.pub(size) / 4), k: 0, size }),
+    detail: (r) => `sent=${r.sent} peak-rss=${fmtMb(r.peakRssMb)}`,
+  });
+}
+for (const size of SIZES) {
+  ROWS.push({
+    id: `pubsub${sizeId(size)}`,
+    group: 'pubsub',
+    title: `1→1 ${sizeName(size)}`,
     unit: 'msgs/s delivered',
     fmt: fmtRate,
-    target: { kind: 'ratio>=', v: 0.5 },
-    run: (s) => pubSub(s, { n: counts.pubsub, k: 1 }),
-    warm: (s) => pubSub(s, { n: Math.ceil(counts.pubsub / 4), k: 1 }),
-    detail: (r) => `received=${r.received} lost=${r.lost} pub=${fmtRate(r.pubRate)}/s`,
-  },
-  fanout: {
-    title: `fan-out 1→4 ${SIZE} B`,
-    unit: 'msgs/s delivered',
-    fmt: fmtRate,
-    target: { kind: 'ratio>=', v: 0.5 },
-    run: (s) => pubSub(s, { n: counts.fanout, k: 4 }),
-    warm: (s) => pubSub(s, { n: Math.ceil(counts.fanout / 4), k: 4 }),
-    detail: (r) => `received=${r.received} lost=${r.lost} pub=${fmtRate(r.pubRate)}/s per-sub=${r.subMin}..${r.subMax}`,
-  },
-  queue: {
-    title: `queue group of 4 ${SIZE} B`,
-    unit: 'msgs/s delivered',
-    fmt: fmtRate,
-    target: { kind: 'ratio>=', v: 0.5, informational: true },
-    run: (s) => pubSub(s, { n: counts.queue, k: 4, queue: true }),
-    warm: (s) => pubSub(s, { n: Math.ceil(counts.queue / 4), k: 4, queue: true }),
-    detail: (r) => `received=${r.received} lost=${r.lost} per-member=${r.subMin}..${r.subMax}`,
-  },
-  reqrep: {
-    title: `request/reply ${SIZE} B p50`,
-    unit: 'p50 latency',
-    fmt: fmtUs,
-    lowerIsBetter: true,
-    target: { kind: 'ratio<=', v: 2 },
-    run: (s) => reqRep(s, { n: counts.reqrep }),
-    warm: (s) => reqRep(s, { n: Math.ceil(counts.reqrep / 4) }),
-    detail: (r) => `p90=${fmtUs(r.p90)} p99=${fmtUs(r.p99)} max=${fmtUs(r.max)} ${fmtRate(r.rate)} req/s`,
-    extra: [{ key: 'p99', title: `request/reply ${SIZE} B p99`, fmt: fmtUs, lowerIsBetter: true }],
-  },
-  route: {
-    title: `pub→sub 1→1 across a route ${SIZE} B`,
-    unit: 'msgs/s delivered',
-    fmt: fmtRate,
-    target: { kind: 'ratio>=', v: 0.5, informational: true },
-    cluster: true,
-    run: (s) => pubSub(s, { n: counts.route, k: 1 }),
-    warm: (s) => pubSub(s, { n: Math.ceil(counts.route / 4), k: 1 }),
-    detail: (r) => `received=${r.received} lost=${r.lost} pub=${fmtRate(r.pubRate)}/s (cpu: publisher's node)`,
-  },
-  conns: {
-    title: `${CONNS} idle conns, server RSS`,
+    target: { kind: 'ratio>=', v: 0.8 },
+    run: (s) => pubSub(s, { n: counts.pubsub(size), k: 1, size }),
+    warm: (s) => pubSub(s, { n: Math.ceil(counts.pubsub(size) / 4), k: 1, size }),
+    detail: RATE_DETAIL,
+  });
+}
+for (const k of [4, 16]) {
+  for (const size of FAN_SIZES) {
+    ROWS.push({
+      id: `fanout${k}x${sizeId(size)}`,
+      group: 'fanout',
+      title: `fan-out 1→${k} ${sizeName(size)}`,
+      unit: 'msgs/s delivered',
+      fmt: fmtRate,
+      target: k === 4 ? { kind: 'ratio>=', v: 0.8 } : { kind: 'ratio>=', v: 0.8, informational: true },
+      run: (s) => pubSub(s, { n: counts.fanout(size, k), k, size }),
+      warm: (s) => pubSub(s, { n: Math.ceil(counts.fanout(size, k) / 4), k, size }),
+      detail: RATE_DETAIL,
+      extra: [
+        { key: 'peakRssMb', title: `peak RSS, fan-out 1→${k} ${sizeName(size)}`, fmt: fmtMb, lowerIsBetter: true, target: { kind: 'ratio<=', v: 2 } },
+        { key: 'peakGrowthMb', title: `  RSS growth during the run`, fmt: fmtMb, lowerIsBetter: true },
+      ],
+    });
+  }
+}
+ROWS.push({
+  id: 'queue',
+  group: 'queue',
+  title: 'queue group of 4, 16 B',
+  unit: 'msgs/s delivered',
+  fmt: fmtRate,
+  target: { kind: 'ratio>=', v: 0.5, informational: true },
+  run: (s) => pubSub(s, { n: counts.queue(), k: 4, size: 16, queue: true }),
+  warm: (s) => pubSub(s, { n: Math.ceil(counts.queue() / 4), k: 4, size: 16, queue: true }),
+  detail: (r) => `received=${r.received} lost=${r.lost} per-member=${r.subMin}..${r.subMax}`,
+});
+ROWS.push({
+  id: 'reqrep',
+  group: 'reqrep',
+  title: `request/reply ${sizeName(SIZE)} p50`,
+  unit: 'p50 latency',
+  fmt: fmtUs,
+  lowerIsBetter: true,
+  target: { kind: 'ratio<=', v: 2 },
+  run: (s) => reqRep(s, { n: counts.reqrep() }),
+  warm: (s) => reqRep(s, { n: Math.ceil(counts.reqrep() / 4) }),
+  detail: (r) => `p90=${fmtUs(r.p90)} p99=${fmtUs(r.p99)} max=${fmtUs(r.max)} ${fmtRate(r.rate)} req/s`,
+  extra: [{ key: 'p99', title: `request/reply ${sizeName(SIZE)} p99`, fmt: fmtUs, lowerIsBetter: true }],
+});
+ROWS.push({
+  id: 'route',
+  group: 'route',
+  title: `1→1 across a route ${sizeName(SIZE)}`,
+  unit: 'msgs/s delivered',
+  fmt: fmtRate,
+  target: { kind: 'ratio>=', v: 0.5, informational: true },
+  cluster: true,
+  run: (s) => pubSub(s, { n: counts.route(), k: 1, size: SIZE }),
+  warm: (s) => pubSub(s, { n: Math.ceil(counts.route() / 4), k: 1, size: SIZE }),
+  detail: (r) => `received=${r.received} lost=${r.lost} pub=${fmtRate(r.pubRate)}/s (cpu: publisher's node)`,
+});
+for (const n of CONNS) {
+  ROWS.push({
+    id: `conns${n >= 1000 && n % 1000 === 0 ? n / 1000 + 'k' : n}`,
+    group: 'conns',
+    title: `${n} idle conns, server RSS`,
     unit: 'RSS',
     fmt: fmtMb,
     lowerIsBetter: true,
     runs: 1,
     warmups: 0,
-    target: { kind: 'abs<', v: 300, unit: 'MB' },
-    run: (s) => idleConns(s, { n: CONNS }),
+    run: (s) => idleConns(s, { n }),
     detail: (r) =>
       `opened=${r.opened} rss ${fmtMb(r.rssBeforeMb)}→${fmtMb(r.rssAfterMb)} ${Number.isFinite(r.kbPerConn) ? r.kbPerConn.toFixed(1) : '-'} KiB/conn ${fmtRate(r.connRate)} conns/s`,
-  },
-};
+    extra: [{ key: 'kbPerConn', title: `${n} idle conns, KiB/conn`, fmt: (v) => (Number.isFinite(v) ? `${v.toFixed(1)} KiB` : '-'), lowerIsBetter: true, target: { kind: 'ratio<=', v: 1 } }],
+  });
+}
+const GROUPS = [...new Set(ROWS.map((r) => r.group))];
+for (const o of ONLY_RAW)
+  if (!GROUPS.includes(o) && !ROWS.some((r) => r.id === o)) die(`BENCH_ONLY: unknown row ${o} (groups: ${GROUPS.join(',')}; rows: ${ROWS.map((r) => r.id).join(',')})`);
+const SELECTED = ONLY_RAW.length ? ROWS.filter((r) => ONLY_RAW.includes(r.group) || ONLY_RAW.includes(r.id)) : ROWS;
+const ONLY = [...new Set(SELECTED.map((r) => r.group))]; // natsbench modes
 
 function targetText(t) {
   if (!t) return '';
-  if (t.kind === 'ratio>=') return `≥ ${t.v}×${t.informational ? ' (info)' : ''}`;
-  if (t.kind === 'ratio<=') return `≤ ${t.v}×`;
-  if (t.kind === 'abs<') return `< ${t.v} ${t.unit}`;
+  const info = t.informational ? ' (info)' : '';
+  if (t.kind === 'ratio>=') return `≥ ${t.v}×${info}`;
+  if (t.kind === 'ratio<=') return `≤ ${t.v}×${info}`;
+  if (t.kind === 'abs<') return `< ${t.v} ${t.unit}${info}`;
   return '';
 }
 function verdict(t, sb, nats) {
@@ -574,6 +683,118 @@ function verdict(t, sb, nats) {
   return '';
 }
 
+// One row: fresh servers, warm-up and measured runs alternating between the servers.
+async function runRow(sc) {
+  console.log(`\n== ${sc.title} (${sc.unit}) [${sc.id}] ==`);
+  const servers = [];
+  try {
+    for (const def of SERVERS) {
+      const s = sc.cluster ? await startClusterPair(def) : await startServer(def);
+      servers.push(s);
+      console.log(`  started ${s.name} ${s.version} pid=${s.pid} port=${s.port}${s.peer ? ` + route peer pid=${s.peer.pid} port=${s.peer.port}` : ''}`);
+    }
+  } catch (e) {
+    for (const s of servers) await stopServer(s);
+    throw e;
+  }
+  const results = Object.fromEntries(servers.map((s) => [s.name, []]));
+  const warmups = sc.warmups ?? WARMUP;
+  const runs = sc.runs ?? RUNS;
+  try {
+    for (let i = 0; i < warmups + runs; i++) {
+      const warm = i < warmups;
+      // rotate which server goes first
+      const order = servers.map((_, j) => servers[(j + i) % servers.length]);
+      if (i % 2 === 1) order.reverse();
+      for (const s of order) {
+        if (s.exited()) throw new Error(`${s.name} ${s.exited()}; output tail:\n${s.tail()}`);
+        const tag = warm ? 'warmup' : `run ${i - warmups + 1}/${runs}`;
+        for (let attempt = 0; ; attempt++) {
+          let r;
+          try {
+            r = await (warm && sc.warm ? sc.warm(s) : sc.run(s));
+          } catch (e) {
+            r = { value: NaN, lost: NaN, errors: [e.message] };
+          }
+          if (s.exited()) {
+            r.errors.push(`server ${s.exited()}`);
+            hardFailure = true;
+          }
+          r.otherCpu = r.machineCpu - r.serverCpu - r.clientCpu;
+          r.noisy = Number.isFinite(r.otherCpu) && r.otherCpu > MAX_OTHER;
+          const cpu = Number.isFinite(r.serverCpu)
+            ? ` cpu server=${fmtPct(r.serverCpu)} client=${fmtPct(r.clientCpu)} other=${fmtPct(r.otherCpu)}${r.noisy ? ' NOISY' : ''}`
+            : '';
+          console.log(
+            `  ${s.name.padEnd(11)} ${tag.padEnd(9)} ${sc.fmt(r.value).padStart(9)}  ${sc.detail && Number.isFinite(r.value) ? sc.detail(r) : ''}${cpu}` +
+              (r.errors?.length ? `  ERROR: ${r.errors.slice(0, 3).join('; ')}` : ''),
+          );
+          if (r.lost !== 0 || !Number.isFinite(r.value) || r.incomplete) {
+            hardFailure = true;
+            if (r.lost) console.log(`  !! ${s.name}: ${r.lost > 0 ? `${r.lost} messages lost` : `${-r.lost} duplicates`}`);
+          }
+          if (warm) break;
+          results[s.name].push(r);
+          // something else used the CPUs during this run: measure it again (bounded)
+          if (!r.noisy || attempt >= RETRY_NOISY || hardFailure) break;
+          await sleep(1000);
+        }
+      }
+    }
+  } finally {
+    for (const s of servers) await stopServer(s);
+  }
+  // per-row summary lines (the row itself and its extra figures)
+  const lines = [];
+  const figures = [{ key: 'value', title: sc.title, fmt: sc.fmt, target: sc.target, lowerIsBetter: sc.lowerIsBetter }, ...(sc.extra || [])];
+  for (const fig of figures) {
+    // medians over the runs without outside CPU load when there are any, else over all
+    const pick = (name) => {
+      const all = results[name] || [];
+      const clean = all.filter((r) => !r.noisy);
+      return clean.length ? clean : all;
+    };
+    const med = (name) => median(pick(name).map((r) => r[fig.key]));
+    const cpuMed = (name) => median(pick(name).map((r) => r.serverCpu));
+    // server CPU time per message (all threads): less sensitive to other load than the rate
+    const perMsg = fig.key === 'value' && sc.unit.startsWith('msgs/s');
+    const nsMed = (name) => (perMsg ? median(pick(name).map((r) => (r.serverCpu / 100 / r.value) * 1e9)) : NaN);
+    const fmtNs = (v) => (Number.isFinite(v) ? v.toFixed(0) : '');
+    const allNoisy = (name) => (results[name] || []).length > 0 && (results[name] || []).every((r) => r.noisy);
+    const noisyNote = (name) => {
+      const all = results[name] || [];
+      const clean = all.filter((r) => !r.noisy).length;
+      return clean === all.length ? '' : clean ? ` (${all.length - clean} noisy left out)` : ' (all runs noisy)';
+    };
+    const sb = med('switchboard');
+    const nats = med('nats-server');
+    const base = med('baseline');
+    const ratio = sb / nats;
+    const line = {
+      scenario: fig.title,
+      sb: fig.fmt(sb) + (allNoisy('switchboard') ? '*' : ''),
+      sbCpu: fmtPct(cpuMed('switchboard')),
+      nats: fig.fmt(nats) + (allNoisy('nats-server') ? '*' : ''),
+      natsCpu: fmtPct(cpuMed('nats-server')),
+      sbNs: fmtNs(nsMed('switchboard')),
+      natsNs: fmtNs(nsMed('nats-server')),
+      baseNs: fmtNs(nsMed('baseline')),
+      ratio: Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '-',
+      base: fig.fmt(base) + (allNoisy('baseline') ? '*' : ''),
+      baseRatio: Number.isFinite(base / nats) ? `${(base / nats).toFixed(2)}×` : '-',
+      target: targetText(fig.target),
+      verdict: verdict(fig.target, sb, nats),
+    };
+    lines.push(line);
+    console.log(
+      `  -> median: switchboard ${line.sb} (cpu ${line.sbCpu})${noisyNote('switchboard')}, nats-server ${line.nats} (cpu ${line.natsCpu})${noisyNote('nats-server')}, ratio ${line.ratio}` +
+        (BASELINE ? `, baseline ${line.base} (${line.baseRatio})` : '') +
+        (line.target ? `, target ${line.target}${line.verdict ? ' ' + line.verdict : ''}` : ''),
+    );
+  }
+  return lines;
+}
+
 // ---------------------------------------------------------------------------------------------
 async function main() {
   let ulimit = '?';
@@ -581,124 +802,28 @@ async function main() {
     ulimit = execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim();
   } catch {}
   console.log(
-    `# bench: ${SERVERS.map((s) => s.name).join(' vs ')}; scenarios=${ONLY.join(',')} scale=${SCALE} runs=${RUNS} warmup=${WARMUP} ` +
-      `timeout=${TIMEOUT_MS / 1000}s size=${SIZE}B cpus=${NCPU} node=${process.version} ulimit -n=${ulimit}`,
+    `# bench: ${SERVERS.map((s) => s.name).join(' vs ')}; rows=${SELECTED.map((r) => r.id).join(',')} scale=${SCALE} runs=${RUNS} warmup=${WARMUP} ` +
+      `timeout=${TIMEOUT_MS / 1000}s cpus=${NCPU}${CPUS > 0 ? ` servers pinned to cpu ${SERVER_CPUS}, clients to ${CLIENT_CPUS ?? SERVER_CPUS}` : ''} node=${process.version} ulimit -n=${ulimit}`,
   );
-  if (ONLY.includes('conns') && Number(ulimit) < CONNS + 100)
-    console.log(`# warning: ulimit -n ${ulimit} < ${CONNS} connections; the conns scenario will fail (node cannot raise it; run 'ulimit -n 20000' first)`);
+  const maxConns = Math.max(0, ...SELECTED.filter((r) => r.group === 'conns').map((r) => Number(r.title.split(' ')[0])));
+  if (maxConns > 0 && Number(ulimit) < maxConns + 100)
+    console.log(`# warning: ulimit -n ${ulimit} < ${maxConns} connections; the conns rows will fail (node cannot raise it; run 'ulimit -n 20000' first)`);
   console.log('# all load generators are separate processes speaking raw TCP (no NATS client library); request/reply uses a raw-socket responder and requester');
   const t0 = Date.now();
   const summary = [];
-
-  for (const key of ONLY) {
-    const sc = SCENARIOS[key];
-    console.log(`\n== ${sc.title} (${sc.unit}) ==`);
-    // fresh servers for this group
-    const servers = [];
-    try {
-      for (const def of SERVERS) {
-        const s = sc.cluster ? await startClusterPair(def) : await startServer(def);
-        servers.push(s);
-        console.log(`  started ${s.name} ${s.version} pid=${s.pid} port=${s.port}${s.peer ? ` + route peer pid=${s.peer.pid} port=${s.peer.port}` : ''}`);
-      }
-    } catch (e) {
-      for (const s of servers) await stopServer(s);
-      throw e;
-    }
-    const results = Object.fromEntries(servers.map((s) => [s.name, []]));
-    const warmups = sc.warmups ?? WARMUP;
-    const runs = sc.runs ?? RUNS;
-    try {
-      for (let i = 0; i < warmups + runs; i++) {
-        const warm = i < warmups;
-        // alternate which server goes first
-        const order = i % 2 === 0 ? servers : [...servers].reverse();
-        for (const s of order) {
-          if (s.exited()) throw new Error(`${s.name} ${s.exited()}; output tail:\n${s.tail()}`);
-          const tag = warm ? 'warmup' : `run ${i - warmups + 1}/${runs}`;
-          for (let attempt = 0; ; attempt++) {
-            let r;
-            try {
-              r = await (warm && sc.warm ? sc.warm(s) : sc.run(s));
-            } catch (e) {
-              r = { value: NaN, lost: NaN, errors: [e.message] };
-            }
-            if (s.exited()) {
-              r.errors.push(`server ${s.exited()}`);
-              hardFailure = true;
-            }
-            r.otherCpu = r.machineCpu - r.serverCpu - r.clientCpu;
-            r.noisy = Number.isFinite(r.otherCpu) && r.otherCpu > MAX_OTHER;
-            const cpu = Number.isFinite(r.serverCpu)
-              ? ` cpu server=${fmtPct(r.serverCpu)} client=${fmtPct(r.clientCpu)} other=${fmtPct(r.otherCpu)}${r.noisy ? ' NOISY' : ''}`
-              : '';
-            console.log(
-              `  ${s.name.padEnd(11)} ${tag.padEnd(9)} ${sc.fmt(r.value).padStart(9)}  ${sc.detail && Number.isFinite(r.value) ? sc.detail(r) : ''}${cpu}` +
-                (r.errors?.length ? `  ERROR: ${r.errors.slice(0, 3).join('; ')}` : ''),
-            );
-            if (r.lost !== 0 || !Number.isFinite(r.value) || r.incomplete) {
-              hardFailure = true;
-              if (r.lost) console.log(`  !! ${s.name}: ${r.lost > 0 ? `${r.lost} messages lost` : `${-r.lost} duplicates`}`);
-            }
-            if (warm) break;
-            results[s.name].push(r);
-            // something else used the CPUs during this run: measure it again (bounded)
-            if (!r.noisy || attempt >= RETRY_NOISY || hardFailure) break;
-            await sleep(1000);
-          }
-        }
-      }
-    } finally {
-      for (const s of servers) await stopServer(s);
-    }
-    // per-scenario summary
-    const rows = [{ key: 'value', title: sc.title, fmt: sc.fmt, target: sc.target, lowerIsBetter: sc.lowerIsBetter }, ...(sc.extra || [])];
-    for (const row of rows) {
-      // medians over the runs without outside CPU load when there are any, else over all
-      const pick = (name) => {
-        const all = results[name] || [];
-        const clean = all.filter((r) => !r.noisy);
-        return clean.length ? clean : all;
-      };
-      const med = (name) => median(pick(name).map((r) => r[row.key]));
-      const cpuMed = (name) => median(pick(name).map((r) => r.serverCpu));
-      const allNoisy = (name) => (results[name] || []).length > 0 && (results[name] || []).every((r) => r.noisy);
-      const noisyNote = (name) => {
-        const all = results[name] || [];
-        const clean = all.filter((r) => !r.noisy).length;
-        return clean === all.length ? '' : clean ? ` (${all.length - clean} noisy left out)` : ' (all runs noisy)';
-      };
-      const sb = med('switchboard');
-      const nats = med('nats-server');
-      const ratio = sb / nats;
-      const line = {
-        scenario: row.title,
-        sb: row.fmt(sb) + (allNoisy('switchboard') ? '*' : ''),
-        sbCpu: fmtPct(cpuMed('switchboard')),
-        nats: row.fmt(nats) + (allNoisy('nats-server') ? '*' : ''),
-        natsCpu: fmtPct(cpuMed('nats-server')),
-        ratio: Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '-',
-        target: targetText(row.target),
-        verdict: verdict(row.target, sb, nats),
-      };
-      summary.push(line);
-      console.log(
-        `  -> median: switchboard ${line.sb} (cpu ${line.sbCpu})${noisyNote('switchboard')}, nats-server ${line.nats} (cpu ${line.natsCpu})${noisyNote('nats-server')}, ratio ${line.ratio}` +
-          (line.target ? `, target ${line.target}${line.verdict ? ' ' + line.verdict : ''}` : ''),
-      );
-    }
-  }
+  for (const sc of SELECTED) summary.push(...(await runRow(sc)));
 
   if (NATSBENCH) await runNatsbench();
 
   // compact table
-  console.log(`\n## Summary (medians; ratio = switchboard / nats-server; server CPU in % of one core) — ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  const head = ['scenario', 'switchboard', 'sb cpu', 'nats-server', 'nats cpu', 'ratio', 'target', ''];
-  const data = summary.map((l) => [l.scenario, l.sb, l.sbCpu, l.nats, l.natsCpu, l.ratio, l.target, l.verdict]);
+  console.log(`\n## Summary (medians; ratio = switchboard / nats-server; server CPU in % of one core; ns/msg = server CPU time per message) — ${((Date.now() - t0) / 1000).toFixed(0)} s${CPUS > 0 ? ` — servers pinned to ${CPUS} cpu` : ''}`);
+  const head = ['scenario', 'switchboard', 'nats-server', 'ratio', 'sb cpu', 'nats cpu', 'sb ns/msg', 'nats ns/msg', ...(BASELINE ? ['baseline', 'base ratio', 'base ns/msg'] : []), 'target', ''];
+  const data = summary.map((l) => [l.scenario, l.sb, l.nats, l.ratio, l.sbCpu, l.natsCpu, l.sbNs, l.natsNs, ...(BASELINE ? [l.base, l.baseRatio, l.baseNs] : []), l.target, l.verdict]);
+  const left = (i) => i === 0 || i >= head.length - 2;
   const w = head.map((h, i) => Math.max(h.length, ...data.map((d) => d[i].length)));
-  const fmtRow = (r) => '| ' + r.map((c, i) => (i === 0 || i >= 6 ? c.padEnd(w[i]) : c.padStart(w[i]))).join(' | ') + ' |';
+  const fmtRow = (r) => '| ' + r.map((c, i) => (left(i) ? c.padEnd(w[i]) : c.padStart(w[i]))).join(' | ') + ' |';
   console.log(fmtRow(head));
-  console.log('|' + w.map((x, i) => (i === 0 || i >= 6 ? '-'.repeat(x + 2) : '-'.repeat(x + 1) + ':')).join('|') + '|');
+  console.log('|' + w.map((x, i) => (left(i) ? '-'.repeat(x + 2) : '-'.repeat(x + 1) + ':')).join('|') + '|');
   for (const d of data) console.log(fmtRow(d));
   if (summary.some((l) => l.sb.endsWith('*') || l.nats.endsWith('*')))
     console.log(`* every run of this figure was NOISY (other tasks used > ${MAX_OTHER}% of a core): do not trust it; rerun on a quiet machine`);
@@ -716,10 +841,10 @@ async function runNatsbench() {
     if (b.status !== 0 || !existsSync(bin)) return console.log('  natsbench build failed; skipped');
   }
   const modes = [
-    ['pub', ['-mode', 'pub', '-n', String(counts.pub)]],
-    ['pubsub', ['-mode', 'pubsub', '-k', '1', '-n', String(counts.pubsub)]],
-    ['fanout', ['-mode', 'pubsub', '-k', '4', '-n', String(counts.fanout)]],
-    ['queue', ['-mode', 'queue', '-k', '4', '-n', String(counts.queue)]],
+    ['pub', ['-mode', 'pub', '-n', String(counts.pub(SIZE))]],
+    ['pubsub', ['-mode', 'pubsub', '-k', '1', '-n', String(counts.pubsub(SIZE))]],
+    ['fanout', ['-mode', 'pubsub', '-k', '4', '-n', String(counts.fanout(SIZE, 4) * 4)]],
+    ['queue', ['-mode', 'queue', '-k', '4', '-n', String(counts.queue())]],
   ].filter(([k]) => ONLY.includes(k));
   for (const [name, args] of modes) {
     for (const def of SERVERS) {

@@ -4,7 +4,7 @@
 //
 // Roles (argv[2] is a JSON object {role, port, ...}):
 //   pub   - publishes N pre-built PUB frames in 64 KiB batches, then PING and waits for PONG
-//   sub   - SUB (optionally in a queue group) and counts MSG frames with a byte scanner
+//   sub   - `conns` connections, each SUB (optionally in a queue group), counting MSG frames with a byte scanner
 //   resp  - replies to every request on a subject (request/reply responder)
 //   req   - sequential requests, records per-request latency
 //   conns - opens C idle connections (INFO, CONNECT, PING/PONG) in bounded parallel batches
@@ -307,11 +307,16 @@ async function runPub() {
   await nextCommand();
 }
 
+// `conns` subscriber connections (default 1) in this process, each with its own scanner.
 async function runSub() {
   warmScanner();
-  const { sock, scanner } = await open(opts.port, { coalesce: true });
-  sock.write(`SUB ${opts.subject}${opts.queue ? ' ' + opts.queue : ''} 1\r\n`);
-  await scanner.ping(10000); // SUB registered
+  const conns = [];
+  for (let i = 0; i < (opts.conns ?? 1); i++) {
+    const c = await open(opts.port, { coalesce: true });
+    c.sock.write(`SUB ${opts.subject}${opts.queue ? ' ' + opts.queue : ''} 1\r\n`);
+    await c.scanner.ping(10000); // SUB registered
+    conns.push(c);
+  }
   send({ ev: 'ready' });
   await nextCommand(); // go
   const cpu0 = cpuMs();
@@ -321,22 +326,24 @@ async function runSub() {
   // wait (bounded) for the expected count before the closing PING.
   if (opts.expect) {
     const until = Date.now() + TIMEOUT_MS;
-    while (scanner.count < opts.expect && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    while (conns.some((c) => c.scanner.count < opts.expect) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
   }
   // our PONG comes after every MSG the server queued for us before it
   let error = null;
   try {
-    await scanner.ping(TIMEOUT_MS);
+    await Promise.all(conns.map((c) => c.scanner.ping(TIMEOUT_MS)));
   } catch (e) {
     error = e.message;
   }
+  const counts = conns.map((c) => c.scanner.count);
   send({
     ev: 'flushed',
-    count: scanner.count,
-    firstMsgAt: String(scanner.firstMsgAt),
-    lastMsgAt: String(scanner.lastMsgAt),
+    count: counts.reduce((a, b) => a + b, 0),
+    min: Math.min(...counts),
+    max: Math.max(...counts),
+    lastMsgAt: String(conns.reduce((a, c) => (c.scanner.lastMsgAt > a ? c.scanner.lastMsgAt : a), 0n)),
     cpuMs: cpuMs() - cpu0,
-    errors: scanner.errors,
+    errors: conns.flatMap((c) => c.scanner.errors),
     error,
   });
   await nextCommand();

@@ -15,7 +15,7 @@ import { awaitInterest } from './nodes.js';
 
 const sc = StringCodec();
 
-test('examples/cluster: three switchboard nodes from the example files form a mesh', async () => {
+test('examples/cluster: three switchboard nodes from the example files form a mesh', { timeout: 110_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'example-cluster-'));
   const procs: ProcServer[] = [];
   try {
@@ -26,7 +26,7 @@ test('examples/cluster: three switchboard nodes from the example files form a me
     for (const n of ['a', 'b', 'c']) {
       const f = join(dir, `node-${n}.conf`);
       writeFileSync(f, swap(readFileSync(join(ROOT, `examples/cluster/node-${n}.conf`), 'utf8')));
-      procs.push(await startProcess('switchboard', ['-c', f]));
+      procs.push(await startProcess('switchboard', ['-c', f], { startTimeoutMs: 60_000 }));
     }
     const monitor = [6, 7, 8].map((i) => `http://127.0.0.1:${free[i]}`);
     await waitFor(async () => {

@@ -43,7 +43,9 @@ describe('route options, Switchboard beside nats-server', { skip }, () => {
         nodes.push(good);
         await waitFor(async () => (await good.numRoutes()) === 1 && (await a.numRoutes()) === 1, 15_000, 'the authorized route');
         await waitFor(() => /Authorization Violation/.test(a.output()) || /Authorization Violation/.test(bad.output()), 15_000, 'the refused route logged');
-        assert.equal(await bad.numRoutes(), 0);
+        // The acceptor never registers the refused node (the refused side may count the route for a
+        // moment: it registers on the acceptor's INFO before the -ERR arrives, as nats-server does).
+        assert.equal(await a.numRoutes(), 1);
       } finally {
         await stopAll(nodes);
       }
@@ -210,7 +212,7 @@ describe('route options, Switchboard beside nats-server', { skip }, () => {
     let proc: Awaited<ReturnType<typeof startProcess>> | undefined;
     try {
       ns = await startNs({ name: 'cli-seed', clusterName: 'cli' });
-      proc = await startProcess('switchboard', ['-n', 'cli-sb', '--cluster', 'nats://127.0.0.1:-1', '--cluster_name', 'cli', '--routes', ns.routeUrl]);
+      proc = await startProcess('switchboard', ['-n', 'cli-sb', '--cluster', 'nats://127.0.0.1:-1', '--cluster_name', 'cli', '--routes', ns.routeUrl], { startTimeoutMs: 60_000 });
       await waitFor(async () => (await ns!.numRoutes()) === 1, 15_000, 'the CLI node routed');
       const sub = await connect({ servers: proc.url });
       const pub = await connect({ servers: ns.url });

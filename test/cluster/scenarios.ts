@@ -82,6 +82,24 @@ export function clusterScenarios(topo: Topology): void {
     assert.deepEqual(full, ['1', '2', '3', '4', 'end']);
   });
 
+  test(`${topo.label}: no echo: a publisher with echo off gets nothing back through the cluster`, async () => {
+    const [a, b] = nodes;
+    const self = await nc(a, { noEcho: true });
+    const other = await nc(b);
+    const mine: string[] = [];
+    const theirs: string[] = [];
+    self.subscribe('echo.test', { callback: (_e, m) => mine.push(sc.decode(m.data)) });
+    other.subscribe('echo.test', { callback: (_e, m) => theirs.push(sc.decode(m.data)) });
+    await awaitInterest(self, other);
+    self.publish('echo.test', sc.encode('1'));
+    await self.flush();
+    await waitFor(() => theirs.length === 1, 10_000, 'the message on the other node');
+    // A message from the other node does reach it: so its subscription works, and anything echoed would be here first.
+    other.publish('echo.test', sc.encode('2'));
+    await waitFor(() => mine.length === 1, 10_000, 'the other node\'s message');
+    assert.deepEqual(mine, ['2']);
+  });
+
   test(`${topo.label}: a queue group spread over three nodes gets each message exactly once`, async () => {
     const pubNode = nodes[0];
     const members: NatsConnection[] = [];

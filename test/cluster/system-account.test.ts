@@ -37,6 +37,16 @@ function systemAccountAcross(label: string, kinds: [NodeKind, NodeKind, NodeKind
       conns.push(sys);
       const ping = await serversAnswering(sys, '$SYS.REQ.SERVER.PING', 3);
       assert.equal(ping.size, 3);
+      // Every node's STATSZ lists its two routes (nats-server's RouteStat: rid, name, sent, received, pending).
+      await waitFor(async () => {
+        const it = await sys.requestMany('$SYS.REQ.SERVER.PING', undefined, { maxWait: 2000, maxMessages: 3 });
+        const counts: number[] = [];
+        for await (const m of it) {
+          const s = (jc.decode(m.data) as { statsz: { routes?: Array<{ rid: number; name?: string; sent: unknown; received: unknown; pending: number }> } }).statsz;
+          counts.push((s.routes ?? []).filter((r) => typeof r.rid === 'number' && r.name !== undefined && r.sent !== undefined && typeof r.pending === 'number').length);
+        }
+        return counts.length === 3 && counts.every((n) => n === 2);
+      }, 20_000, 'route stats in every STATSZ');
       const varz = await serversAnswering(sys, '$SYS.REQ.SERVER.PING.VARZ', 3);
       assert.deepEqual([...varz].sort(), [...ping].sort());
 

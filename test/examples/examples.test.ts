@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { connect, nkeyAuthenticator, StringCodec, type NatsConnection } from 'nats';
-import { ROOT, natsServerAvailable } from '../helpers/servers.js';
+import { connect, credsAuthenticator, nkeyAuthenticator, StringCodec, type NatsConnection } from 'nats';
+import { ROOT, natsServerAvailable, waitFor } from '../helpers/servers.js';
 import { cleanEnv, startCommand, type Started } from '../package/procs.js';
 
 const DIR = join(ROOT, 'examples');
@@ -26,6 +26,7 @@ interface Example {
 
 const EXAMPLES: Example[] = [
   { file: 'accounts/accounts.conf' },
+  { file: 'operator/operator.conf' },
   { file: 'cluster/node-a.conf' },
   { file: 'cluster/node-b.conf' },
   { file: 'cluster/node-c.conf' },
@@ -71,8 +72,6 @@ describe('config examples', () => {
       assert.match(r.output, /configuration file .* is valid/);
     });
   }
-
-  test.todo('operator mode example (operator and account JWTs, a resolver): waits for operator mode in Switchboard');
 });
 
 // The accounts example at work, on Switchboard (the `switchboard` command) and on nats-server.
@@ -109,6 +108,47 @@ for (const cmd of servers) {
       const eve = await as('eve');
       await assert.rejects(eve.request('synadia.services.devstats', sc.encode('eve'), { timeout: 5000 }), (e: Error & { code?: string }) => e.code === '503');
       await assert.rejects(eve.request('private.devstats', sc.encode('eve'), { timeout: 5000 }), (e: Error & { code?: string }) => e.code === '503');
+    } finally {
+      await Promise.all(conns.map((c) => c.close().catch(() => {})));
+      await s?.stop();
+    }
+  });
+}
+
+// The operator example at work: the demo creds of `web` get `shop`'s stream and service through
+// the account JWTs' imports, and what the user JWT does not allow is refused.
+for (const cmd of servers) {
+  const kind = cmd === SWITCHBOARD ? 'switchboard' : 'nats-server';
+  test(`${kind} runs examples/operator/operator.conf: web's demo user gets shop's stream and service`, async () => {
+    let s: Started | undefined;
+    const conns: NatsConnection[] = [];
+    const as = async (creds: string) => {
+      const nc = await connect({ servers: `127.0.0.1:${s!.natsPort}`, authenticator: credsAuthenticator(readFileSync(join(DIR, 'operator', creds))), reconnect: false });
+      conns.push(nc);
+      return nc;
+    };
+    try {
+      // The conf names the operator JWT relative to the repository root.
+      s = await startCommand(cmd, ['-c', join(DIR, 'operator/operator.conf')], { cwd: ROOT });
+      const shop = await as('shop-demo.creds');
+      shop.subscribe('stock.check', { callback: (_e, m) => m.respond(sc.encode(`in stock: ${sc.decode(m.data)}`)) });
+      await shop.flush();
+      const web = await as('web-demo.creds');
+      const orders = web.subscribe('orders.>', { max: 1 });
+      await web.flush();
+      shop.publish('orders.42', sc.encode('2 lamps'));
+      for await (const m of orders) assert.equal(`${m.subject} ${sc.decode(m.data)}`, 'orders.42 2 lamps');
+      const reply = await web.request('stock.check', sc.encode('lamp'), { timeout: 5000 });
+      assert.equal(sc.decode(reply.data), 'in stock: lamp');
+      // The demo user may publish only to stock.check.
+      const errors: string[] = [];
+      void (async () => {
+        for await (const st of web.status()) if (st.type === 'error') errors.push(String(st.data));
+      })();
+      web.publish('orders.fake', sc.encode('x'));
+      await web.flush();
+      await waitFor(() => errors.length > 0, 5000, 'a permissions violation');
+      assert.deepEqual(errors, ['PERMISSIONS_VIOLATION']);
     } finally {
       await Promise.all(conns.map((c) => c.close().catch(() => {})));
       await s?.stop();

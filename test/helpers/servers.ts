@@ -36,7 +36,7 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 5000,
 }
 
 /** Starts a server process (Switchboard's CLI or nats-server) on a random port and waits for its ports file. */
-export async function startProcess(kind: 'switchboard' | 'nats-server', args: string[] = [], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ProcServer> {
+export async function startProcess(kind: 'switchboard' | 'nats-server', args: string[] = [], opts: { cwd?: string; env?: NodeJS.ProcessEnv; startTimeoutMs?: number } = {}): Promise<ProcServer> {
   const dir = mkdtempSync(join(tmpdir(), `${kind}-`));
   const cmd = kind === 'switchboard' ? process.execPath : 'nats-server';
   const argv = kind === 'switchboard' ? [CLI, ...args] : args;
@@ -53,7 +53,7 @@ export async function startProcess(kind: 'switchboard' | 'nats-server', args: st
     const f = readdirSync(dir).find((n) => n.endsWith('.ports'));
     if (f) portsFile = join(dir, f);
     return !!f && readFileSync(portsFile, 'utf8').length > 0;
-  }, 20_000, `${kind} ports file`).catch((e: unknown) => {
+  }, opts.startTimeoutMs ?? 20_000, `${kind} ports file`).catch((e: unknown) => {
     // Not left running when it is too slow to start (a loaded machine) or broken.
     proc.kill('SIGKILL');
     throw e;

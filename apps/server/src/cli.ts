@@ -144,15 +144,16 @@ async function main(): Promise<void> {
   const logger = new Logger({ debug: merged.debug, trace: merged.trace, logtime: merged.logtime, logFile: merged.logFile });
   for (const w of warnings) logger.warn(w);
   for (const u of flags.unsupported) logger.warn(`Option -${u} is not supported by Switchboard yet and is ignored`);
-  // Options nats-server refuses at start (auth, TLS, gateway checks): its one-line message, exit 1.
+  // Options nats-server refuses at start (auth, TLS, gateway, operator checks): its one-line message, exit 1.
   let server: ReturnType<typeof createServer>;
   try {
     server = createServer(merged, { logger, configFile: flags.config, overrides });
+    if (flags.config) logger.info(`Using configuration file: ${flags.config}`);
+    await server.start();
   } catch (e) {
+    // Start errors as nats-server prints them (`switchboard: <message>`), without a stack.
     fail((e as Error).message);
   }
-  if (flags.config) logger.info(`Using configuration file: ${flags.config}`);
-  await server.start();
   // A gateway port that cannot be bound ends the process, as in nats-server.
   await server.gateway.listening.catch((e: Error) => fail(e.message));
 

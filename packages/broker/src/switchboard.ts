@@ -5,6 +5,8 @@
  * Module order is part of the design (hooks run in this order, shutdown in reverse):
  *   1. accounts — the config's account definitions; on reload the registry is rebuilt first,
  *      so later modules see new accounts;
+ *   1b. operator — operator mode only (`operator` / `trusted`): the JWT accounts (a second
+ *      account source, fed by the resolver) and the authenticator asked first (user JWTs);
  *   2. auth     — the config's users, nkeys, tokens and client TLS; re-checks clients after the
  *      accounts exist;
  *   3. monitor  — closed-connection and per-account records, before events reads them;
@@ -15,9 +17,10 @@
  *      down after events, so the SHUTDOWN event still reaches the other clusters;
  *   6. events   — the system account and $SYS; shuts down first, so SHUTDOWN is the last event;
  *   7. the caller's extra modules (`deps.modules`), e.g. a test probe.
- * A JWT resolver will register as an account source and as an authenticator asked before auth.
+ * In operator mode the operator module (JWT accounts and users) registers after accounts and
+ * before auth, as an account source and as the authenticator asked first.
  */
-import type { OptionsInput } from '@switchboard/shared';
+import { resolveOptions, type OptionsInput } from '@switchboard/shared';
 import { AccountsModule } from './accounts/module.js';
 import { AuthModule } from './auth/authenticator.js';
 import { ClusterModule } from './cluster/index.js';
@@ -25,7 +28,8 @@ import type { BrokerModule, GatewayStatus } from './contracts/index.js';
 import { Server, type ServerDeps } from './core/server.js';
 import { SystemEvents } from './events/system.js';
 import { GatewayModule } from './gateway/module.js';
-import { operatorModeStartErrors } from './jwt/options.js';
+import { isOperatorMode, loadOperatorMode, validateOperatorMode } from './jwt/options.js';
+import { OperatorModule } from './operator/module.js';
 import { MonitorModule, type MonitoredServer } from './monitor/module.js';
 
 export interface SwitchboardDeps extends ServerDeps {
@@ -42,6 +46,8 @@ export class Switchboard extends Server implements MonitoredServer {
   readonly monitor: MonitorModule;
   /** The system account, $SYS events and the in-process $SYS API (subscribe, request). */
   readonly events: SystemEvents;
+  /** Operator mode (JWT accounts and users); null when the options do not ask for it. */
+  readonly operator: OperatorModule | null;
   /** Routes, when the options configure a cluster port; null otherwise. */
   readonly clusterModule: ClusterModule | null;
   /** Gateways (super clusters); its status is what /gatewayz and /varz show. */
@@ -49,11 +55,13 @@ export class Switchboard extends Server implements MonitoredServer {
 
   /** Use `createServer`. */
   constructor(input: OptionsInput = {}, deps: SwitchboardDeps = {}) {
-    super(input, deps);
+    const [opts, serverDeps] = withOperatorSystemAccount(input, deps);
+    super(opts, serverDeps);
     this.accountsModule = new AccountsModule(this);
-    // Operator mode (JWT) is refused until it is wired in: nats-server's start checks, then the refusal.
-    const startErrors = [...this.accountsModule.validate(this.opts), ...ClusterModule.check(this.opts), ...operatorModeStartErrors(this.opts)];
+    // nats-server's start checks (operator mode: resolver required, no config users, …).
+    const startErrors = [...this.accountsModule.validate(this.opts), ...ClusterModule.check(this.opts), ...validateOperatorMode(this.opts)];
     if (startErrors.length > 0) throw new Error(startErrors.join('\n'));
+    this.operator = isOperatorMode(this.opts) ? new OperatorModule(this) : null;
     // Throws (AuthConfigError, TlsConfigError) on settings nats-server refuses.
     this.auth = new AuthModule(this);
     this.monitor = new MonitorModule(this);
@@ -62,9 +70,14 @@ export class Switchboard extends Server implements MonitoredServer {
     this.events = new SystemEvents(this);
     // Throws on a gateway block nats-server refuses (no name, no port, a remote without URL) or one with TLS.
     this.gateway = new GatewayModule(this);
+    const op = this.operator !== null ? [this.operator] : [];
     const cluster = this.clusterModule === null ? [] : [this.clusterModule];
-    for (const m of [this.accountsModule, this.auth, this.monitor, ...cluster, this.gateway, this.events, ...(deps.modules ?? [])]) this.register(m);
+    for (const m of [this.accountsModule, ...op, this.auth, this.monitor, ...cluster, this.gateway, this.events, ...(deps.modules ?? [])]) this.register(m);
     this.addAccountSource(this.accountsModule);
+    if (this.operator !== null) {
+      this.addAccountSource(this.operator.accounts);
+      this.addAuthenticator(this.operator);
+    }
     this.addAuthenticator(this.auth);
     this.refreshAccounts();
     this.rebuildInfo();
@@ -74,6 +87,35 @@ export class Switchboard extends Server implements MonitoredServer {
   get gateways(): GatewayStatus | null {
     return this.gateway.enabled ? this.gateway : null;
   }
+
+  /** Starts listening; in operator mode a URL resolver must answer first (nats-server's start probe). */
+  override async start(): Promise<void> {
+    if (this.operator !== null) await this.operator.probeResolver();
+    await super.start();
+  }
+}
+
+/**
+ * In operator mode the system account may come from the operator JWT only; it is laid over the
+ * options (and the command-line overrides, so a reload derives the same) for the modules that
+ * read `system_account`.
+ */
+function withOperatorSystemAccount(input: OptionsInput, deps: SwitchboardDeps): [OptionsInput, SwitchboardDeps] {
+  let opts;
+  try {
+    opts = resolveOptions(input);
+  } catch {
+    return [input, deps];
+  }
+  if (!isOperatorMode(opts) || opts.systemAccount !== undefined) return [input, deps];
+  let sys: string | undefined;
+  try {
+    sys = loadOperatorMode(opts).systemAccount;
+  } catch {
+    return [input, deps];
+  }
+  if (sys === undefined) return [input, deps];
+  return [{ ...input, systemAccount: sys }, { ...deps, overrides: { ...(deps.overrides ?? {}), systemAccount: sys } }];
 }
 
 /**

@@ -143,6 +143,10 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     this.server.queueFlush(c);
   }
 
+  flushQueued(): void {
+    this.server.flushQueued();
+  }
+
   slowConsumerDetected(c: Connection, reason: ClosedReason): void {
     this.server.slowConsumerDetected(c, reason);
   }
@@ -588,6 +592,11 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
 
   onRouteClosed(r: RouteConnection): void {
     this.all.delete(r);
+    const stats = this.server.stats;
+    stats.inMsgs += r.inMsgs;
+    stats.inBytes += r.inBytes;
+    stats.outMsgs += r.outMsgs;
+    stats.outBytes += r.outBytes;
     if (r.registered && this.byId.get(r.remoteId) === r) {
       this.byId.delete(r.remoteId);
       this.routes.delete(r.cid);

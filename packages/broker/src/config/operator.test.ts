@@ -17,7 +17,7 @@ import { writeConfig } from './writer.js';
 import { patchConfigText } from './patch.js';
 import { blockingChanges, diffOptions } from './diff.js';
 import { formatDecoratedJwt } from '../jwt/creds.js';
-import { OPERATOR_MODE_NOT_SERVED, operatorModeStartErrors, validateOperatorMode } from '../jwt/options.js';
+import { operatorModeStartErrors, validateOperatorMode } from '../jwt/options.js';
 import { createServer } from '../switchboard.js';
 import { makeAccount, makeOperator } from '../jwt/fixtures.test.js';
 
@@ -253,11 +253,13 @@ test('differential start: nats-server refuses what validateOperatorMode refuses,
   }
 });
 
-test('until operator mode is served, a server refuses to start with it (and without it starts as before)', async () => {
+test('a server starts in operator mode when nats-server would, and refuses with its start errors otherwise', async () => {
   const f = await fixture();
   assert.deepEqual(operatorModeStartErrors(resolveOptions({})), []);
-  assert.deepEqual(operatorModeStartErrors(resolveOptions({ operator: f.opFile, resolver: { type: 'memory' } })), [OPERATOR_MODE_NOT_SERVED]);
-  assert.deepEqual(operatorModeStartErrors(resolveOptions({ trustedKeys: [f.otherOpKey] })), [OPERATOR_MODE_NOT_SERVED]);
-  assert.throws(() => createServer({ operator: f.opFile, resolver: { type: 'memory' }, port: -1 }), (e: Error) => e.message === OPERATOR_MODE_NOT_SERVED);
+  assert.deepEqual(operatorModeStartErrors(resolveOptions({ operator: f.opFile, resolver: { type: 'memory' } })), []);
+  assert.deepEqual(operatorModeStartErrors(resolveOptions({ trustedKeys: [f.otherOpKey] })), []);
+  const s = createServer({ operator: f.opFile, resolver: { type: 'memory' }, port: -1 });
+  assert.ok(s.operator !== null, 'operator mode is served');
+  assert.equal(s.authRequired(), true);
   assert.throws(() => createServer({ operator: f.opFile, resolver: { type: 'memory' }, accounts: { A: {} }, port: -1 }), /operators do not allow Accounts to be configured directly/);
 });

@@ -176,6 +176,11 @@ export interface ClientBinding {
   permissions: ClientPermissions | null;
   /** User name or nkey, for monitoring; undefined leaves it unset. */
   user?: string;
+  /**
+   * Per-client limits decided by authentication (operator mode: user and account JWT limits
+   * laid over the server's); -1 = unlimited. Absent: the server options apply.
+   */
+  limits?: { maxPayload: number; maxSubscriptions: number };
 }
 
 /**

@@ -64,6 +64,8 @@ export class ClientConnection extends Connection<ClientOpHandler> implements Cli
   connectReceived = false;
   headers = false;
   maxPayload: number;
+  /** Subscription limit bound by authentication (JWT limits); null = the server's max_subscriptions. */
+  maxSubs: number | null = null;
 
   private readonly delivery: Delivery;
   private authTimer: NodeJS.Timeout | null = null;
@@ -129,6 +131,12 @@ export class ClientConnection extends Connection<ClientOpHandler> implements Cli
     this.account = this.server.getOrCreateAccount(b.account);
     this.perms = b.permissions;
     if (b.user !== undefined) this.user = b.user;
+    if (b.limits !== undefined) {
+      const pay = b.limits.maxPayload;
+      this.maxPayload = pay < 0 ? this.server.opts.maxPayload : pay;
+      this.parser.maxPayload = this.maxPayload;
+      this.maxSubs = b.limits.maxSubscriptions;
+    }
   }
 
   // ---- parser handlers ---------------------------------------------------------------------
@@ -246,8 +254,8 @@ export class ClientConnection extends Connection<ClientOpHandler> implements Cli
       this.sendErr(`Permissions Violation for Subscription to "${subject}", too many tokens`);
       return;
     }
-    const maxSubs = this.server.opts.maxSubscriptions;
-    if (maxSubs > 0 && this.subs.size >= maxSubs) {
+    const maxSubs = this.maxSubs ?? this.server.opts.maxSubscriptions;
+    if (this.maxSubs !== null ? maxSubs >= 0 && this.subs.size >= maxSubs : maxSubs > 0 && this.subs.size >= maxSubs) {
       this.server.logger.error(`${this.label} - Maximum Subscriptions Exceeded (max ${maxSubs})`);
       this.sendErr(ERR.maxSubscriptions);
       return;

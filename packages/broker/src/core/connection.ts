@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import type { Options } from '@switchboard/shared';
 import type { ConnectionKind, ConnectionView } from '../contracts/index.js';
 import type { Logger } from '../log/logger.js';
@@ -13,17 +13,59 @@ export interface ConnectionHost {
   readonly logger: Logger;
   /** Producers stall when a consumer's pending bytes pass this. */
   readonly stallAt: number;
-  /** Flushes the connection once, at the end of this event-loop turn. */
+  /** Flushes the connection once, after the current read batch or at the end of this event-loop turn. */
   queueFlush(c: Connection): void;
+  /** Flushes every connection queued so far (called after each socket read has been parsed). */
+  flushQueued(): void;
   slowConsumerDetected(c: Connection, reason: ClosedReason): void;
 }
 
 const PING = Buffer.from('PING\r\n');
+
+/**
+ * One read buffer for every plain-TCP client socket (nats-server reads into a reused buffer too).
+ * Node allocates a fresh 64 KiB buffer for every socket read otherwise, and those allocations
+ * drive external-memory GCs under load. net's public `onread` option does this for sockets we
+ * create, but accepted sockets are created by net.Server; so the option's three private
+ * properties are found by their symbol names on a probe socket, and set on the accepted socket
+ * before it delivers anything. Reads are handled synchronously and the parser copies whatever it
+ * keeps past a read (split tails, held input), so one buffer serves all connections. Without
+ * the symbols (another Node version) sockets keep Node's default reads.
+ */
+const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
+const readSymbols = ((): { buffer: symbol; callback: symbol; gen: symbol } | null => {
+  try {
+    // `onread` is missing from @types/node's constructor options (it is in Node's docs since v12).
+    const probe = new Socket({ onread: { buffer: Buffer.alloc(1), callback: () => true } } as ConstructorParameters<typeof Socket>[0]);
+    const syms = Object.getOwnPropertySymbols(probe);
+    const find = (d: string) => syms.find((x) => x.description === d);
+    const buffer = find('kBuffer');
+    const callback = find('kBufferCb');
+    const gen = find('kBufferGen');
+    probe.destroy();
+    return buffer && callback && gen ? { buffer, callback, gen } : null;
+  } catch {
+    return null;
+  }
+})();
+
+/** Switches `socket` to the shared read buffer; false when it cannot (TLS, data already buffered, no symbols). */
+function useSharedReadBuffer(socket: Socket, onRead: (buf: Buffer) => void): boolean {
+  const handle = (socket as unknown as { _handle?: { useUserBuffer?: (b: Buffer) => void } })._handle;
+  if (readSymbols === null || typeof handle?.useUserBuffer !== 'function' || 'encrypted' in socket || socket.readableLength > 0) return false;
+  const s = socket as unknown as Record<symbol, unknown>;
+  s[readSymbols.buffer] = READ_BUFFER;
+  s[readSymbols.callback] = (n: number, buf: Buffer) => onRead(buf.subarray(0, n));
+  s[readSymbols.gen] = null;
+  handle.useUserBuffer(READ_BUFFER);
+  return true;
+}
+const SHARED_READS = process.env.SWITCHBOARD_SHARED_READS !== '0';
 const OK = Buffer.from('+OK\r\n');
 
 /**
  * The connection base every kind shares (nats-server client.go without the protocol): the
- * socket, the outbound buffer and its once-per-turn flush, keepalive PINGs and stale detection,
+ * socket, the outbound chunks and their flush after each read batch (and at the end of the turn), keepalive PINGs and stale detection,
  * the write deadline and max_pending slow-consumer cuts, producer stalls, and closing. A kind
  * (client now; route, gateway, leaf later) adds its op table, its handlers and `deliver`.
  */
@@ -114,7 +156,8 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
   protected attachSocket(): void {
     const socket = this.socket;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    const onData = (chunk: Buffer) => this.onData(chunk);
+    if (!(SHARED_READS && this.kind === 'CLIENT' && useSharedReadBuffer(socket, onData))) socket.on('data', onData);
     socket.on('drain', () => this.onDrain());
     socket.on('error', (err) => {
       this.debug(`${this.kindName} connection error: ${err.message}`);
@@ -135,6 +178,9 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
       if (e instanceof ProtocolError) this.protocolError(e);
       else throw e;
     }
+    // One write per connection per read batch (nats-server flushClients after each read): no
+    // subscriber's queue holds more than one read's worth of output waiting for the turn to end.
+    this.server.flushQueued();
   }
 
   private protocolError(e: ProtocolError): void {
@@ -182,14 +228,14 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
     this.parser.halt();
     this.clearTimers();
     const slow = reason === ClosedReason.slowConsumerPending || reason === ClosedReason.slowConsumerWriteDeadline;
-    if (!slow && this.out.len > 0 && !this.socket.destroyed) {
-      const b = this.out.take();
-      if (b) this.socket.write(b);
-    }
+    if (!slow && this.out.size > 0 && !this.socket.destroyed) this.out.writeTo(this.socket);
     this.out.reset();
     if (slow || this.socket.destroyed) this.socket.destroy();
     else {
       this.socket.end();
+      // Keep reading (input is ignored now) so the peer's FIN closes the socket: a socket paused
+      // by a stall or a pending auth check would otherwise never see it.
+      this.socket.resume();
       // Do not wait forever for a peer that will not read its last bytes.
       setTimeout(() => this.socket.destroy(), 2000).unref();
     }
@@ -248,7 +294,7 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
 
   /** Bytes waiting to reach the peer: queued here plus buffered in the socket. */
   get pendingBytes(): number {
-    return this.out.len + this.socketPending;
+    return this.out.size + this.socketPending;
   }
 
   enqueue(b: Buffer): void {
@@ -278,9 +324,7 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
   flush(): void {
     this.flushQueued = false;
     if (this.closed || this.socket.destroyed) return;
-    const b = this.out.take();
-    if (b === null) return;
-    this.socket.write(b);
+    if (this.out.writeTo(this.socket) === 0) return;
     const pending = this.socket.writableLength;
     this.socketPending = pending;
     // The kernel took it (no 'drain' will follow) or the backlog is back under the stall mark:

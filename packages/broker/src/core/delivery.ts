@@ -204,11 +204,16 @@ export class Delivery {
     return false;
   }
 
-  /** A subscriber's queue is long: cut it if over max_pending, else slow the producer down. */
+  /**
+   * A subscriber's queue is long: cut it if over max_pending, else slow the producer down. A
+   * connection publishing to its own subscription stalls itself too (nats-server's readLoop
+   * waits on its own stall channel): it stops being read until its peer reads what it was sent.
+   */
   private backpressure(producer: Connection, consumer: Connection): void {
     if (consumer.checkSlowConsumer()) return;
-    // Only clients are stalled (nats-server): pausing a gateway would hold up a whole cluster's traffic.
-    if (producer !== consumer && producer.kind === 'CLIENT') producer.stallOn(consumer);
+    // Only clients are stalled (nats-server): pausing a route or gateway would hold up a whole
+    // cluster's traffic. A client publishing to its own subscription stalls itself too.
+    if (producer.kind === 'CLIENT') producer.stallOn(consumer);
   }
 }
 

@@ -1,36 +1,110 @@
+import type { Socket } from 'node:net';
+
 /**
- * A connection's outbound byte queue. Protocol lines and message copies are appended into one
- * staging Buffer; the owner flushes it once per event-loop turn with a single socket write.
+ * A connection's outbound byte queue, as pooled fixed-size chunks (nats-server's outbound:
+ * 512 B / 4 KiB / 64 KiB). Protocol lines and message copies are appended to the chunk being
+ * filled (`buf[0, len)`); a chunk that cannot take the next append is sealed and a fresh one
+ * taken from the pool. A flush hands every queued chunk to the socket in one vectored write,
+ * and each chunk goes back to the pool once the socket reports its write complete: no
+ * per-flush allocation of a large buffer, no second copy of the queued bytes.
+ *
+ * Appending by hand (route and gateway frames): `ensure(n)`, then write `buf[len, len + n)`
+ * and set `len` to the new end. `len` is the fill of the current chunk; `size` is the total.
  */
-const INITIAL = 4096;
-const HANDOFF = 16 * 1024;
+const SMALL = 512;
+const MEDIUM = 4096;
+const LARGE = 64 * 1024;
 
-export class Outbound {
-  buf: Buffer = Buffer.allocUnsafe(INITIAL);
-  len = 0;
+/** Free chunks per size class, shared by every connection; bounded so idle memory stays low. */
+class ChunkPool {
+  private readonly small: Buffer[] = [];
+  private readonly medium: Buffer[] = [];
+  private readonly large: Buffer[] = [];
 
-  /** Makes room for `n` more bytes. */
-  ensure(n: number): void {
-    const need = this.len + n;
-    if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < need) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.len);
-    this.buf = next;
+  get(size: number): Buffer {
+    if (size <= SMALL) return this.small.pop() ?? Buffer.allocUnsafe(SMALL);
+    if (size <= MEDIUM) return this.medium.pop() ?? Buffer.allocUnsafeSlow(MEDIUM);
+    if (size <= LARGE) return this.large.pop() ?? Buffer.allocUnsafeSlow(LARGE);
+    return Buffer.allocUnsafeSlow(size); // one oversized frame (a large message written in one piece)
   }
 
+  put(b: Buffer): void {
+    const n = b.length;
+    if (n === LARGE) {
+      if (this.large.length < 64) this.large.push(b);
+    } else if (n === MEDIUM) {
+      if (this.medium.length < 256) this.medium.push(b);
+    } else if (n === SMALL) {
+      if (this.small.length < 1024) this.small.push(b);
+    }
+  }
+}
+
+const pool = new ChunkPool();
+const EMPTY = Buffer.alloc(0);
+
+export class Outbound {
+  /** The chunk being filled; `buf[0, len)` is queued. Empty until something is appended. */
+  buf: Buffer = EMPTY;
+  len = 0;
+  /** Sealed chunks ahead of `buf` (oldest first), their fills, and their byte count. */
+  private readonly sealed: Buffer[] = [];
+  private readonly fills: number[] = [];
+  private sealedBytes = 0;
+  /** Chunks handed to the socket, in write order; each returns to the pool when its write completes. */
+  private readonly inflight: Buffer[] = [];
+  /** Size class of the next chunk: follows how much the last flush carried. */
+  private nextSize = SMALL;
+  /** Set on close: chunks still in flight are left to the GC, never reused. */
+  private dropped = false;
+
+  /** Bytes queued and not yet handed to the socket. */
+  get size(): number {
+    return this.sealedBytes + this.len;
+  }
+
+  /** Makes room for `n` more contiguous bytes at `buf[len]`. */
+  ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    this.grow(n);
+  }
+
+  private grow(n: number): void {
+    if (this.len > 0) {
+      this.sealed.push(this.buf);
+      this.fills.push(this.len);
+      this.sealedBytes += this.len;
+      // A batch that spans chunks takes larger ones from here on.
+      if (this.nextSize < LARGE) this.nextSize = this.nextSize === SMALL ? MEDIUM : LARGE;
+    } else if (this.buf !== EMPTY) {
+      pool.put(this.buf);
+    }
+    this.buf = pool.get(Math.max(n, this.nextSize));
+    this.len = 0;
+  }
+
+  /** Appends src[start, end), filling the current chunk and continuing in fresh ones. */
   writeBytes(src: Buffer, start: number, end: number): void {
-    const n = end - start;
-    this.ensure(n);
-    if (n < 32) {
+    let n = end - start;
+    if (n < 32 && this.len + n <= this.buf.length) {
       const b = this.buf;
       let o = this.len;
       for (let i = start; i < end; i++) b[o++] = src[i];
-    } else {
-      src.copy(this.buf, this.len, start, end);
+      this.len = o;
+      return;
     }
-    this.len += n;
+    while (n > 0) {
+      let room = this.buf.length - this.len;
+      if (room === 0) {
+        this.grow(Math.min(n, LARGE));
+        room = this.buf.length;
+      }
+      const k = n < room ? n : room;
+      src.copy(this.buf, this.len, start, start + k);
+      this.len += k;
+      start += k;
+      n -= k;
+    }
   }
 
   writeLatin1(s: string): void {
@@ -48,11 +122,14 @@ export class Outbound {
 
   /**
    * Appends one `MSG`/`HMSG` frame: the control line and the message bytes buf[from, end).
-   * Sized once up front, written with plain stores: this runs once per delivery.
+   * Runs once per delivery: one size check, then plain stores. A frame larger than the chunk
+   * room left gets its control line there and its payload spread over further chunks.
    */
   frame(hmsg: boolean, subject: string, sid: string, reply: string, hdr: number, buf: Buffer, from: number, end: number): void {
     const size = end - from;
-    this.ensure(5 + subject.length + sid.length + reply.length + 30 + size);
+    const head = 5 + subject.length + sid.length + reply.length + 30;
+    const whole = head + size <= LARGE;
+    this.ensure(whole ? head + size : head);
     const b = this.buf;
     let o = this.len;
     if (hmsg) b[o++] = 72; // H
@@ -75,6 +152,14 @@ export class Outbound {
     o = putInt(b, o, size);
     b[o++] = 13;
     b[o++] = 10;
+    if (!whole) {
+      this.len = o;
+      this.writeBytes(buf, from, end);
+      this.ensure(2);
+      this.buf[this.len++] = 13;
+      this.buf[this.len++] = 10;
+      return;
+    }
     if (size < 64) for (let i = from; i < end; i++) b[o++] = buf[i];
     else o += buf.copy(b, o, from, end);
     b[o++] = 13;
@@ -82,23 +167,49 @@ export class Outbound {
     this.len = o;
   }
 
-  /** Takes the queued bytes as one Buffer for the socket and empties the queue. */
-  take(): Buffer | null {
-    const n = this.len;
-    if (n === 0) return null;
+  /**
+   * Hands every queued byte to `socket` in one write (several chunks: corked, so the stream
+   * makes one writev of them) and empties the queue. Returns the number of bytes handed over.
+   */
+  writeTo(socket: Socket): number {
+    const total = this.sealedBytes + this.len;
+    if (total === 0) return 0;
+    const sealed = this.sealed;
+    const many = sealed.length > 0;
+    if (many) socket.cork();
+    for (let i = 0; i < sealed.length; i++) this.handOver(socket, sealed[i], this.fills[i]);
+    if (this.len > 0) this.handOver(socket, this.buf, this.len);
+    if (many) socket.uncork();
+    sealed.length = 0;
+    this.fills.length = 0;
+    this.sealedBytes = 0;
+    this.buf = EMPTY;
     this.len = 0;
-    if (n >= HANDOFF) {
-      // Hand the staging buffer itself to the socket and start a fresh one.
-      const out = this.buf.subarray(0, n);
-      this.buf = Buffer.allocUnsafe(this.buf.length);
-      return out;
-    }
-    return Buffer.from(this.buf.subarray(0, n));
+    this.nextSize = total <= SMALL ? SMALL : total <= MEDIUM ? MEDIUM : LARGE;
+    return total;
   }
 
+  private handOver(socket: Socket, chunk: Buffer, fill: number): void {
+    this.inflight.push(chunk);
+    socket.write(fill === chunk.length ? chunk : chunk.subarray(0, fill), this.written);
+  }
+
+  /** A write finished (the stream calls back in write order): its chunk may be reused. */
+  private readonly written = (err?: Error | null): void => {
+    const chunk = this.inflight.shift();
+    if (chunk !== undefined && !err && !this.dropped) pool.put(chunk);
+  };
+
+  /** Drops what is queued (closing); chunks still being written are not reused. */
   reset(): void {
+    this.dropped = true;
+    for (const c of this.sealed) pool.put(c);
+    if (this.buf !== EMPTY) pool.put(this.buf);
+    this.sealed.length = 0;
+    this.fills.length = 0;
+    this.sealedBytes = 0;
+    this.buf = EMPTY;
     this.len = 0;
-    if (this.buf.length > 1024 * 1024) this.buf = Buffer.allocUnsafe(INITIAL);
   }
 }
 

@@ -367,10 +367,16 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
 
   private readonly flushAll = (): void => {
     this.flushScheduled = false;
+    this.flushQueued();
+  };
+
+  /** Flushes the connections queued so far; the end-of-turn flush finds nothing left of them. */
+  flushQueued(): void {
     const q = this.flushQueue;
+    if (q.length === 0) return;
     this.flushQueue = [];
     for (let i = 0; i < q.length; i++) q[i].flush();
-  };
+  }
 
   // ---- reload ------------------------------------------------------------------------------
 
@@ -409,8 +415,11 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
     this.logger.setLevels({ debug: next.debug, trace: next.trace, logtime: next.logtime });
     this.delivery.setMaxPending(next.maxPending);
     for (const c of this.clients.values()) {
-      c.maxPayload = next.maxPayload;
-      c.parser.maxPayload = next.maxPayload;
+      // Clients whose limits authentication bound (JWT users) keep them.
+      if (c.maxSubs === null) {
+        c.maxPayload = next.maxPayload;
+        c.parser.maxPayload = next.maxPayload;
+      }
       c.parser.maxControlLine = next.maxControlLine;
     }
     const set = changeSet(prev, next, changes);

@@ -1,3 +1,4 @@
+import { decodeUserJwt } from '../jwt/claims.js';
 import { ClosedReason } from '../protocol/errors.js';
 import {
   ACCOUNT_CONNS_EVENT_TYPE,
@@ -241,6 +242,18 @@ export class SystemEvents implements BrokerModule {
       sent: { msgs: t.outMsgs, bytes: t.outBytes },
       received: { msgs: t.inMsgs, bytes: t.inBytes },
       slow_consumers: t.slowConsumers,
+      // Per route, as nats-server's RouteStat (only when clustered).
+      ...(server.cluster !== null && server.cluster.routes.size > 0
+        ? {
+            routes: [...server.cluster.routes.values()].map((r) => ({
+              rid: r.cid,
+              ...(r.remoteName ? { name: r.remoteName } : {}),
+              sent: { msgs: r.outMsgs, bytes: r.outBytes },
+              received: { msgs: r.inMsgs, bytes: r.inBytes },
+              pending: r.pendingBytes,
+            })),
+          }
+        : {}),
       active_servers: 1 + this.remotes.size,
     };
     // Per remote cluster: our outbound link's sent counts, the inbound links' received counts.
@@ -320,7 +333,11 @@ export class SystemEvents implements BrokerModule {
     if (c.opts.version) ci.ver = c.opts.version;
     if (stop !== null && c.rtt > 0) ci.rtt = msToNs(c.rtt);
     if (stop !== null) ci.stop = rfc3339(stop);
-    if (c.opts.jwt) ci.jwt = c.opts.jwt;
+    if (c.opts.jwt) {
+      ci.jwt = c.opts.jwt;
+      // An authenticated JWT user (operator mode): its issuer, name and tags (nats-server c.user, c.nameTag, c.tags).
+      if (acc.name !== GLOBAL_ACCOUNT && c.user !== undefined) Object.assign(ci, jwtUserInfo(c.opts.jwt));
+    }
     ci.kind = 'Client';
     ci.client_type = 'nats';
     return ci as ClientInfo;
@@ -628,5 +645,18 @@ function decode(payload: Buffer): unknown {
     return JSON.parse(text);
   } catch {
     return text;
+  }
+}
+
+/** `issuer_key`, `name_tag` and `tags` of a user JWT (nothing when it does not decode). */
+function jwtUserInfo(jwt: string): Partial<ClientInfo> {
+  try {
+    const u = decodeUserJwt(jwt);
+    const out: Partial<ClientInfo> = { issuer_key: u.iss };
+    if (u.name) out.name_tag = u.name;
+    if (u.nats.tags && u.nats.tags.length > 0) out.tags = [...u.nats.tags];
+    return out;
+  } catch {
+    return {};
   }
 }

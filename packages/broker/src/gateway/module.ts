@@ -116,6 +116,10 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
     this.server.queueFlush(c);
   }
 
+  flushQueued(): void {
+    this.server.flushQueued();
+  }
+
   slowConsumerDetected(c: Connection, reason: ClosedReason): void {
     this.server.slowConsumerDetected(c, reason);
   }

@@ -128,7 +128,6 @@ export {
   loadOperatorMode,
   validateOperatorMode,
   operatorModeStartErrors,
-  OPERATOR_MODE_NOT_SERVED,
   SERVER_VERSION,
   type OperatorMode,
   type EffectiveResolver,

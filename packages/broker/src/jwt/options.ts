@@ -133,16 +133,10 @@ function checkAssertedVersions(ops: OperatorClaims[]): string[] {
   return [];
 }
 
-/** Until operator mode is wired into the server, starting with it is refused with this message. */
-export const OPERATOR_MODE_NOT_SERVED =
-  'operator mode (JWT authentication: "operator" / "trusted") is not served by this Switchboard build yet; refusing to start rather than run without the trust the configuration asks for';
-
 /**
  * Why a server must not start with these options in operator mode: nats-server's own start
- * checks first, then (until the integration lands) the refusal to serve operator mode at all.
+ * checks (empty when fine, or not operator mode).
  */
 export function operatorModeStartErrors(opts: OperatorOptions): string[] {
-  if (!isOperatorMode(opts)) return [];
-  const errors = validateOperatorMode(opts);
-  return errors.length ? errors : [OPERATOR_MODE_NOT_SERVED];
+  return isOperatorMode(opts) ? validateOperatorMode(opts) : [];
 }

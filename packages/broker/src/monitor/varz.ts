@@ -20,6 +20,13 @@ export function serverTotals(server: ServerView): { inMsgs: number; inBytes: num
     t.outMsgs += c.outMsgs;
     t.outBytes += c.outBytes;
   }
+  // Route traffic counts too, as in nats-server's totals (closed routes are in `stats`).
+  for (const r of server.cluster?.allRoutes() ?? []) {
+    t.inMsgs += r.inMsgs;
+    t.inBytes += r.inBytes;
+    t.outMsgs += r.outMsgs;
+    t.outBytes += r.outBytes;
+  }
   return t;
 }
 

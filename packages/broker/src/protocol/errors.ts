@@ -14,6 +14,9 @@ export const ERR = {
   invalidSubject: 'Invalid Subject',
   invalidPublishSubject: 'Invalid Publish Subject',
   maxSubscriptions: 'maximum subscriptions exceeded',
+  userAuthExpired: 'User Authentication Expired',
+  accountAuthExpired: 'Account Authentication Expired',
+  userAuthRevoked: 'User Authentication Revoked',
   routePort: 'attempted to connect to route port',
   invalidSubscription: 'Invalid Subscription',
 } as const;
@@ -41,6 +44,7 @@ export const ClosedReason = {
   authExpired: 'Authentication Expired',
   noRespondersNeedsHeaders: 'No Responders Requires Headers',
   accountRemoved: 'Account Removed',
+  revocation: 'Credentials Revoked',
   duplicateRoute: 'Duplicate Route',
   routeRemoved: 'Route Removed',
   clusterNameConflict: 'Cluster Name Conflict',

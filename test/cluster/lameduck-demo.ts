@@ -7,9 +7,9 @@
  * nats-server) and with it a nats-server node among Switchboard peers.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import { connect, StringCodec, type NatsConnection, type Subscription } from 'nats';
-import { natsServerAvailable, waitFor } from '../helpers/servers.js';
+import { waitFor } from '../helpers/servers.js';
 import { ACCOUNTS_CONF, startTopology } from './scenarios.js';
 import { stopAll, type ClusterNode, type NodeKind } from './nodes.js';
 
@@ -124,7 +124,7 @@ async function enterLameDuck(node: ClusterNode): Promise<() => boolean> {
   return () => exited;
 }
 
-function lameDuckDemo(label: string, kinds: [NodeKind, NodeKind, NodeKind]): void {
+export function lameDuckDemo(label: string, kinds: [NodeKind, NodeKind, NodeKind]): void {
   test(`${label}: zero lost requests while one node enters lame duck mode`, async () => {
     let nodes: ClusterNode[] = [];
     const responders: Responder[] = [];
@@ -177,10 +177,3 @@ function lameDuckDemo(label: string, kinds: [NodeKind, NodeKind, NodeKind]): voi
   });
 }
 
-describe('lame duck in a cluster (the talk demo)', () => {
-  lameDuckDemo('sb+sb+sb, a Switchboard node in lame duck', ['sb', 'sb', 'sb']);
-  describe('mixed', { skip: !natsServerAvailable() && 'nats-server not installed' }, () => {
-    lameDuckDemo('ns+ns+sb, a Switchboard node in lame duck among nats-server', ['ns', 'ns', 'sb']);
-    lameDuckDemo('sb+sb+ns, a nats-server node in lame duck among Switchboard', ['sb', 'sb', 'ns']);
-  });
-});
