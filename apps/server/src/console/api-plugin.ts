@@ -14,6 +14,7 @@ import { requireRole, requireSession, type ConsoleContext } from './context.js';
 import { ApiHttpError } from './errors.js';
 import { viewFor } from './redact.js';
 import { accountRoutes } from './routes-accounts.js';
+import { clusterRoutes } from './routes-cluster.js';
 import { authRoutes } from './routes-auth.js';
 import { configRoutes } from './routes-config.js';
 import { opsRoutes } from './routes-ops.js';
@@ -37,6 +38,7 @@ export const apiPlugin: FastifyPluginAsyncZod<{ ctx: ConsoleContext; openapi: ()
   await app.register(authRoutes, { ctx });
   await app.register(configRoutes, { ctx });
   await app.register(accountRoutes, { ctx });
+  await app.register(clusterRoutes, { ctx });
   await app.register(opsRoutes, { ctx });
   await app.register(serverRoutes, { ctx });
   await app.register(userRoutes, { ctx });

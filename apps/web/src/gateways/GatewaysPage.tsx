@@ -3,19 +3,16 @@ import { useFieldArray, useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { z } from 'zod';
 import type { OptionsInput } from '@switchboard/shared';
-import { ErrorBox, Loading, Empty } from '../components/states';
+import { ErrorBox, Loading } from '../components/states';
 import { ReadOnlyNotice, WriteButton, WriteFieldset } from '../components/WriteButton';
 import { useUnsavedChanges } from '../components/UnsavedChanges';
 import { ReviewDialog } from '../config/ReviewDialog';
-import { notEditableReason, useConfigQuery, usePinnedConfig, type ConfigState } from '../config/useConfig';
-import { formatBytes, formatCount } from '../lib/format';
-import { linkState, useGatewayzQuery, usePutGatewaysMutation, useRoutezQuery, type LinkState } from './useGateways';
-
-const stateClass: Record<LinkState, string> = { connected: 'ok', 'flow-controlled': 'warn', idle: '', down: 'bad' };
-
-function LinkBadge({ state }: { state: LinkState }) {
-  return <span className={`badge ${stateClass[state]}`}>{state}</span>;
-}
+import { notEditableReason, usePinnedConfig, type ConfigState } from '../config/useConfig';
+import { usePutGatewaysMutation } from './useGateways';
+import { SuperClusterPanel } from './SuperClusterPanel';
+import { ClusterPanel } from '../cluster/ClusterPanel';
+import { RouteEditorSection } from '../cluster/RouteEditor';
+import { RunningVsSaved } from '../cluster/RunningVsSaved';
 
 /** The gateway block as a form: remote gateways are name + URLs (one per line). */
 const GatewayFormSchema = z
@@ -75,124 +72,15 @@ function fromForm(o: OptionsInput, f: GatewayForm): OptionsInput {
 }
 
 export function GatewaysPage() {
-  const gw = useGatewayzQuery();
-  const routes = useRoutezQuery();
-  const config = useConfigQuery();
   return (
     <div>
       <div className="page-head">
         <h1>Gateways &amp; routes</h1>
       </div>
       <ReadOnlyNotice />
-      <section className="panel" aria-labelledby="gw-h">
-        <h2 id="gw-h" style={{ marginTop: 0 }}>
-          Gateways {gw.data?.name ? <span className="muted">— this cluster is “{gw.data.name}”</span> : null}
-        </h2>
-        {gw.isPending ? (
-          <Loading />
-        ) : gw.error ? (
-          <ErrorBox action="load /gatewayz" error={gw.error} onRetry={() => void gw.refetch()} />
-        ) : gw.data && Object.keys(gw.data.outbound_gateways).length + Object.keys(gw.data.inbound_gateways).length === 0 ? (
-          <Empty>No gateway links. {gw.data.name || config.data?.options.gateway ? 'Gateways are configured but none is connected yet.' : 'Configure the gateway block below to join a super cluster.'}</Empty>
-        ) : (
-          gw.data && (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>Remote</th>
-                    <th>Direction</th>
-                    <th>State</th>
-                    <th>Address</th>
-                    <th>Uptime</th>
-                    <th className="num">Msgs in/out</th>
-                    <th className="num">Bytes in/out</th>
-                    <th>Accounts (interest mode)</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[
-                    ...Object.entries(gw.data.outbound_gateways).map(([n, g]) => ({ n, dir: 'outbound', g })),
-                    ...Object.entries(gw.data.inbound_gateways).flatMap(([n, list]) => list.map((g) => ({ n, dir: 'inbound', g }))),
-                  ].map(({ n, dir, g }, i) => (
-                    <tr key={`${n}-${dir}-${i}`}>
-                      <td>
-                        <strong>{n}</strong> {g.configured && <span className="badge">configured</span>}
-                      </td>
-                      <td>{dir}</td>
-                      <td>
-                        <LinkBadge state={linkState({ connected: !!g.connection, pending: g.connection?.pending_bytes, idle: g.connection?.idle })} />
-                      </td>
-                      <td className="mono">{g.connection ? `${g.connection.ip}:${g.connection.port}` : '—'}</td>
-                      <td>{g.connection?.uptime ?? '—'}</td>
-                      <td className="num">
-                        {formatCount(g.connection?.in_msgs)} / {formatCount(g.connection?.out_msgs)}
-                      </td>
-                      <td className="num">
-                        {formatBytes(g.connection?.in_bytes)} / {formatBytes(g.connection?.out_bytes)}
-                      </td>
-                      <td className="small">{(g.accounts ?? []).map((a) => `${a.name} (${a.interest_mode})`).join(', ') || '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        )}
-      </section>
-
-      <section className="panel" aria-labelledby="routes-h">
-        <h2 id="routes-h" style={{ marginTop: 0 }}>
-          Routes
-        </h2>
-        {routes.isPending ? (
-          <Loading />
-        ) : routes.error ? (
-          <ErrorBox action="load /routez" error={routes.error} onRetry={() => void routes.refetch()} />
-        ) : !routes.data || routes.data.routes.length === 0 ? (
-          <Empty>No routes: this server is not clustered{config.data?.options.cluster?.routes?.length ? `, although ${config.data.options.cluster.routes.length} route(s) are configured (down)` : ''}.</Empty>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>RID</th>
-                  <th>Remote</th>
-                  <th>State</th>
-                  <th>Address</th>
-                  <th>Solicited</th>
-                  <th>Uptime</th>
-                  <th className="num">Subs</th>
-                  <th className="num">Msgs in/out</th>
-                  <th className="num">Pending</th>
-                </tr>
-              </thead>
-              <tbody>
-                {routes.data.routes.map((r) => (
-                  <tr key={r.rid}>
-                    <td>{r.rid}</td>
-                    <td className="mono small">{r.remote_id.slice(0, 12)}…</td>
-                    <td>
-                      <LinkBadge state={linkState({ connected: true, pending: r.pending_size, idle: r.idle })} />
-                    </td>
-                    <td className="mono">
-                      {r.ip}:{r.port}
-                    </td>
-                    <td>{r.did_solicit ? 'yes' : 'no'}</td>
-                    <td>{r.uptime}</td>
-                    <td className="num">{formatCount(r.subscriptions)}</td>
-                    <td className="num">
-                      {formatCount(r.in_msgs)} / {formatCount(r.out_msgs)}
-                    </td>
-                    <td className="num">{formatBytes(r.pending_size)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
-
+      <SuperClusterPanel />
+      <ClusterPanel />
+      <RouteEditorSection />
       <GatewayEditorSection />
     </div>
   );
@@ -211,6 +99,7 @@ function GatewayEditorSection() {
           {query.data.pending.map((c) => c.path).join(', ')}.
         </div>
       ) : null}
+      <RunningVsSaved block="gateway" config={query.data} />
       <GatewayEditor config={base} reload={reload} />
     </>
   );

@@ -4,25 +4,15 @@ import { ApplyResponseSchema, GatewayzSchema, RoutezSchema, type ApplyResponse, 
 import { getJson, request } from '../api/client';
 import { ifMatch, invalidateConfig } from '../config/useConfig';
 
+/** Links are polled this often, so a link that goes down shows within a few seconds. */
+export const LINK_POLL_MS = 2_000;
+
 export function useGatewayzQuery() {
-  return useQuery({ queryKey: ['gatewayz'], queryFn: () => getJson('/gatewayz?accs=true', GatewayzSchema), refetchInterval: 5_000 });
+  return useQuery({ queryKey: ['gatewayz'], queryFn: () => getJson('/gatewayz?accs=true', GatewayzSchema), refetchInterval: LINK_POLL_MS, refetchIntervalInBackground: true });
 }
 
 export function useRoutezQuery() {
-  return useQuery({ queryKey: ['routez'], queryFn: () => getJson('/routez', RoutezSchema), refetchInterval: 5_000 });
-}
-
-export type LinkState = 'connected' | 'flow-controlled' | 'idle' | 'down';
-
-/**
- * The state of a link, told truthfully: down when configured but not connected; flow-controlled
- * when bytes are pending; idle when nothing moved for a minute; else connected.
- */
-export function linkState(l: { connected: boolean; pending?: number; idle?: string }): LinkState {
-  if (!l.connected) return 'down';
-  if ((l.pending ?? 0) > 0) return 'flow-controlled';
-  if (l.idle && /(\d+h|\d+d|[1-9]\d*m)/.test(l.idle)) return 'idle';
-  return 'connected';
+  return useQuery({ queryKey: ['routez'], queryFn: () => getJson('/routez', RoutezSchema), refetchInterval: LINK_POLL_MS, refetchIntervalInBackground: true });
 }
 
 /** PUT /api/gateways: the whole gateway block (null removes it), with If-Match. */
@@ -31,6 +21,16 @@ export function usePutGatewaysMutation() {
   return useMutation({
     mutationFn: async (v: { gateway: OptionsInput['gateway'] | null; revision: string }): Promise<ApplyResponse> =>
       (await request('/api/gateways', { method: 'PUT', body: { gateway: v.gateway }, headers: ifMatch(v.revision), schema: ApplyResponseSchema })).data,
+    onSettled: () => invalidateConfig(qc),
+  });
+}
+
+/** PUT /api/cluster: the whole cluster block (null removes it), with If-Match. */
+export function usePutClusterMutation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (v: { cluster: OptionsInput['cluster'] | null; revision: string }): Promise<ApplyResponse> =>
+      (await request('/api/cluster', { method: 'PUT', body: { cluster: v.cluster }, headers: ifMatch(v.revision), schema: ApplyResponseSchema })).data,
     onSettled: () => invalidateConfig(qc),
   });
 }

@@ -9,6 +9,7 @@ import { StatsCharts } from './StatsCharts';
 import { WINDOWS, type WindowId } from './stats';
 import { pickParam, useUrlState } from '../lib/urlState';
 import { useHealthzQuery, useServers, useStatsQuery, useStatsEvents, useVarzQuery } from './useOverview';
+import { useSummedStats } from '../cluster/summedStats';
 
 type Row = ServerRowData & { health: HealthVerdict };
 
@@ -16,7 +17,7 @@ type Row = ServerRowData & { health: HealthVerdict };
 const GONE_MS = 10 * 60_000;
 export function OverviewPage() {
   // The window and the picked server live in the URL: a reload or a shared link shows the same charts.
-  const [params, setParams] = useUrlState({ window: '5m' });
+  const [params, setParams] = useUrlState({ window: '5m', charts: 'server' });
   const window = pickParam<WindowId>(params, 'window', WINDOWS.map((w) => w.id), '5m');
   const picked = params.get('server') ?? undefined;
   useStatsEvents();
@@ -30,6 +31,9 @@ export function OverviewPage() {
   const listedAt = Date.now();
   const servers = heardServers.filter((s) => s.local || listedAt - s.lastSeen <= GONE_MS);
   const gone = heardServers.filter((s) => !servers.includes(s));
+  // Charts of the picked server, or of every listed server summed (?charts=sum).
+  const summed = pickParam(params, 'charts', ['server', 'sum'], 'server') === 'sum' && servers.length > 1;
+  const sum = useSummedStats(summed ? servers.map((s) => s.id) : [], window, summed);
   const live = useEventsStatus();
   const now = Date.now();
 
@@ -80,6 +84,7 @@ export function OverviewPage() {
         </span>
       ),
     },
+    { key: 'cluster', label: 'Cluster', render: (r) => r.msg?.server.cluster ?? '—' },
     { key: 'ver', label: 'Version', render: (r) => r.msg?.server.ver ?? (r.local ? varz.data?.version : undefined) ?? '—' },
     { key: 'uptime', label: 'Uptime', render: (r) => (r.msg ? formatDuration(now - Date.parse(r.msg.statsz.start)) : r.local ? (varz.data?.uptime ?? '—') : '—') },
     { key: 'conns', label: 'Conns', num: true, render: (r) => formatCount(r.msg?.statsz.connections) },
@@ -120,7 +125,7 @@ export function OverviewPage() {
       ) : rows.length === 0 ? (
         <Empty>No STATSZ recorded yet from the system account.</Empty>
       ) : (
-        <Table caption="Servers" columns={columns} rows={rows} rowKey={(r) => r.id} onRowClick={(r) => setParams({ server: r.local ? undefined : r.id })} selectedKey={serverId} />
+        <Table caption="Servers" columns={columns} rows={rows} rowKey={(r) => r.id} onRowClick={(r) => setParams({ server: r.local ? undefined : r.id, charts: undefined })} selectedKey={serverId} />
       )}
       {gone.length > 0 && (
         <p className="muted" data-testid="gone-servers">
@@ -130,8 +135,18 @@ export function OverviewPage() {
 
       <div className="row" style={{ marginTop: 20 }}>
         <h2 style={{ margin: 0, flex: 1 }}>
-          Activity {stats.data && rows.length > 1 && <span className="muted">— {rows.find((r) => r.id === serverId)?.name}</span>}
+          Activity {summed ? <span className="muted">— all {rows.length} servers summed</span> : stats.data && rows.length > 1 && <span className="muted">— {rows.find((r) => r.id === serverId)?.name}</span>}
         </h2>
+        {rows.length > 1 && (
+          <div className="segmented" role="group" aria-label="Charts of">
+            <button type="button" aria-pressed={!summed} onClick={() => setParams({ charts: 'server' })}>
+              Per server
+            </button>
+            <button type="button" aria-pressed={summed} onClick={() => setParams({ charts: 'sum' })}>
+              All summed
+            </button>
+          </div>
+        )}
         <div className="segmented" role="group" aria-label="Chart window">
           {WINDOWS.map((w) => (
             <button key={w.id} type="button" aria-pressed={window === w.id} onClick={() => setParams({ window: w.id })}>
@@ -141,7 +156,15 @@ export function OverviewPage() {
         </div>
       </div>
       <div style={{ marginTop: 10 }}>
-        {!serverId || stats.isPending ? (
+        {summed ? (
+          sum.pending ? (
+            <Loading what="Loading STATSZ history" />
+          ) : sum.error ? (
+            <ErrorBox action="load the STATSZ history" error={sum.error} onRetry={sum.refetch} />
+          ) : (
+            <StatsCharts points={sum.points} spanMs={STATS_WINDOWS[window].spanMs} />
+          )
+        ) : !serverId || stats.isPending ? (
           <Loading what="Loading STATSZ history" />
         ) : stats.error ? (
           <ErrorBox action="load the STATSZ history" error={stats.error} onRetry={() => void stats.refetch()} />
