@@ -38,7 +38,7 @@ test('roll back a revision: the import goes away and the client flow stops', asy
   await new Nav(page).to('Config history');
   await expect(page.getByRole('table', { name: 'Revisions' })).toContainText(before);
   await page.getByLabel(`Compare from ${before}`).check();
-  await page.getByRole('row').filter({ has: page.getByText('current') }).getByRole('radio', { name: /Compare to/ }).check();
+  await page.getByRole('row').filter({ has: page.getByText('on disk', { exact: true }) }).getByRole('radio', { name: /Compare to/ }).check();
   await expect(page.getByTestId('revision-diff')).toContainText('accounts.MON');
   await page.getByRole('button', { name: `Roll back to ${before}` }).click();
   const dialog = page.getByRole('dialog');

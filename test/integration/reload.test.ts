@@ -103,8 +103,7 @@ test('SIGHUP reloads and SIGUSR2 enters lame duck mode in the CLI', async () => 
     proc.proc.on('exit', (code) => (exitCode = code));
     proc.proc.kill('SIGUSR2');
     await waitFor(() => proc.output().includes('Entering lame duck mode'), 5000, 'lame duck log');
-    proc.proc.kill('SIGTERM');
-    await waitFor(() => proc.output().includes('Ignoring SIGTERM while in lame duck mode'), 5000, 'SIGTERM ignored');
+    // (SIGTERM during lame duck mode ends the run at once: apps/server/src/console/shutdown.test.ts.)
     assert.equal(nc.isClosed(), false, 'clients stay during the grace period');
     await nc.closed();
     await waitFor(() => exitCode !== null, 10000, 'process exit after lame duck');
