@@ -10,6 +10,7 @@ import type { Account } from '../core/account.js';
 import { Connection, type ConnectionHost } from '../core/connection.js';
 import type { Delivery } from '../core/delivery.js';
 import { Sub } from '../core/subscription.js';
+import { putInt, putLatin1 } from '../core/outbound.js';
 import { ERR, ClosedReason } from '../protocol/errors.js';
 import { InvalidSubjectError } from '../subjects/sublist.js';
 import { ROUTE_OPS, routedArgs, type RouteOpHandler, type RoutedMsgArgs } from './route-ops.js';
@@ -233,21 +234,21 @@ export class RouteConnection extends Connection<RouteOpHandler> implements Route
     b[o++] = 83; // S
     b[o++] = 71; // G
     b[o++] = 32;
-    o = put(b, o, account);
+    o = putLatin1(b, o, account);
     b[o++] = 32;
-    o = put(b, o, subject);
+    o = putLatin1(b, o, subject);
     b[o++] = 32;
     if (queues.length > 0) {
       if (reply.length > 0) {
         b[o++] = 43; // +
         b[o++] = 32;
-        o = put(b, o, reply);
+        o = putLatin1(b, o, reply);
       } else b[o++] = 124; // |
       b[o++] = 32;
-      o = put(b, o, queues);
+      o = putLatin1(b, o, queues);
       b[o++] = 32;
     } else if (reply.length > 0) {
-      o = put(b, o, reply);
+      o = putLatin1(b, o, reply);
       b[o++] = 32;
     }
     if (withHdr) {
@@ -277,21 +278,3 @@ export class RouteConnection extends Connection<RouteOpHandler> implements Route
   }
 }
 
-function put(b: Buffer, o: number, s: string): number {
-  const n = s.length;
-  if (n > 24) return o + b.latin1Write(s, o, n);
-  for (let i = 0; i < n; i++) b[o++] = s.charCodeAt(i);
-  return o;
-}
-
-function putInt(b: Buffer, o: number, v: number): number {
-  if (v < 10) {
-    b[o] = 48 + v;
-    return o + 1;
-  }
-  let digits = 0;
-  for (let x = v; x > 0; x = Math.floor(x / 10)) digits++;
-  let p = o + digits;
-  for (let x = v; x > 0; x = Math.floor(x / 10)) b[--p] = 48 + (x % 10);
-  return o + digits;
-}

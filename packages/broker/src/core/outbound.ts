@@ -213,14 +213,16 @@ export class Outbound {
   }
 }
 
-function putLatin1(b: Buffer, o: number, s: string): number {
+/** Writes a short latin1 string at `o` (a byte loop below 25 chars); returns the end offset. */
+export function putLatin1(b: Buffer, o: number, s: string): number {
   const n = s.length;
   if (n > 24) return o + b.latin1Write(s, o, n);
   for (let i = 0; i < n; i++) b[o++] = s.charCodeAt(i);
   return o;
 }
 
-function putInt(b: Buffer, o: number, v: number): number {
+/** Writes a non-negative integer's decimal digits at `o`; returns the end offset. */
+export function putInt(b: Buffer, o: number, v: number): number {
   if (v < 10) {
     b[o] = 48 + v;
     return o + 1;
