@@ -56,6 +56,7 @@ export const API_ERRORS = {
   RATE_LIMITED: { status: 429, message: 'Too many attempts; wait and retry' },
   INTERNAL: { status: 500, message: 'Internal error' },
   CONFIG_WRITE_FAILED: { status: 500, message: 'The config file could not be written; nothing changed' },
+  BROKER_STOPPED: { status: 503, message: 'The broker is not running' },
   EVENTS_UNAVAILABLE: { status: 503, message: 'The server runs without a system account; no events' },
   CONSOLE_UNAVAILABLE: { status: 503, message: 'The console cannot use its state (console.db); the broker runs, the admin console is off' },
 } as const satisfies Record<string, { status: number; message: string }>;
