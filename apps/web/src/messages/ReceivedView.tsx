@@ -50,11 +50,13 @@ export function ReceivedView({ m, compact }: { m: ReceivedMessage; compact?: boo
       <pre className="payload" data-testid="received-payload">
         {m.size === 0 ? <span className="muted">(empty payload)</span> : showPayload(m)}
       </pre>
-      <div className="hint">
-        {formatBytes(m.size)}
-        {m.payloadEncoding === 'base64' ? ' · not UTF-8, shown as base64' : ''}
-        {m.truncated ? ` · cut: only the first ${formatBytes(new TextEncoder().encode(m.payload).length)} shown` : ''}
-      </div>
+      {(!compact || m.truncated || m.payloadEncoding === 'base64') && (
+        <div className="hint">
+          {formatBytes(m.size)}
+          {m.payloadEncoding === 'base64' ? ' · not UTF-8, shown as base64' : ''}
+          {m.truncated ? ` · cut: only the first ${formatBytes(new TextEncoder().encode(m.payload).length)} shown` : ''}
+        </div>
+      )}
     </div>
   );
 }
