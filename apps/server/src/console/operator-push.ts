@@ -21,14 +21,14 @@ export function resolverInfo(ctx: ConsoleContext): ServerOperator['resolver'] | 
   const op = ctx.server.operator;
   if (!op) return undefined;
   const type = op.resolver.kind;
-  if (type === 'url') return { type, pushable: false, how: 'a URL resolver is read-only here: push account JWTs to the account server (nsc push)' };
+  if (type === 'url') return { type, pushable: false, how: 'read-only here: push account JWTs to the account server (nsc push)' };
   if (type === 'memory') {
     return ctx.config.editable
-      ? { type, pushable: true, how: 'MEMORY resolver: pushed accounts are written into resolver_preload of the config file and reloaded (kept across restarts)' }
-      : { type, pushable: true, how: 'MEMORY resolver without a config file: pushed accounts live in memory only (lost at a restart)' };
+      ? { type, pushable: true, how: 'pushed accounts are written into resolver_preload of the config file and reloaded (kept across restarts)' }
+      : { type, pushable: true, how: 'no config file: pushed accounts live in memory only (lost at a restart)' };
   }
-  if (!ctx.server.events.enabled) return { type, pushable: false, how: `${type} resolver, but the server runs without a system account: nothing can be pushed` };
-  return { type, pushable: true, how: `${type} resolver: pushed on $SYS.REQ.CLAIMS.UPDATE, stored in the resolver directory` };
+  if (!ctx.server.events.enabled) return { type, pushable: false, how: 'the server runs without a system account: nothing can be pushed' };
+  return { type, pushable: true, how: 'pushed on $SYS.REQ.CLAIMS.UPDATE, stored in the resolver directory' };
 }
 
 /** The reply of a resolver request: `{data:{code,message}}` or `{error:{code,description}}`. */
