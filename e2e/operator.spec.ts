@@ -116,4 +116,28 @@ test.describe('operator mode', () => {
       await sb.stop();
     }
   });
+
+  test('a server not in operator mode says so; the console makes an operator, its system account and a config to save', async ({ page, sb, loginAsAdmin }) => {
+    await loginAsAdmin();
+    await page.goto(sb.url + '/operator');
+    await expect(page.getByTestId('not-operator-mode')).toContainText('examples/operator/operator.conf');
+    await shot(page, 'operator-not-operator-mode');
+    const form = page.getByRole('form', { name: 'Create an operator' });
+    await form.getByLabel('Operator name').fill('NEWOP');
+    await form.getByLabel('Resolver').selectOption('full');
+    await form.getByRole('button', { name: 'Create operator' }).click();
+    const seeds = page.getByTestId('new-seeds');
+    await expect(seeds).toContainText('shown only once');
+    for (const kind of ['operator', 'operator signing key', 'system account']) await expect(seeds.getByLabel(`Seed of ${kind} ${kind === 'system account' ? 'SYS' : 'NEWOP'}`, { exact: true })).toHaveValue(/^S[OA][A-Z2-7]{56}$/);
+    await expect(page.getByTestId('operator-config')).toContainText('resolver: {');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download operator.conf' }).click()]);
+    const conf = readFileSync((await download.path())!, 'utf8');
+    expect(conf).toMatch(/^operator: "eyJ/m);
+    expect(conf).toMatch(/^system_account: A[A-Z2-7]{55}$/m);
+    expect(conf).not.toMatch(/S[OAU][A-Z2-7]{56}/);
+    await shot(page, 'operator-created');
+    await page.getByRole('button', { name: 'I have kept them' }).click();
+    await expect(page.getByTestId('new-seeds')).toHaveCount(0);
+    await expect(page.getByTestId('operator-panel')).toContainText('not trusted by this server');
+  });
 });

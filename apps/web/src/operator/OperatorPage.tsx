@@ -84,8 +84,8 @@ function ServerPanel({ state }: { state: OperatorState }) {
           <code>examples/operator/operator.conf</code>:
         </p>
         <pre className="mono" style={{ overflowX: 'auto', background: 'var(--panel-2)', padding: 8 }}>
-          {`operator: "examples/operator/operator.jwt"   # or the JWT inline
-resolver: MEMORY                              # or resolver { type: full, dir: "./jwt" }
+          {`operator: "examples/operator/operator.jwt"  # or the JWT inline
+resolver: MEMORY                             # or resolver { type: full, dir: "./jwt" }
 resolver_preload: {
   <SYS account key>: "<SYS account JWT>"
 }`}
@@ -163,7 +163,7 @@ function SetupPanel({ state, onCreated }: { state: OperatorState; onCreated: (r:
               <input type="checkbox" checked={storeSeed} onChange={(e) => setStoreSeed(e.target.checked)} /> Store the seed in the console, encrypted
             </label>
             {imp.error && <ErrorBox action="import the operator" error={imp.error} />}
-            <div className="actions">
+            <div className="actions" style={{ marginTop: 10 }}>
               <WriteButton type="submit" className="primary" disabled={imp.isPending || !jwt.trim()}>
                 {imp.isPending ? 'Importing…' : 'Import operator'}
               </WriteButton>
@@ -199,7 +199,7 @@ function SetupPanel({ state, onCreated }: { state: OperatorState; onCreated: (r:
               <input type="checkbox" checked={storeSeeds} onChange={(e) => setStoreSeeds(e.target.checked)} /> Store the seeds in the console, encrypted
             </label>
             {create.error && <ErrorBox action="create the operator" error={create.error} />}
-            <div className="actions">
+            <div className="actions" style={{ marginTop: 10 }}>
               <WriteButton type="submit" className="primary" disabled={create.isPending || !name.trim()}>
                 {create.isPending ? 'Creating…' : 'Create operator'}
               </WriteButton>
@@ -245,7 +245,7 @@ function OperatorPanel({ state }: { state: OperatorState }) {
         )}
         {!op.trusted && (
           <div className="alert warn">
-            The running server does not trust this operator: pushes are refused. Start a server with the config made for it (or import the operator the server trusts).
+            The running server does not trust this operator: accounts signed by it are not pushed. Start a server with the config made for it (or import the operator the server trusts).
           </div>
         )}
       </div>
