@@ -9,7 +9,7 @@ import { encodeAccount, encodeOperator } from '@nats-io/jwt';
 import { createAccount, createOperator } from '@nats-io/nkeys';
 import { connect, credsAuthenticator, StringCodec, type NatsConnection } from 'nats';
 import { test, expect } from './fixtures';
-import { ADMIN_PASSWORD, startSwitchboard } from './harness';
+import { ADMIN_PASSWORD, VIEWER_PASSWORD, startSwitchboard } from './harness';
 import { LoginPage, Nav, shot } from './pages';
 
 const op = createOperator();
@@ -111,6 +111,18 @@ test.describe('operator mode', () => {
       await api.dispose();
       for (const a of ['operator.import', 'operator.account.create', 'operator.user.issue', 'operator.user.revoke']) expect(audit).toContain(`"${a}"`);
       expect(audit).not.toMatch(/S[OAU][A-Z2-7]{56}/);
+
+      // A viewer sees the same state read-only, and no seed.
+      const viewerContext = await page.context().browser()!.newContext();
+      const viewer = await viewerContext.newPage();
+      await new LoginPage(viewer).login(sb.url, 'viewer', VIEWER_PASSWORD);
+      await viewer.goto(sb.url + '/operator');
+      await expect(viewer.getByTestId('account-SHOP').getByTestId('user-alice')).toContainText('revoked');
+      await expect(viewer.getByRole('button', { name: 'New account' })).toBeDisabled();
+      await expect(viewer.getByRole('button', { name: 'New user in SHOP' })).toBeDisabled();
+      await expect(viewer.getByTestId('read-only-notice')).toContainText('viewer');
+      expect(await viewer.content()).not.toMatch(/S[OAU][A-Z2-7]{56}/);
+      await viewerContext.close();
     } finally {
       if (nc && !nc.isClosed()) await nc.close();
       await sb.stop();
