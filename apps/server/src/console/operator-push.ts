@@ -53,6 +53,9 @@ export async function pushAccountJwt(ctx: ConsoleContext, req: FastifyRequest, k
   if (!op) return { ok: false, via: 'none', message: 'the server is not in operator mode: save the generated config and start a server with it' };
   const info = resolverInfo(ctx)!;
   if (!info.pushable) return { ok: false, via: 'none', message: info.how };
+  // The server's own check first (trusted signer, claims): a JWT it would refuse is not pushed.
+  const verdict = op.accounts.verify(key, jwt);
+  if (!verdict.ok) return { ok: false, via: 'none', message: `the server refuses this account JWT: ${verdict.error}` };
   if (info.type === 'full' || info.type === 'cache') {
     let reply: unknown;
     try {

@@ -198,6 +198,19 @@ describe('operator API, MEMORY resolver (seeds stored, sealed)', () => {
     await expectCut(clients[0]!);
     await assert.rejects(connect({ servers: `127.0.0.1:${c.server.port}`, authenticator: credsAuthenticator(new TextEncoder().encode(creds)), reconnect: false }), /Authorization Violation/i);
   });
+
+  test('an operator the server does not trust: its accounts are signed but not pushed, and the file is not touched', async () => {
+    assert.equal((await api.admin('DELETE', '/api/operator')).statusCode, 200);
+    const made = await api.admin('POST', '/api/operator', { name: 'ROGUE', storeSeeds: true });
+    assert.equal(json(made).operator.trusted, false);
+    const before = readFileSync(c.file, 'utf8');
+    const r = await api.admin('POST', '/api/operator/accounts', { name: 'EVIL' });
+    assert.equal(r.statusCode, 201, r.body);
+    assert.equal(json(r).push.ok, false);
+    assert.match(json(r).push.message, /the server refuses this account JWT/);
+    assert.equal(json(r).account.onServer, false);
+    assert.equal(readFileSync(c.file, 'utf8'), before);
+  });
 });
 
 describe('operator API, full resolver (no seeds stored: given per request)', () => {
