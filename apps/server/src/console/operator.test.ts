@@ -314,3 +314,39 @@ describe('operator API, server not in operator mode', () => {
     }
   });
 });
+
+describe('operator API, MEMORY resolver without a config file (live only)', () => {
+  test('a new account goes into the MEMORY resolver, a loaded one is updated on $SYS: the revoked user is cut', async () => {
+    const fx = await operatorFixture('');
+    const { buildConsole } = await import('./index.js');
+    const server = createServer(
+      { host: '127.0.0.1', port: -1, operator: fx.opJwt, systemAccount: fx.sys.getPublicKey(), resolver: { type: 'memory' }, resolverPreload: { [fx.sys.getPublicKey()]: fx.sysJwt } },
+      { logger: new Logger({ sink: () => {} }) },
+    );
+    await server.start();
+    const dir = mkdtempSync(join(tmpdir(), 'console-nofile-'));
+    const app = await buildConsole({ server, dataDir: join(dir, 'data'), adminPassword: 'secret', print: () => {}, sampleStats: false });
+    await app.ready();
+    let nc: NatsConnection | undefined;
+    try {
+      const api = await session({ app } as Console);
+      assert.match(json(await api.admin('GET', '/api/operator')).server.resolver.how, /lost at a restart/);
+      assert.equal((await api.admin('POST', '/api/operator/import', { jwt: fx.opJwt, seed: text(fx.op), storeSeed: true })).statusCode, 200);
+      const made = json(await api.admin('POST', '/api/operator/accounts', { name: 'LIVE', storeSeed: true }));
+      assert.equal(made.push.via, 'memory');
+      assert.equal(made.push.ok, true, made.push.message);
+      const account = made.account.publicKey as string;
+      const issued = json(await api.admin('POST', `/api/operator/accounts/${account}/users`, { name: 'carol' }));
+      nc = await connect({ servers: `127.0.0.1:${server.port}`, authenticator: credsAuthenticator(new TextEncoder().encode(issued.creds)), reconnect: false });
+      await pubSubWorks(nc, 'x.y');
+      const revoked = json(await api.admin('POST', `/api/operator/accounts/${account}/users/${issued.user.publicKey}/revoke`, {}));
+      assert.equal(revoked.push.via, 'memory');
+      assert.equal(revoked.push.ok, true, revoked.push.message);
+      await expectCut(nc);
+    } finally {
+      if (nc && !nc.isClosed()) await nc.close();
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
