@@ -67,7 +67,14 @@ export function buildTlsSetup(t: TlsOptions): TlsSetup {
     opts.cert = read(t.certFile, 'certificate');
     opts.key = read(t.keyFile, 'key');
   }
-  if (t.caFile) opts.ca = read(t.caFile, 'root ca certificate');
+  // The CA verifies client certificates, so it is loaded only when they are asked for (as Go's
+  // ClientCAs only count with verify). Loaded always, OpenSSL would also send it after our
+  // certificate, and a client that does not trust that root would see a self-signed certificate
+  // in the chain instead of nats-server's unverifiable leaf.
+  if (t.caFile) {
+    const ca = read(t.caFile, 'root ca certificate');
+    if (t.verify === true || t.verifyAndMap === true) opts.ca = ca;
+  }
   if (t.cipherSuites) {
     const names = t.cipherSuites.map((c) => {
       const n = CIPHERS[c];
