@@ -54,5 +54,6 @@ export const PAGES = [
   { path: '/history', nav: 'Config history', heading: 'Config history' },
   { path: '/ops', nav: 'Operations', heading: 'Operations' },
   { path: '/users', nav: 'Console users', heading: 'Console users' },
+  { path: '/operator', nav: 'Operator', heading: 'Operator' },
   { path: '/audit', nav: 'Audit log', heading: 'Audit log' },
 ] as const;

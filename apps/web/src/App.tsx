@@ -13,11 +13,13 @@ import { OpsPage } from './ops/OpsPage';
 import { AuditPage } from './audit/AuditPage';
 import { UsersPage } from './users/UsersPage';
 import { MessagesPage } from './messages/MessagesPage';
+import { OperatorPage } from './operator/OperatorPage';
 import { ApiError } from './api/client';
 
 const NAV = [
   { to: '/', label: 'Overview', end: true },
   { to: '/accounts', label: 'Accounts' },
+  { to: '/operator', label: 'Operator' },
   { to: '/map', label: 'Import/export map' },
   { to: '/gateways', label: 'Gateways & routes' },
   { to: '/connections', label: 'Connections' },
@@ -76,6 +78,7 @@ export function App() {
           <Route path="/history" element={<HistoryPage />} />
           <Route path="/ops" element={<OpsPage />} />
           <Route path="/users" element={<UsersPage />} />
+          <Route path="/operator" element={<OperatorPage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/login" element={<Navigate to="/" replace />} />
           <Route path="*" element={<div className="empty">No such page. <NavLink to="/">Go to the overview</NavLink></div>} />

@@ -6,3 +6,4 @@ export * from './subjects.js';
 export * from './passwords.js';
 export * from './secrets.js';
 export * from './messages.js';
+export * from './operator.js';

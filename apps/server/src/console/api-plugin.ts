@@ -18,6 +18,7 @@ import { clusterRoutes } from './routes-cluster.js';
 import { authRoutes } from './routes-auth.js';
 import { configRoutes } from './routes-config.js';
 import { messageRoutes } from './routes-messages.js';
+import { operatorRoutes } from './routes-operator.js';
 import { opsRoutes } from './routes-ops.js';
 import { serverRoutes } from './routes-servers.js';
 import { userRoutes } from './routes-users.js';
@@ -44,6 +45,7 @@ export const apiPlugin: FastifyPluginAsyncZod<{ ctx: ConsoleContext; openapi: ()
   await app.register(opsRoutes, { ctx });
   await app.register(serverRoutes, { ctx });
   await app.register(userRoutes, { ctx });
+  await app.register(operatorRoutes, { ctx });
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => openapi());
   // Anything else under /api is a JSON 404 (never the web app's index.html).
   app.all('/*', { config: { access: 'public' }, schema: { hide: true } }, async (req) => {

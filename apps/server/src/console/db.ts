@@ -1,6 +1,7 @@
 /*
  * Console state in SQLite (better-sqlite3, WAL): console users, sessions, audit log, config
- * revisions (with conf text, so with secrets), pending config changes, STATSZ history. Private to
+ * revisions (with conf text, so with secrets), pending config changes, STATSZ history, the
+ * operator-mode keys the console manages (seeds sealed, seed-vault.ts). Private to
  * the user running the server: the directory is created 0700 and the files 0600; deleted rows are
  * overwritten (secure_delete). Migrations are versioned in code (PRAGMA user_version) and run in
  * an IMMEDIATE transaction, so servers starting at once on one directory do not race. A database
@@ -91,6 +92,25 @@ export const MIGRATIONS: readonly string[] = [
   // Stats history is kept by server name (a restart keeps it, the id changes); the id last heard.
   `ALTER TABLE stats_servers ADD COLUMN server_id TEXT NOT NULL DEFAULT '';
    UPDATE stats_servers SET server_id = id;`,
+  // Operator mode: the operator, accounts and users the console manages (JWTs, public keys), and
+  // the seeds the operator chose to keep, sealed (seed-vault.ts).
+  `CREATE TABLE op_entities (
+     public_key TEXT PRIMARY KEY,
+     kind TEXT NOT NULL CHECK (kind IN ('operator', 'account', 'user')),
+     parent TEXT,
+     name TEXT NOT NULL,
+     jwt TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     pushed_at INTEGER,
+     revoked_at INTEGER
+   );
+   CREATE TABLE op_seeds (
+     public_key TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     sealed BLOB NOT NULL,
+     created_at INTEGER NOT NULL
+   );`,
 ];
 
 export interface OpenedDb {

@@ -1,0 +1,422 @@
+/*
+ * The operator's keys and JWTs as the console keeps them: the operator, its accounts and the
+ * users it issued (table op_entities; seeds in the SeedVault only when chosen), and the JWT
+ * work on them — made with @nats-io/jwt and @nats-io/nkeys, checked with the broker's decoder
+ * (as the server will check them) before they are kept. No HTTP here.
+ */
+import { encodeAccount, encodeOperator, encodeUser, type Account, type User } from '@nats-io/jwt';
+import { createAccount, createOperator, createUser, fromSeed, type KeyPair } from '@nats-io/nkeys';
+import { jwt as J } from '@switchboard/broker';
+import type {
+  ManagedAccount,
+  ManagedUser,
+  OperatorAccountLimits,
+  OperatorExport,
+  OperatorImport,
+  OperatorView,
+  ShownSeed,
+} from '@switchboard/shared';
+import type { Db } from './db.js';
+import { ApiHttpError } from './errors.js';
+import type { SeedVault } from './seed-vault.js';
+
+export type EntityKind = 'operator' | 'account' | 'user';
+
+export interface EntityRow {
+  public_key: string;
+  kind: EntityKind;
+  parent: string | null;
+  name: string;
+  jwt: string;
+  created_at: number;
+  updated_at: number;
+  pushed_at: number | null;
+  revoked_at: number | null;
+}
+
+/** A JWT's payload as written (to re-sign it with a change and keep everything else). */
+export interface RawPayload {
+  name: string;
+  sub: string;
+  iss: string;
+  iat: number;
+  exp?: number;
+  nbf?: number;
+  nats: Record<string, unknown>;
+}
+
+export function rawPayload(token: string): RawPayload {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as RawPayload;
+}
+
+const seedText = (kp: KeyPair): string => new TextDecoder().decode(kp.getSeed());
+const iso = (unixSeconds: number): string => new Date(unixSeconds * 1000).toISOString();
+
+/** A JWT of `kind`, its signature and claims checked by the broker's decoder; 422 otherwise. */
+export function checkedJwt<K extends 'operator' | 'account' | 'user'>(token: string, kind: K): J.AnyClaims & { kind: K } {
+  let c: J.AnyClaims;
+  try {
+    c = J.decodeJwt(J.parseDecoratedJwt(token).trim());
+  } catch (e) {
+    throw new ApiHttpError('OPERATOR_INVALID_JWT', `not a valid JWT: ${(e as Error).message}`);
+  }
+  if (c.kind !== kind) throw new ApiHttpError('OPERATOR_INVALID_JWT', `an ${kind} JWT is needed, this is an ${c.kind} JWT`);
+  return c as J.AnyClaims & { kind: K };
+}
+
+function keyPairOf(seed: string): KeyPair {
+  try {
+    return fromSeed(new TextEncoder().encode(seed.trim()));
+  } catch (e) {
+    throw new ApiHttpError('VALIDATION_FAILED', `not a usable seed: ${(e as Error).message}`);
+  }
+}
+
+/** Plain (unscoped) signing keys of an account JWT. */
+function accountSigningKeys(nats: Record<string, unknown>): string[] {
+  const keys = (nats.signing_keys as unknown[] | undefined) ?? [];
+  return keys.filter((k): k is string => typeof k === 'string');
+}
+
+export class OperatorKeys {
+  constructor(
+    private readonly db: Db,
+    readonly vault: SeedVault,
+  ) {}
+
+  // ---- rows --------------------------------------------------------------------------------
+
+  operatorRow(): EntityRow | undefined {
+    return this.db.prepare("SELECT * FROM op_entities WHERE kind = 'operator' LIMIT 1").get() as EntityRow | undefined;
+  }
+
+  requireOperator(): EntityRow {
+    const op = this.operatorRow();
+    if (!op) throw new ApiHttpError('OPERATOR_NOT_FOUND');
+    return op;
+  }
+
+  accountRows(): EntityRow[] {
+    return this.db.prepare("SELECT * FROM op_entities WHERE kind = 'account' ORDER BY name, public_key").all() as EntityRow[];
+  }
+
+  row(publicKey: string, kind: EntityKind): EntityRow | undefined {
+    return this.db.prepare('SELECT * FROM op_entities WHERE public_key = ? AND kind = ?').get(publicKey, kind) as EntityRow | undefined;
+  }
+
+  requireAccount(publicKey: string): EntityRow {
+    const a = this.row(publicKey, 'account');
+    if (!a) throw new ApiHttpError('ACCOUNT_NOT_FOUND', `the console manages no account ${publicKey}`);
+    return a;
+  }
+
+  userRows(account: string): EntityRow[] {
+    return this.db.prepare("SELECT * FROM op_entities WHERE kind = 'user' AND parent = ? ORDER BY created_at, public_key").all(account) as EntityRow[];
+  }
+
+  save(r: { publicKey: string; kind: EntityKind; parent?: string; name: string; jwt: string; pushedAt?: number | null; revokedAt?: number | null }): void {
+    const now = Date.now();
+    this.db
+      .prepare(
+        `INSERT INTO op_entities (public_key, kind, parent, name, jwt, created_at, updated_at, pushed_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(public_key) DO UPDATE SET name = excluded.name, jwt = excluded.jwt, parent = excluded.parent, updated_at = excluded.updated_at,
+           pushed_at = COALESCE(excluded.pushed_at, op_entities.pushed_at), revoked_at = COALESCE(excluded.revoked_at, op_entities.revoked_at)`,
+      )
+      .run(r.publicKey, r.kind, r.parent ?? null, r.name, r.jwt, now, now, r.pushedAt ?? null, r.revokedAt ?? null);
+  }
+
+  markPushed(publicKey: string): void {
+    this.db.prepare('UPDATE op_entities SET pushed_at = ? WHERE public_key = ?').run(Date.now(), publicKey);
+  }
+
+  markRevoked(publicKey: string, at: number): void {
+    this.db.prepare('UPDATE op_entities SET revoked_at = ? WHERE public_key = ?').run(at, publicKey);
+  }
+
+  /** Forgets the operator and everything under it, seeds included. */
+  forgetAll(): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM op_entities').run();
+      this.vault.deleteAll();
+    })();
+  }
+
+  // ---- signers -----------------------------------------------------------------------------
+
+  /**
+   * The key that signs account JWTs: the seed given (the operator's or one of its signing
+   * keys'), else a stored one (a signing key first). Strict operators sign with signing keys only.
+   */
+  operatorSigner(given?: string): KeyPair {
+    const op = this.requireOperator();
+    const nats = rawPayload(op.jwt).nats;
+    const signing = ((nats.signing_keys as string[] | undefined) ?? []).filter((k) => typeof k === 'string');
+    const strict = nats.strict_signing_key_usage === true;
+    const allowed = strict ? signing : [...signing, op.public_key];
+    if (given) {
+      const kp = keyPairOf(given);
+      if (!allowed.includes(kp.getPublicKey())) {
+        throw new ApiHttpError('OPERATOR_SIGNER_REQUIRED', `the seed given is not ${strict ? 'a signing key' : 'the key or a signing key'} of operator ${op.name}`);
+      }
+      return kp;
+    }
+    for (const k of [...signing, ...(strict ? [] : [op.public_key])]) {
+      const seed = this.vault.get(k);
+      if (seed) return keyPairOf(seed);
+    }
+    throw new ApiHttpError('OPERATOR_SIGNER_REQUIRED', `the console stores no seed of operator ${op.name}: give the operator's seed (or a signing key's) to sign the account`);
+  }
+
+  canSignAsOperator(op: EntityRow): boolean {
+    const nats = rawPayload(op.jwt).nats;
+    const signing = ((nats.signing_keys as string[] | undefined) ?? []).filter((k) => typeof k === 'string');
+    return this.vault.stored([...signing, op.public_key]).length > 0;
+  }
+
+  /** The key that signs the account's users: the given seed (identity or a plain signing key), else a stored one. */
+  accountSigner(account: EntityRow, given?: string): KeyPair {
+    const allowed = [account.public_key, ...accountSigningKeys(rawPayload(account.jwt).nats)];
+    if (given) {
+      const kp = keyPairOf(given);
+      if (!allowed.includes(kp.getPublicKey())) throw new ApiHttpError('OPERATOR_SIGNER_REQUIRED', `the seed given is not the key or a signing key of account ${account.name}`);
+      return kp;
+    }
+    for (const k of allowed) {
+      const seed = this.vault.get(k);
+      if (seed) return keyPairOf(seed);
+    }
+    throw new ApiHttpError('OPERATOR_SIGNER_REQUIRED', `the console stores no seed of account ${account.name}: give the account's seed to issue users`);
+  }
+
+  canIssue(account: EntityRow): boolean {
+    return this.vault.stored([account.public_key, ...accountSigningKeys(rawPayload(account.jwt).nats)]).length > 0;
+  }
+
+  // ---- making JWTs -------------------------------------------------------------------------
+
+  /** A new operator with a signing key and a system account (names it in the operator JWT). */
+  async createOperator(name: string, storeSeeds: boolean): Promise<{ operatorJwt: string; sysJwt: string; sys: string; seeds: ShownSeed[] }> {
+    const op = createOperator();
+    const sk = createOperator();
+    const sys = createAccount();
+    const operatorJwt = await encodeOperator(name, op, { signing_keys: [sk.getPublicKey()], system_account: sys.getPublicKey() });
+    const sysJwt = await encodeAccount('SYS', sys, { limits: nscLimits() } as Partial<Account>, { signer: sk });
+    checkedJwt(operatorJwt, 'operator');
+    checkedJwt(sysJwt, 'account');
+    const seeds: ShownSeed[] = [
+      { kind: 'operator', name, publicKey: op.getPublicKey(), seed: seedText(op) },
+      { kind: 'operator signing key', name, publicKey: sk.getPublicKey(), seed: seedText(sk) },
+      { kind: 'system account', name: 'SYS', publicKey: sys.getPublicKey(), seed: seedText(sys) },
+    ];
+    this.db.transaction(() => {
+      this.save({ publicKey: op.getPublicKey(), kind: 'operator', name, jwt: operatorJwt });
+      this.save({ publicKey: sys.getPublicKey(), kind: 'account', parent: op.getPublicKey(), name: 'SYS', jwt: sysJwt });
+      if (storeSeeds) for (const s of seeds) this.vault.put(s.publicKey, s.kind === 'system account' ? s.publicKey : op.getPublicKey(), s.seed);
+    })();
+    return { operatorJwt, sysJwt, sys: sys.getPublicKey(), seeds };
+  }
+
+  importOperator(token: string, seed: string | undefined, storeSeed: boolean): void {
+    const c = checkedJwt(token, 'operator');
+    if (seed) {
+      const kp = keyPairOf(seed);
+      if (kp.getPublicKey() !== c.sub && !c.nats.signingKeys.includes(kp.getPublicKey())) {
+        throw new ApiHttpError('OPERATOR_SIGNER_REQUIRED', `the seed is not the key or a signing key of operator ${c.name}`);
+      }
+    }
+    this.db.transaction(() => {
+      this.save({ publicKey: c.sub, kind: 'operator', name: c.name, jwt: c.jwt });
+      if (seed && storeSeed) this.vault.put(keyPairOf(seed).getPublicKey(), c.sub, seed.trim());
+    })();
+  }
+
+  /** Signs an account JWT: a new account (no `existing`) or `existing` with the form's fields replaced. */
+  async signAccount(
+    form: { name: string; limits: OperatorAccountLimits; exports: OperatorExport[]; imports: OperatorImport[] },
+    signer: KeyPair,
+    existing?: EntityRow,
+  ): Promise<{ publicKey: string; jwt: string; seed?: string }> {
+    const kp = existing ? undefined : createAccount();
+    const publicKey = existing?.public_key ?? kp!.getPublicKey();
+    const prev = existing ? rawPayload(existing.jwt) : undefined;
+    const nats: Record<string, unknown> = { ...(prev?.nats ?? {}) };
+    delete nats.type;
+    delete nats.version;
+    const l = form.limits;
+    nats.limits = {
+      ...((prev?.nats.limits as Record<string, unknown>) ?? {}),
+      subs: l.subs,
+      data: l.data,
+      payload: l.payload,
+      imports: l.imports,
+      exports: l.exports,
+      wildcards: l.wildcards,
+      conn: l.conn,
+      leaf: l.leaf,
+      ...(l.disallowBearer ? { disallow_bearer: true } : { disallow_bearer: undefined }),
+    };
+    nats.exports = form.exports.map((e) => ({ name: e.name || e.subject, subject: e.subject, type: e.type, ...(e.tokenReq ? { token_req: true } : {}) }));
+    nats.imports = form.imports.map((i) => ({
+      name: i.subject,
+      type: i.type,
+      account: i.account,
+      subject: i.subject,
+      ...(i.localSubject ? { local_subject: i.localSubject } : {}),
+      ...(i.token ? { token: i.token } : {}),
+    }));
+    if ((nats.exports as unknown[]).length === 0) delete nats.exports;
+    if ((nats.imports as unknown[]).length === 0) delete nats.imports;
+    const dates = { ...(prev?.exp ? { exp: prev.exp } : {}), ...(prev?.nbf ? { nbf: prev.nbf } : {}) };
+    const token = await encodeAccount(form.name, publicKey, nats as Partial<Account>, { signer, ...dates });
+    const c = checkedJwt(token, 'account');
+    const errors = J.validateAccountClaims(c as J.AccountClaims).errors();
+    if (errors.length) throw new ApiHttpError('OPERATOR_INVALID_JWT', `the server would refuse this account: ${errors.join('; ')}`);
+    return { publicKey, jwt: token, ...(kp ? { seed: seedText(kp) } : {}) };
+  }
+
+  /** The account JWT re-signed with `user` revoked (as of `at`, unix seconds). */
+  async revokeInAccount(account: EntityRow, user: string, at: number, signer: KeyPair): Promise<string> {
+    const p = rawPayload(account.jwt);
+    const nats = { ...p.nats };
+    delete nats.type;
+    delete nats.version;
+    const rev = { ...((nats.revocations as Record<string, number> | undefined) ?? {}) };
+    // As the jwt library: a revocation never moves back once set.
+    if (!(rev[user] !== undefined && rev[user]! > at)) rev[user] = at;
+    nats.revocations = rev;
+    const token = await encodeAccount(p.name, account.public_key, nats as Partial<Account>, { signer, ...(p.exp ? { exp: p.exp } : {}), ...(p.nbf ? { nbf: p.nbf } : {}) });
+    checkedJwt(token, 'account');
+    return token;
+  }
+
+  /** A new user of `account` signed by `signer`; returns its JWT and seed. */
+  async issueUser(
+    account: EntityRow,
+    signer: KeyPair,
+    u: { name: string; pubAllow: string[]; pubDeny: string[]; subAllow: string[]; subDeny: string[]; subs: number; payload: number; data: number; bearer: boolean; expiresInDays?: number | undefined },
+  ): Promise<{ publicKey: string; jwt: string; seed: string }> {
+    const kp = createUser();
+    const perm = (allow: string[], deny: string[]) => ({ ...(allow.length ? { allow } : {}), ...(deny.length ? { deny } : {}) });
+    const nats: Partial<User> = { pub: perm(u.pubAllow, u.pubDeny), sub: perm(u.subAllow, u.subDeny), subs: u.subs, payload: u.payload, data: u.data };
+    if (u.bearer) nats.bearer_token = true;
+    const viaSigningKey = signer.getPublicKey() !== account.public_key;
+    const exp = u.expiresInDays ? { exp: Math.floor(Date.now() / 1000) + u.expiresInDays * 86_400 } : {};
+    const token = await encodeUser(u.name, kp.getPublicKey(), viaSigningKey ? account.public_key : signer, nats, { ...(viaSigningKey ? { signer } : {}), ...exp });
+    const c = checkedJwt(token, 'user');
+    const errors = J.validateUserClaims(c as J.UserClaims).errors();
+    if (errors.length) throw new ApiHttpError('OPERATOR_INVALID_JWT', `the server would refuse this user: ${errors.join('; ')}`);
+    return { publicKey: kp.getPublicKey(), jwt: token, seed: seedText(kp) };
+  }
+
+  // ---- views -------------------------------------------------------------------------------
+
+  operatorView(op: EntityRow, trusted: boolean): OperatorView {
+    const nats = rawPayload(op.jwt).nats;
+    const sys = typeof nats.system_account === 'string' && nats.system_account !== '' ? nats.system_account : undefined;
+    return {
+      name: op.name,
+      publicKey: op.public_key,
+      jwt: op.jwt,
+      signingKeys: ((nats.signing_keys as string[] | undefined) ?? []).filter((k) => typeof k === 'string'),
+      ...(sys ? { systemAccount: sys } : {}),
+      canSign: this.canSignAsOperator(op),
+      trusted,
+    };
+  }
+
+  userView(u: EntityRow): ManagedUser {
+    const p = rawPayload(u.jwt);
+    const pub = (p.nats.pub as { allow?: string[] } | undefined)?.allow ?? [];
+    const sub = (p.nats.sub as { allow?: string[] } | undefined)?.allow ?? [];
+    return {
+      publicKey: u.public_key,
+      name: u.name,
+      account: u.parent ?? '',
+      issuedAt: iso(p.iat),
+      ...(p.exp ? { expiresAt: iso(p.exp) } : {}),
+      ...(u.revoked_at !== null ? { revokedAt: iso(u.revoked_at) } : {}),
+      credsAvailable: this.vault.has(u.public_key),
+      pubAllow: pub,
+      subAllow: sub,
+    };
+  }
+
+  accountView(a: EntityRow, extra: { onServer: boolean; system: boolean }): ManagedAccount {
+    const n = rawPayload(a.jwt).nats;
+    const l = (n.limits as Record<string, unknown> | undefined) ?? {};
+    const num = (v: unknown): number => (typeof v === 'number' ? v : -1);
+    const exports = ((n.exports as Record<string, unknown>[] | undefined) ?? []).map(
+      (e): OperatorExport => ({ type: e.type === 'service' ? 'service' : 'stream', subject: String(e.subject ?? ''), name: String(e.name ?? ''), tokenReq: e.token_req === true }),
+    );
+    const imports = ((n.imports as Record<string, unknown>[] | undefined) ?? []).map(
+      (i): OperatorImport => ({
+        type: i.type === 'service' ? 'service' : 'stream',
+        account: String(i.account ?? ''),
+        subject: String(i.subject ?? ''),
+        ...(i.local_subject ? { localSubject: String(i.local_subject) } : i.to ? { localSubject: String(i.to) } : {}),
+        ...(i.token ? { token: String(i.token) } : {}),
+      }),
+    );
+    const rev = (n.revocations as Record<string, number> | undefined) ?? {};
+    return {
+      publicKey: a.public_key,
+      name: a.name,
+      jwt: a.jwt,
+      limits: {
+        conn: num(l.conn),
+        subs: num(l.subs),
+        payload: num(l.payload),
+        data: num(l.data),
+        imports: num(l.imports),
+        exports: num(l.exports),
+        leaf: num(l.leaf),
+        wildcards: l.wildcards !== false,
+        disallowBearer: l.disallow_bearer === true,
+      },
+      exports,
+      imports,
+      revocations: Object.entries(rev).map(([user, at]) => ({ user, at: iso(at) })),
+      canIssue: this.canIssue(a),
+      onServer: extra.onServer,
+      ...(a.pushed_at !== null ? { pushedAt: new Date(a.pushed_at).toISOString() } : {}),
+      system: extra.system,
+      users: this.userRows(a.public_key).map((u) => this.userView(u)),
+    };
+  }
+}
+
+/** Account limits as nsc writes a new account's: unlimited. */
+export function nscLimits(): Record<string, unknown> {
+  return { subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1 };
+}
+
+/** A server config for operator mode with this operator, its system account preloaded. */
+export function operatorConfigText(o: { name: string; operator: string; operatorJwt: string; sys: string; sysJwt: string; resolver: 'memory' | 'full' }): string {
+  const lines = [
+    `# Operator mode for operator "${o.name}" (${o.operator}),`,
+    `# made by the Switchboard console on ${new Date().toISOString()}.`,
+    '# The server trusts only this operator; accounts come from the resolver, users need no config.',
+    '# Start it with:  switchboard -c <this file>   (nats-server 2.9.10 runs it unchanged)',
+    '',
+    'listen: 127.0.0.1:4222',
+    '',
+    `operator: "${o.operatorJwt}"`,
+    `system_account: ${o.sys}`,
+    '',
+  ];
+  if (o.resolver === 'memory') {
+    lines.push('# Accounts live in memory: the console writes pushed accounts into resolver_preload below.', 'resolver: MEMORY');
+  } else {
+    lines.push(
+      '# Accounts are stored as JWT files in dir; the console pushes them on $SYS.REQ.CLAIMS.UPDATE.',
+      'resolver: {',
+      '  type: full',
+      '  dir: "./jwt"',
+      '  allow_delete: false',
+      '  interval: "2m"',
+      '}',
+    );
+  }
+  lines.push('resolver_preload: {', '  # SYS', `  ${o.sys}: "${o.sysJwt}"`, '}', '');
+  return lines.join('\n');
+}
