@@ -4,7 +4,7 @@
  * +OK, -ERR. The scan loop is protocol/parser.ts; this file only says what the ops mean.
  */
 import { CONNECT, ERR, INFO, OK, PING, PONG, type ControlHandler } from '../protocol/client-ops.js';
-import { MsgArgs, OpTable, ProtocolError, parseSize, splitArgs, type Args, type LineOp, type MsgOp, type Parser } from '../protocol/parser.js';
+import { MsgArgs, OpTable, ProtocolError, cachedLatin1, parseSize, splitArgs, type Args, type LineOp, type MsgOp, type Parser } from '../protocol/parser.js';
 
 /** A routed message's arguments beyond subject and reply (kept in the parser's `msg`). */
 export interface RoutedMsgArgs extends MsgArgs {
@@ -48,7 +48,8 @@ function routedHeader(p: Parser<RouteOpHandler>, buf: Buffer, a: Args, withHdr: 
   const sizes = withHdr ? 2 : 1;
   const n = a.n;
   if (n < skip + 2 + sizes) throw new ProtocolError('protocol', `process${name}Args Parse Error`);
-  m.account = buf.latin1Slice(a.s[skip], a.e[skip]);
+  // The same few account names on every message: the cached string, no allocation per message.
+  m.account = cachedLatin1(buf, a.s[skip], a.e[skip]);
   m.queues = null;
   m.reply = '';
   const third = skip + 2;

@@ -23,7 +23,7 @@ export interface ConnectionHost {
 const PING = Buffer.from('PING\r\n');
 
 /**
- * One read buffer for every plain-TCP client socket (nats-server reads into a reused buffer too).
+ * One read buffer for every plain-TCP client and route socket (nats-server reads into a reused buffer too).
  * Node allocates a fresh 64 KiB buffer for every socket read otherwise, and those allocations
  * drive external-memory GCs under load. net's public `onread` option does this for sockets we
  * create, but accepted sockets are created by net.Server; so the option's three private
@@ -157,7 +157,8 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
     const socket = this.socket;
     socket.setNoDelay(true);
     const onData = (chunk: Buffer) => this.onData(chunk);
-    if (!(SHARED_READS && this.kind === 'CLIENT' && useSharedReadBuffer(socket, onData))) socket.on('data', onData);
+    // Clients and routes (their parsers copy whatever they keep past a read, as the delivery does).
+    if (!(SHARED_READS && (this.kind === 'CLIENT' || this.kind === 'ROUTER') && useSharedReadBuffer(socket, onData))) socket.on('data', onData);
     socket.on('drain', () => this.onDrain());
     socket.on('error', (err) => {
       this.debug(`${this.kindName} connection error: ${err.message}`);

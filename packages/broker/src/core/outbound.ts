@@ -122,36 +122,26 @@ export class Outbound {
 
   /**
    * Appends one `MSG`/`HMSG` frame: the control line and the message bytes buf[from, end).
-   * Runs once per delivery: one size check, then plain stores. A frame larger than the chunk
-   * room left gets its control line there and its payload spread over further chunks.
+   * Runs once per delivery: one size check, then plain stores. The line's parts around the sid
+   * come from `lineParts`, built once per message and reused for every subscriber of a fan-out.
+   * A frame larger than the chunk room left gets its control line there and its payload spread
+   * over further chunks.
    */
   frame(hmsg: boolean, subject: string, sid: string, reply: string, hdr: number, buf: Buffer, from: number, end: number): void {
     const size = end - from;
-    const head = 5 + subject.length + sid.length + reply.length + 30;
-    const whole = head + size <= LARGE;
-    this.ensure(whole ? head + size : head);
+    const lp = lineParts(hmsg, subject, reply, hdr, size);
+    const pre = lp.pre;
+    const preLen = lp.preLen;
+    const post = lp.post;
+    const postLen = lp.postLen;
+    const head = preLen + sid.length + postLen;
+    const whole = head + size + 2 <= LARGE;
+    this.ensure(whole ? head + size + 2 : head);
     const b = this.buf;
     let o = this.len;
-    if (hmsg) b[o++] = 72; // H
-    b[o++] = 77; // M
-    b[o++] = 83; // S
-    b[o++] = 71; // G
-    b[o++] = 32;
-    o = putLatin1(b, o, subject);
-    b[o++] = 32;
+    for (let i = 0; i < preLen; i++) b[o++] = pre[i];
     o = putLatin1(b, o, sid);
-    b[o++] = 32;
-    if (reply.length > 0) {
-      o = putLatin1(b, o, reply);
-      b[o++] = 32;
-    }
-    if (hmsg) {
-      o = putInt(b, o, hdr);
-      b[o++] = 32;
-    }
-    o = putInt(b, o, size);
-    b[o++] = 13;
-    b[o++] = 10;
+    for (let i = 0; i < postLen; i++) b[o++] = post[i];
     if (!whole) {
       this.len = o;
       this.writeBytes(buf, from, end);
@@ -211,6 +201,63 @@ export class Outbound {
     this.buf = EMPTY;
     this.len = 0;
   }
+}
+
+/**
+ * The bytes of a MSG/HMSG control line before the sid (`MSG <subject> `) and after it
+ * (`[reply ][hdr ]<size>\r\n`), for the message being delivered: rebuilt only when a part
+ * changes, so a fan-out encodes the subject and sizes once, not once per subscriber.
+ */
+class LineParts {
+  hmsg = false;
+  subject = '';
+  reply = '';
+  hdr = -1;
+  size = -1;
+  pre = Buffer.allocUnsafeSlow(256);
+  preLen = 0;
+  post = Buffer.allocUnsafeSlow(256);
+  postLen = 0;
+}
+
+const parts = new LineParts();
+
+function lineParts(hmsg: boolean, subject: string, reply: string, hdr: number, size: number): LineParts {
+  const lp = parts;
+  if (lp.subject === subject && lp.reply === reply && lp.size === size && lp.hdr === hdr && lp.hmsg === hmsg) return lp;
+  if (subject.length + 8 > lp.pre.length) lp.pre = Buffer.allocUnsafeSlow(subject.length + 64);
+  if (reply.length + 48 > lp.post.length) lp.post = Buffer.allocUnsafeSlow(reply.length + 64);
+  const pre = lp.pre;
+  let o = 0;
+  if (hmsg) pre[o++] = 72; // H
+  pre[o++] = 77; // M
+  pre[o++] = 83; // S
+  pre[o++] = 71; // G
+  pre[o++] = 32;
+  o = putLatin1(pre, o, subject);
+  pre[o++] = 32;
+  lp.preLen = o;
+  const post = lp.post;
+  o = 0;
+  post[o++] = 32;
+  if (reply.length > 0) {
+    o = putLatin1(post, o, reply);
+    post[o++] = 32;
+  }
+  if (hmsg) {
+    o = putInt(post, o, hdr);
+    post[o++] = 32;
+  }
+  o = putInt(post, o, size);
+  post[o++] = 13;
+  post[o++] = 10;
+  lp.postLen = o;
+  lp.hmsg = hmsg;
+  lp.subject = subject;
+  lp.reply = reply;
+  lp.hdr = hdr;
+  lp.size = size;
+  return lp;
 }
 
 /** Writes a short latin1 string at `o` (a byte loop below 25 chars); returns the end offset. */

@@ -10,7 +10,7 @@
  * Speed: control lines are found with indexOf('\n'); arguments are split into a reused index
  * table (no allocation); payloads are handed over as (buffer, start, end) without copying when
  * they sit whole in one read. Only the tail of a split control line or a split payload is
- * copied. A publisher repeating its subject gets the same string back (`subjectAt`).
+ * copied. A subject seen recently is the same string again (`cachedLatin1`): no allocation.
  */
 
 export type ProtocolErrorKind = 'unknown_op' | 'max_control_line' | 'max_payload' | 'protocol' | 'auth';
@@ -166,6 +166,68 @@ const CR = 13;
 const SP = 32;
 const TAB = 9;
 
+/**
+ * Recently seen subjects (and route accounts), shared by every parser: a direct-mapped table
+ * from the bytes' hash to a slot holding the bytes and their string. A publisher repeating a
+ * few subjects gets the same string objects back, so no string is allocated per message and
+ * the sublist's cache lookup reuses the string's cached hash. Subjects longer than
+ * STRING_CACHE_MAX bytes are sliced each time.
+ */
+const STRING_CACHE_SLOTS = 1024;
+const STRING_CACHE_MAX = 64;
+const cacheBytes = new Uint8Array(STRING_CACHE_SLOTS * STRING_CACHE_MAX);
+/** Length of the bytes in each slot; -1 when empty. */
+const cacheLens = new Int32Array(STRING_CACHE_SLOTS).fill(-1);
+const cacheStrings: string[] = new Array<string>(STRING_CACHE_SLOTS).fill('');
+
+/** buf[start, end) as a latin1 string, the same string object as last time when its slot still holds it. */
+export function cachedLatin1(buf: Buffer, start: number, end: number): string {
+  const n = end - start;
+  if (n > STRING_CACHE_MAX) return buf.latin1Slice(start, end);
+  if (n === 0) return '';
+  // The slot: from the length and a few bytes (subjects of one publisher differ most at the end);
+  // the full comparison below decides.
+  let h = Math.imul(n, 0x9e3779b1) ^ buf[end - 1] ^ (buf[start + (n >> 1)] << 8) ^ (buf[start] << 16);
+  if (n > 1) h ^= buf[end - 2] << 4;
+  h = Math.imul(h ^ (h >>> 13), 0x85ebca6b);
+  const slot = (h ^ (h >>> 16)) & (STRING_CACHE_SLOTS - 1);
+  const base = slot * STRING_CACHE_MAX;
+  if (cacheLens[slot] === n) {
+    let i = 0;
+    while (i < n && cacheBytes[base + i] === buf[start + i]) i++;
+    if (i === n) return cacheStrings[slot];
+  }
+  const s = buf.latin1Slice(start, end);
+  for (let i = 0; i < n; i++) cacheBytes[base + i] = buf[start + i];
+  cacheLens[slot] = n;
+  cacheStrings[slot] = s;
+  return s;
+}
+
+/**
+ * Buffers for messages split across reads, reused: a fresh allocation per split message (one
+ * per read at 1 KiB and up) made Node create a new 8 KiB pool every few reads, and those
+ * ArrayBuffers drove GCs. Sizes above 64 KiB are allocated each time.
+ */
+const SCRATCH_SMALL = 4096;
+const SCRATCH_LARGE = 64 * 1024 + 2;
+const scratchSmall: Buffer[] = [];
+const scratchLarge: Buffer[] = [];
+
+function takeScratch(n: number): Buffer {
+  if (n <= SCRATCH_SMALL) return scratchSmall.pop() ?? Buffer.allocUnsafeSlow(SCRATCH_SMALL);
+  if (n <= SCRATCH_LARGE) return scratchLarge.pop() ?? Buffer.allocUnsafeSlow(SCRATCH_LARGE);
+  return Buffer.allocUnsafeSlow(n);
+}
+
+function putScratch(b: Buffer): void {
+  if (b.length === SCRATCH_SMALL) {
+    if (scratchSmall.length < 16) scratchSmall.push(b);
+  } else if (b.length === SCRATCH_LARGE) {
+    if (scratchLarge.length < 4) scratchLarge.push(b);
+  }
+}
+
 /** Parses a decimal size as nats-server's parseSize: 1..9 digits, else -1. */
 export function parseSize(buf: Buffer, start: number, end: number): number {
   const len = end - start;
@@ -256,10 +318,15 @@ export class Parser<H> {
   /** A message (+ CRLF) being filled across reads (its arguments stay in `msg`). */
   private pending: Buffer | null = null;
   private pendingFilled = 0;
+  /** The message's length with its CRLF: `pending` may be longer (a pooled buffer). */
+  private pendingEnd = 0;
 
   private halted = false;
-  /** The last publish subject: a publisher repeating it gets the same string (no allocation, cached hash). */
-  private lastSubject = '';
+  /**
+   * While `joinPartial` runs a line completed from a split op name: how many bytes of the read
+   * follow that line (its payload may be whole there in nats-server's view); else -1.
+   */
+  private joinedRest = -1;
   /** Parsing paused at an op boundary (e.g. while a CONNECT is verified asynchronously). */
   private suspended = false;
   private backlog: Buffer | null = null;
@@ -269,16 +336,9 @@ export class Parser<H> {
     readonly table: OpTable<H>,
   ) {}
 
-  /** The subject at buf[start, end), as the same string when it repeats the previous one. */
+  /** The subject at buf[start, end), as the same string when it was seen recently (`cachedLatin1`). */
   subjectAt(buf: Buffer, start: number, end: number): string {
-    const last = this.lastSubject;
-    const n = end - start;
-    if (last.length === n) {
-      let i = 0;
-      while (i < n && buf[start + i] === last.charCodeAt(i)) i++;
-      if (i === n) return last;
-    }
-    return (this.lastSubject = buf.latin1Slice(start, end));
+    return cachedLatin1(buf, start, end);
   }
 
   /** Stops after the current op; later input is kept until `resume()`. */
@@ -310,26 +370,28 @@ export class Parser<H> {
       this.backlog = this.backlog === null ? Buffer.from(chunk) : Buffer.concat([this.backlog, chunk]);
       return;
     }
-    let buf = chunk;
     let pos = 0;
     const len0 = chunk.length;
 
     if (this.pending !== null) {
       const msg = this.pending;
       const filled = this.pendingFilled;
-      const need = msg.length - filled;
+      const total = this.pendingEnd;
+      const need = total - filled;
       const n = need < len0 ? need : len0;
       chunk.copy(msg, filled, 0, n);
       this.pendingFilled += n;
       pos = n;
-      const size = msg.length - 2;
+      const size = total - 2;
       // The CR after the payload is checked as soon as it arrives (nats-server's MSG_END_R), not when the LF does.
       if (this.pendingFilled > size && msg[size] !== CR) throw new ProtocolError('unknown_op', 'payload not followed by CRLF');
-      if (this.pendingFilled < msg.length) return;
+      if (this.pendingFilled < total) return;
       this.pending = null;
       if (msg[size + 1] !== LF) throw new ProtocolError('unknown_op', 'payload not followed by CRLF');
       const m = this.msg;
       this.h.onMsg(m.subject, m.reply, m.hdr, msg, 0, size);
+      // Handlers copy what they keep (as with the shared read buffer): the buffer can serve again.
+      putScratch(msg);
       if (this.halted) return;
     }
 
@@ -352,11 +414,39 @@ export class Parser<H> {
     }
 
     if (this.partial !== null) {
-      buf = Buffer.concat([this.partial, pos === 0 ? chunk : chunk.subarray(pos)]);
-      this.partial = null;
-      pos = 0;
+      this.joinPartial(chunk, pos);
+      return;
     }
-    this.scan(buf, pos);
+    this.scan(chunk, pos);
+  }
+
+  /**
+   * A control line split inside its op name: the kept bytes are joined with this read's bytes
+   * up to the first line feed (not with the whole read, which may be 64 KiB), that line is run,
+   * and the rest of the read is parsed as usual (a message op's payload there arrives through
+   * `pending`). In the one case where that line feed does not end the line (it is the first
+   * argument byte, taken as it is), the old whole join is used instead; nothing has run then.
+   */
+  private joinPartial(chunk: Buffer, pos: number): void {
+    const kept = this.partial!;
+    this.partial = null;
+    const len = chunk.length;
+    const nl = chunk.indexOf(LF, pos);
+    const upto = nl < 0 ? len : nl + 1;
+    this.joinedRest = len - upto;
+    try {
+      this.scan(Buffer.concat([kept, chunk.subarray(pos, upto)]), 0);
+    } finally {
+      this.joinedRest = -1;
+    }
+    if (upto >= len || this.halted) return;
+    if (this.partialOp !== null) {
+      this.partialOp = null;
+      this.partialArgs = null;
+      this.scan(Buffer.concat([kept, chunk.subarray(pos)]), 0);
+      return;
+    }
+    this.parse(chunk.subarray(upto));
   }
 
   private checkLineLength(op: TableOp<H>, n: number): void {
@@ -380,11 +470,34 @@ export class Parser<H> {
         this.backlog = Buffer.from(buf.subarray(pos));
         return;
       }
-      let nl = buf.indexOf(LF, pos);
-      const lineEnd = nl < 0 ? len : nl;
       if (this.requireConnect && lower(buf[pos]) !== 99) {
         if (!h.onAuthBypass()) throw new ProtocolError('auth', 'authorization violation');
       }
+      // The hot path: a message op (PUB, RMSG), the first of the table for its byte, whose
+      // control line is plain and whole in this read: one pass over the line finds its end and
+      // its arguments (`msgLine`). Anything unusual goes the general way below.
+      const first = table.byFirst[buf[pos]];
+      if (first !== undefined && first[0].payload) {
+        const c0 = first[0];
+        const n = c0.nameLength;
+        if (pos + n < len) {
+          const codes = c0.codes;
+          const folds = c0.folds;
+          let i = 1;
+          while (i < n && (buf[pos + i] | folds[i]) === codes[i]) i++;
+          const next = buf[pos + n];
+          if (i === n && (next === SP || next === TAB)) {
+            const lf = this.msgLine(buf, pos + n + 1, len);
+            if (lf >= 0) {
+              pos = this.runMsg(c0, buf, args, buf, lf + 1);
+              if (pos < 0) return;
+              continue;
+            }
+          }
+        }
+      }
+      let nl = buf.indexOf(LF, pos);
+      const lineEnd = nl < 0 ? len : nl;
       // The usual case inline (the first op of the table for this byte, its name whole and
       // followed by a byte); anything else through matchOp.
       let op: TableOp<H> | null = null;
@@ -451,7 +564,63 @@ export class Parser<H> {
       op.run(this.h, this, argBuf, argStart, argEnd);
       return payloadStart;
     }
-    const a = splitArgs(argBuf, argStart, argEnd, false);
+    return this.runMsg(op, argBuf, splitArgs(argBuf, argStart, argEnd, false), buf, payloadStart);
+  }
+
+  /**
+   * The control line of a message op starting at buf[i] (just past the name's first separator),
+   * when it is plain and whole here: its arguments go into the shared `args` table and the
+   * index of its LF is returned. -1 when the general path must decide: no LF in this read, a
+   * CR other than the one before the LF, a CR or LF as the first argument byte, a line over
+   * max_control_line. Equivalent to argStartOf + indexOf + the CR rule + splitArgs there.
+   */
+  private msgLine(buf: Buffer, i: number, len: number): number {
+    while (i < len && (buf[i] === SP || buf[i] === TAB)) i++;
+    const argStart = i;
+    if (i >= len || buf[i] === CR || buf[i] === LF) return -1;
+    const a = args;
+    let n = 0;
+    let t = i;
+    let end = -1;
+    for (i++; i < len; i++) {
+      const c = buf[i];
+      if (c > SP) {
+        if (t < 0) t = i;
+      } else if (c === SP || c === TAB) {
+        if (t >= 0) {
+          if (n < 5) {
+            a.s[n] = t;
+            a.e[n] = i;
+          }
+          n++;
+          t = -1;
+        }
+      } else if (c === LF) {
+        end = i;
+        break;
+      } else if (c === CR) {
+        if (i + 1 < len && buf[i + 1] === LF) {
+          end = i;
+          break;
+        }
+        return -1;
+      } else if (t < 0) t = i;
+    }
+    if (end < 0) return -1;
+    if (this.checkControlLine && end - argStart > this.maxControlLine) return -1;
+    if (t >= 0) {
+      if (n < 5) {
+        a.s[n] = t;
+        a.e[n] = end;
+      }
+      n++;
+    }
+    a.n = n;
+    return buf[end] === CR ? end + 1 : end;
+  }
+
+  /** Runs a message op whose arguments are in `a` (from argBuf); as runOp. */
+  private runMsg(op: TableOp<H>, argBuf: Buffer, a: Args, buf: Buffer, payloadStart: number): number {
     const k = op.subjectArg;
     const m = this.msg;
     if (k < a.n && k < 5) m.subject = this.subjectAt(argBuf, a.s[k], a.e[k]);
@@ -471,12 +640,14 @@ export class Parser<H> {
     const have = len - start;
     if (have > size && buf[end] !== CR) throw new ProtocolError('unknown_op', 'payload not followed by CRLF');
     // nats-server re-reads the PUB line when it keeps a split payload (clonePubArg), so a pedantic client hears twice;
-    // a payload already known to be broken is not kept, so not re-read.
-    if (this.pedantic) this.h.onPedanticSubject?.(m.subject);
-    const msg = Buffer.allocUnsafe(size + 2);
+    // a payload already known to be broken is not kept, so not re-read. (Nor when the line was joined from a split
+    // op name and the payload is whole in this read.)
+    if (this.pedantic && (this.joinedRest < 0 || this.joinedRest < size + 2)) this.h.onPedanticSubject?.(m.subject);
+    const msg = takeScratch(size + 2);
     buf.copy(msg, 0, start, len);
     this.pending = msg;
     this.pendingFilled = have;
+    this.pendingEnd = size + 2;
     return -1;
   }
 }
