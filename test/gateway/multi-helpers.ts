@@ -35,15 +35,17 @@ export interface MultiSpec {
   routes?: string[];
   /** Configured remote gateways (the others are learned). */
   gateways?: RemoteSpec[];
-  /** Extra conf text (nats-server) / options (Switchboard), e.g. accounts. */
+  /** Extra conf text (nats-server), e.g. accounts. */
   conf?: string;
+  /** Route permissions (Switchboard). */
+  routePermissions?: { import?: { allow?: string[]; deny?: string[] }; export?: { allow?: string[]; deny?: string[] } };
 }
 
 export async function startSbNode(spec: MultiSpec): Promise<MultiNode> {
   const { server, url, lines } = await startEmbedded({
     serverName: spec.name,
     debug: true,
-    cluster: { name: spec.cluster, host: '127.0.0.1', port: -1, routes: spec.routes ?? [] },
+    cluster: { name: spec.cluster, host: '127.0.0.1', port: -1, routes: spec.routes ?? [], ...(spec.routePermissions ? { permissions: spec.routePermissions } : {}) },
     gateway: { name: spec.cluster, host: '127.0.0.1', port: -1, gateways: (spec.gateways ?? []).map((r) => ({ name: r.name, urls: [`nats://${r.url}`] })) },
   });
   return {

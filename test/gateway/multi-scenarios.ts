@@ -40,7 +40,16 @@ export async function requestsAcross(A: MultiNode[], B: MultiNode[], conns: Nats
   const all = [...A, ...B];
   const responders = await Promise.all(all.map((n) => client(n)));
   conns.push(...responders);
-  responders.forEach((c, i) => c.subscribe(`svc.${all[i].name}`, { callback: (_e, m) => m.respond(sc.encode(all[i].name)) }));
+  // Clients never see a gateway-routed reply subject: the server that delivers strips it.
+  const routedReplies: string[] = [];
+  responders.forEach((c, i) =>
+    c.subscribe(`svc.${all[i].name}`, {
+      callback: (_e, m) => {
+        if (/^(_GR_|\$GR)\./.test(m.reply ?? '')) routedReplies.push(`${all[i].name}: ${m.reply}`);
+        m.respond(sc.encode(all[i].name));
+      },
+    }),
+  );
   await Promise.all(responders.map((c) => c.flush()));
   const ids = new Map<string, string>();
   for (const n of all) ids.set((await n.gatewayz()).server_id, n.name);
@@ -70,6 +79,7 @@ export async function requestsAcross(A: MultiNode[], B: MultiNode[], conns: Nats
       await c.close();
     }
   }
+  assert.deepEqual(routedReplies, [], 'reply subjects seen by responders');
 }
 
 /** A request nobody anywhere answers gets no_responders (503) from a node of either cluster. */

@@ -49,10 +49,37 @@ describe('super cluster of two-node Switchboard clusters', () => {
   });
 
   test('streams in order from every node to every node across', () => streamsAcross(A, B, conns));
-  test('request/reply from every node to every node across, replies crossing a route at home', () => requestsAcross(A, B, conns));
+  test('request/reply from every node to every node across', () => requestsAcross(A, B, conns));
   test('no_responders from every node', () => noRespondersAcross(A, B, conns));
   test('queue affinity: A serves while its member (on the other server) exists, then B, exactly once', () => queueAffinity(A, B, conns));
   test('queue affinity the other way', () => queueAffinity(B, A, conns));
+});
+
+describe('a reply for another server of the cluster goes over the route to it', () => {
+  const nodes: MultiNode[] = [];
+  const conns: NatsConnection[] = [];
+  let A: MultiNode[] = [];
+  let B: MultiNode[] = [];
+  before(async () => {
+    // A's servers keep their reply subscriptions to themselves (route import permission), so a
+    // reply landing on the other server of A reaches the requester only as a `_GR_.` reply
+    // sent over the route to the server its hash names.
+    const hideInboxes = { import: { deny: ['_INBOX.>'] } };
+    const b1 = await startSbNode({ name: 'b1', cluster: 'B' });
+    nodes.push(b1);
+    const b2 = await startSbNode({ name: 'b2', cluster: 'B', routes: [b1.routeUrl] });
+    nodes.push(b2);
+    const a1 = await startSbNode({ name: 'a1', cluster: 'A', gateways: [{ name: 'B', url: b1.gatewayUrl }], routePermissions: hideInboxes });
+    nodes.push(a1);
+    const a2 = await startSbNode({ name: 'a2', cluster: 'A', routes: [a1.routeUrl], routePermissions: hideInboxes });
+    nodes.push(a2);
+    A = [a1, a2];
+    B = [b1, b2];
+    await waitFullMesh([A, B]);
+  });
+  after(() => stopAll([...conns, ...nodes]));
+
+  test('requests from both servers of A answered from both servers of B', () => requestsAcross(A, B, conns));
 });
 
 describe('super cluster of two-node Switchboard clusters, a node dies', () => {
