@@ -10,11 +10,13 @@
  *   2. auth     — the config's users, nkeys, tokens and client TLS; re-checks clients after the
  *      accounts exist;
  *   3. monitor  — closed-connection and per-account records, before events reads them;
- *   4. cluster  — routes (only when a cluster port is configured); before events, so events
- *      shuts down first and its SHUTDOWN still crosses the routes;
- *   5. gateway  — links to other clusters (super clusters): watches the interest seam, and
+ *   4. gateway  — links to other clusters (super clusters): watches the interest seam, and
  *      forwards messages that entered here through the core's `Delivery.forwarder`; it shuts
- *      down after events, so the SHUTDOWN event still reaches the other clusters;
+ *      down after events, so the SHUTDOWN event still reaches the other clusters. It starts
+ *      (binds its port) before the cluster, so the route INFO carries its `gateway_url`;
+ *   5. cluster  — routes (only when a cluster port is configured); before events, so events
+ *      shuts down first and its SHUTDOWN still crosses the routes. Gateways use its routes
+ *      (`GatewayModule.attachCluster`) to share gateway URLs and pass `_GR_.` replies on;
  *   6. events   — the system account and $SYS; shuts down first, so SHUTDOWN is the last event;
  *   7. messages — the console's internal client (publish, request, subscribe in any account);
  *   8. the caller's extra modules (`deps.modules`), e.g. a test probe.
@@ -77,7 +79,8 @@ export class Switchboard extends Server implements MonitoredServer {
     this.messages = new MessageTools(this);
     const op = this.operator !== null ? [this.operator] : [];
     const cluster = this.clusterModule === null ? [] : [this.clusterModule];
-    for (const m of [this.accountsModule, ...op, this.auth, this.monitor, ...cluster, this.gateway, this.events, this.messages, ...(deps.modules ?? [])]) this.register(m);
+    if (this.clusterModule !== null) this.gateway.attachCluster(this.clusterModule);
+    for (const m of [this.accountsModule, ...op, this.auth, this.monitor, this.gateway, ...cluster, this.events, this.messages, ...(deps.modules ?? [])]) this.register(m);
     this.addAccountSource(this.accountsModule);
     if (this.operator !== null) {
       this.addAccountSource(this.operator.accounts);

@@ -18,7 +18,7 @@ import { decodeRouteConnect, infoLine, type RouteConnectMessage, type RouteInfoM
 import { RemoteClientUrls, ownClientUrls } from './client-urls.js';
 import { AdvertisedInterest } from './interest.js';
 import { checkPassword, constantTimeEquals, generatedName, hostPortOf, permissionJson, permits, redact } from './route-rules.js';
-import { RouteConnection, type RouteHost } from './route.js';
+import { RouteConnection, type RouteHost, type RoutedReplyHandler } from './route.js';
 
 /** nats-server's DEFAULT_ROUTE_RECONNECT / DEFAULT_ROUTE_CONNECT / DEFAULT_ROUTE_DIAL. */
 const RECONNECT_MS = 1000;
@@ -28,9 +28,9 @@ const DIAL_TIMEOUT_MS = 1000;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** Called when a route registers or goes away (gateways gossip their URLs over routes). */
-export type RouteListener = (route: RouteView, up: boolean) => void;
+export type RouteListener = (route: RouteConnection, up: boolean) => void;
 /** Called for an INFO with `gateway` set arriving on a registered route (the gateway module's business). */
-export type GatewayInfoListener = (info: RouteInfoMessage, route: RouteView) => void;
+export type GatewayInfoListener = (info: RouteInfoMessage, route: RouteConnection) => void;
 
 export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
   readonly name = 'cluster';
@@ -52,6 +52,8 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
   private readonly gatewayInfoListeners: GatewayInfoListener[] = [];
   /** Fields other modules add to this server's route INFO (the gateway module's `gateway_url`). */
   private readonly routeInfoExtra: Record<string, unknown> = {};
+  /** Routed messages with a `_GR_.` subject or reply go here first (set by the gateway module). */
+  routedReplies: RoutedReplyHandler | null = null;
 
   private listener: NetServer | null = null;
   private currentName: string;

@@ -26,6 +26,13 @@ export interface RouteHost extends ConnectionHost {
   onRouteConnect(r: RouteConnection, json: string): void;
   onRouteInfo(r: RouteConnection, info: RouteInfoMessage): void;
   onRouteClosed(r: RouteConnection): void;
+  /** Set when gateways run: routed messages on or replying to `_GR_.` subjects are theirs. */
+  readonly routedReplies: RoutedReplyHandler | null;
+}
+
+/** Takes a routed message whose subject or reply is a gateway-routed reply; returns whether it did. */
+export interface RoutedReplyHandler {
+  routedMessage(r: RouteConnection, account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, queues: string[] | null): boolean;
 }
 
 const PONG = Buffer.from('PONG\r\n');
@@ -209,6 +216,8 @@ export class RouteConnection extends Connection<RouteOpHandler> implements Route
       }
       this.lastAccount = account;
     }
+    const gw = this.server.routedReplies;
+    if (gw !== null && gw.routedMessage(this, account, subject, reply, hdr, buf, start, end, m.queues)) return;
     this.server.delivery.deliver(this, account, subject, reply, hdr, buf, start, end, false, m.queues);
   }
 

@@ -61,8 +61,10 @@ export class Delivery {
    * routed message's queue list), preferring local members. A message from a gateway reaches
    * this cluster (local and route subscriptions) and, with `queues`, only the groups listed.
    * Messages that entered here (clients, internal) are then offered to the forwarder (gateways).
+   * `routeReply`, when given, is the reply routes get instead of `reply` (a gateway message's
+   * `_GR_.` reply: clients see it without the prefix, the route peer strips it itself).
    */
-  deliver(from: Connection | null, account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, noForward = false, queues: readonly string[] | null = null): boolean {
+  deliver(from: Connection | null, account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, noForward = false, queues: readonly string[] | null = null, routeReply: string | null = null): boolean {
     const r = account.sublist.match(subject);
     const psubs = r.psubs;
     const qsubs = r.qsubs;
@@ -113,9 +115,10 @@ export class Delivery {
     }
     if (this.rtTop > base) {
       const accName = account.name;
+      const rr = routeReply ?? reply;
       for (let i = base; i < this.rtTop; i++) {
         const c = this.rtConns[i];
-        if (c.deliverRemote(accName, subject, reply, this.rtQueues[i], hdr, buf, start, end)) {
+        if (c.deliverRemote(accName, subject, rr, this.rtQueues[i], hdr, buf, start, end)) {
           delivered = true;
           if (from !== null && c.pendingBytes > this.stallAt) this.backpressure(from, c);
         }

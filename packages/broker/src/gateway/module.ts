@@ -9,9 +9,8 @@
  * - Messages that entered here reach the outbound connections through the core's
  *   `Delivery.forwarder` (the router); interest comes from the interest seam.
  *
- * A cluster of one server needs nothing more. For clusters of several servers the route
- * module must gossip gateway URLs and forward `_GR_.` replies to the origin server (see
- * `docs/architecture.md`).
+ * In a cluster of several servers, `cluster-link.ts` shares gateway URLs and remotes over the
+ * routes, and the router sends a `_GR_.` reply for another server of the cluster over its route.
  */
 import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import type { Options } from '@switchboard/shared';
@@ -21,6 +20,7 @@ import type { Connection } from '../core/connection.js';
 import type { Server } from '../core/server.js';
 import { ClosedReason } from '../protocol/errors.js';
 import { VERSION } from '../protocol/version.js';
+import { GatewayClusterLink, type ClusterLink, type ClusterLinkHost, type KnownRemote, type RouteGatewayInfo } from './cluster-link.js';
 import { GatewayConnection, type GatewayHost } from './connection.js';
 import { gwOldHash } from './hash.js';
 import { OutInterest } from './interest.js';
@@ -51,7 +51,7 @@ interface GatewayInfo {
 }
 
 /** The gateway subsystem: a broker module (interest seam, start, shutdown) and the host of gateway connections. */
-export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
+export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, ClusterLinkHost {
   readonly name = 'gateway';
   /** This cluster's gateway name. */
   readonly gatewayName: string;
@@ -75,6 +75,8 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
   /** This server's gateway URL (host:port) and the cluster's URL set. */
   private url = '';
   private stopped = false;
+  /** The other servers of this cluster (over routes); a link to no cluster until `attachCluster`. */
+  link: GatewayClusterLink;
   private solicitTimer: NodeJS.Timeout | null = null;
   private rttTimer: NodeJS.Timeout | null = null;
 
@@ -94,8 +96,59 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
       if (r.name === this.gatewayName) continue;
       this.remotesByName.set(r.name, RemoteGatewayCfg.fromOptions(r));
     }
+    this.link = new GatewayClusterLink(this, null);
     this.router = new GatewayRouter(server, this, gwOldHash(this.gatewayName));
     if (!this.enabled) this.resolveListening();
+  }
+
+  /** Runs gateways across the servers of a cluster (called by the composition root, before start). */
+  attachCluster(cluster: ClusterLink & { routedReplies: unknown }): void {
+    if (!this.enabled) return;
+    this.link = new GatewayClusterLink(this, cluster);
+    this.router.link = this.link;
+    cluster.routedReplies = this.router;
+  }
+
+  // ---- ClusterLinkHost -----------------------------------------------------------------------
+
+  get serverId(): string {
+    return this.server.serverId;
+  }
+
+  get serverName(): string {
+    return this.server.opts.serverName ?? '';
+  }
+
+  get shuttingDown(): boolean {
+    return this.stopped || this.server.isShuttingDown;
+  }
+
+  connectedRemotes(): KnownRemote[] {
+    const out: KnownRemote[] = [];
+    for (const name of this.out.keys()) {
+      const r = this.remotesByName.get(name);
+      if (r !== undefined) out.push(r);
+    }
+    return out;
+  }
+
+  /** nats-server sendAsyncGatewayInfo: inbound peers learn the cluster's gateway URLs. */
+  gatewayUrlsChanged(): void {
+    if (this.url === '') return;
+    const line = Buffer.from(`INFO ${this.infoJson()}\r\n`);
+    for (const c of this.inbounds.values()) {
+      if (c.closed) continue;
+      c.enqueue(line);
+      c.flush();
+    }
+  }
+
+  implicitGateway(info: RouteGatewayInfo): void {
+    this.processImplicitGateway(info);
+  }
+
+  logError(text: string): void {
+    this.logger.error(text);
   }
 
   // ---- ConnectionHost ------------------------------------------------------------------------
@@ -155,7 +208,8 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
 
   // ---- BrokerModule --------------------------------------------------------------------------
 
-  start(): void {
+  /** Listens, then resolves (the cluster starts after, so its route INFO carries our `gateway_url`). */
+  async start(): Promise<void> {
     if (!this.enabled) return;
     const g = this.server.opts.gateway!;
     const host = g.host ?? '0.0.0.0';
@@ -180,6 +234,8 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
       this.rttTimer.unref();
     });
     this.server.delivery.forwarder = this.router;
+    // A listen failure is reported through `listening` (the command exits on it).
+    await this.listening.catch(() => {});
   }
 
   shutdown(): void {
@@ -200,9 +256,9 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
   interestChanged(change: InterestChange): void {
     if (!this.enabled) return;
     const sub = change.sub;
-    if (!sub.advertise) return;
-    // Local and internal subscriptions, and (with routes) those of the rest of the cluster: never gateway ones.
-    if (sub.conn !== null && sub.conn.kind === 'GATEWAY') return;
+    // Local and internal subscriptions, and those of the rest of the cluster (a route's, which
+    // are not advertised to routes): the cluster's interest, as nats-server's gatewayUpdateSubInterest.
+    if (!sub.advertise && (sub.conn === null || sub.conn.kind !== 'ROUTER')) return;
     this.router.interestChanged(change.account as Account, sub, change.added);
   }
 
@@ -226,6 +282,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
     this.infoHost = host;
     this.url = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
     this.advertisedPort = port;
+    this.link.setOwnUrl(this.url);
     this.logger.info(`${g.advertise ? 'Advertise address' : 'Address'} for gateway "${this.gatewayName}" ${g.advertise ? 'is set to' : 'is'} ${this.url}`);
   }
 
@@ -248,7 +305,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
     if (auth?.user) info.auth_required = true;
     info.max_payload = o.maxPayload;
     info.gateway = this.gatewayName;
-    info.gateway_urls = [this.url];
+    info.gateway_urls = this.link.clusterUrls();
     info.gateway_url = this.url;
     info.gateway_nrp = true;
     if (gatewayTuning.forceInterestOnly) info.gateway_iom = true;
@@ -509,7 +566,8 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
       }
       return;
     }
-    // With routes, the rest of the cluster would learn of this gateway here (forwardNewGatewayToLocalCluster).
+    // The rest of the cluster connects to this gateway too (nats-server forwardNewGatewayToLocalCluster).
+    this.link.announceRemote(info.gateway, info.gateway_urls);
   }
 
   /** nats-server processGatewayInfo, first INFO of an inbound connection. */
@@ -561,7 +619,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
   }
 
   /** A cluster named in an inbound INFO or gossip: dial it unless known (then only add its URLs). */
-  private processImplicitGateway(info: GatewayInfo): void {
+  private processImplicitGateway(info: GatewayInfo | RouteGatewayInfo): void {
     const name = info.gateway;
     if (!name || name === this.gatewayName) return;
     const known = this.remotesByName.get(name);
@@ -586,8 +644,10 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
     }
   }
 
+  /** A name of a server of this cluster: ours or a route peer's (nats-server isDuplicateServerName). */
   private isDuplicateServerName(name: string | undefined): boolean {
-    return !!name && !!this.server.opts.serverName && name === this.server.opts.serverName;
+    if (!name) return false;
+    return (!!this.server.opts.serverName && name === this.server.opts.serverName) || this.link.hasServerName(name);
   }
 
   inboundMessage(c: GatewayConnection, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void {

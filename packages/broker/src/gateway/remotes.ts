@@ -65,6 +65,11 @@ export class RemoteGatewayCfg implements RemoteRef {
     this.addUrls(list);
   }
 
+  /** The known URLs as host:port (what gossip INFOs carry). */
+  urlList(): string[] {
+    return [...this.urls.keys()];
+  }
+
   /** The URLs in random order, for one round of connection attempts. */
   shuffled(): URL[] {
     const a = [...this.urls.values()];

@@ -11,6 +11,7 @@ import type { Connection } from '../core/connection.js';
 import type { RemoteForwarder } from '../core/delivery.js';
 import type { Server } from '../core/server.js';
 import { Sublist } from '../subjects/sublist.js';
+import type { GatewayClusterLink } from './cluster-link.js';
 import type { GatewayConnection } from './connection.js';
 import { GW_SUBJECT_OFFSET, OLD_GW_SUBJECT_OFFSET, gwHash, isGwRoutedReply, isOldGwRoutedReply } from './hash.js';
 import { InInterest, type OutInterest } from './interest.js';
@@ -60,6 +61,8 @@ export class GatewayRouter implements RemoteForwarder {
   /** Replies that came as `_GR_.…`, by account and plain reply: a response goes straight back. */
   private readonly replyMap = new Map<Account, Map<string, ReplyMapping>>();
   private sweeper: NodeJS.Timeout | null = null;
+  /** The other servers of this cluster (routes), when clustered. */
+  link: GatewayClusterLink | null = null;
 
   constructor(
     private readonly server: Server,
@@ -258,7 +261,30 @@ export class GatewayRouter implements RemoteForwarder {
       if (isGwRoutedReply(reply)) plainReply = this.trackReply(acc, reply, GW_SUBJECT_OFFSET);
       else if (isOldGwRoutedReply(reply)) plainReply = this.trackReply(acc, reply, OLD_GW_SUBJECT_OFFSET);
     }
-    this.server.delivery.deliver(c, acc, subject, plainReply, hdr, buf, start, end, false, queues);
+    // Routes get the reply as it came (the route peer strips and tracks it for its own clients).
+    this.server.delivery.deliver(c, acc, subject, plainReply, hdr, buf, start, end, false, queues, plainReply === reply ? null : reply);
+  }
+
+  /**
+   * A routed message (from a server of this cluster) on a `_GR_.` subject, or with a `_GR_.`
+   * reply (a request a gateway brought in). The first is a reply that a server of this cluster
+   * passed on to its origin, us: delivered as from the gateway. The second reaches our clients
+   * with the plain reply, remembered so a response goes back across. Returns whether it was one.
+   */
+  routedMessage(r: Connection, acc: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, queues: string[] | null): boolean {
+    const s0 = subject.charCodeAt(0);
+    if ((s0 === 95 || s0 === 36) && (isGwRoutedReply(subject) || isOldGwRoutedReply(subject))) {
+      const real = this.ownReplySubject(subject);
+      if (real !== null) this.deliverReply(acc, real, reply, hdr, buf, start, end);
+      return true;
+    }
+    if (reply.length === 0) return false;
+    let plain: string;
+    if (isGwRoutedReply(reply)) plain = this.trackReply(acc, reply, GW_SUBJECT_OFFSET);
+    else if (isOldGwRoutedReply(reply)) plain = this.trackReply(acc, reply, OLD_GW_SUBJECT_OFFSET);
+    else return false;
+    this.server.delivery.deliver(r, acc, subject, plain, hdr, buf, start, end, false, queues);
+    return true;
   }
 
   /**
@@ -267,24 +293,42 @@ export class GatewayRouter implements RemoteForwarder {
    * gateways that want it (nats-server handleGatewayReply). Returns whether it was one.
    */
   private handleGatewayReply(c: GatewayConnection, accName: string, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): boolean {
-    let real: string;
-    if (isGwRoutedReply(subject)) {
-      if (subject.slice(5, 11) !== this.clusterHash) return true;
-      // Another server of our cluster would get it over a route; with no routes it is ours.
-      real = subject.slice(GW_SUBJECT_OFFSET);
-    } else if (isOldGwRoutedReply(subject)) {
-      if (subject.slice(4, 8) !== this.oldReplyPrefix.slice(4, 8)) return true;
-      real = subject.slice(OLD_GW_SUBJECT_OFFSET);
-    } else return false;
+    if (!isGwRoutedReply(subject) && !isOldGwRoutedReply(subject)) return false;
+    const real = this.ownReplySubject(subject);
+    if (real === null) return true;
     const acc = this.server.accounts.get(accName);
     if (acc === undefined) {
       this.accountNoInterest(c, accName);
       return true;
     }
-    const r = acc.sublist.match(real);
-    if (r.psubs.length + r.qsubs.length > 0) this.server.delivery.deliver(c, acc, real, reply, hdr, buf, start, end, true);
-    if (!real.startsWith('_R_.')) this.forwardMessage(acc, real, reply, hdr, buf, start, end, null);
+    // The requester is on another server of this cluster: the reply goes to it as it came.
+    if (this.link !== null && subject.charCodeAt(0) === 95) {
+      const srv = subject.slice(12, 18);
+      if (srv !== this.serverHash) {
+        const route = this.link.routeByIdHash(srv);
+        if (route !== undefined && route.registered) {
+          route.deliverRemote(accName, subject, reply, '', hdr, buf, start, end);
+          return true;
+        }
+      }
+    }
+    this.deliverReply(acc, real, reply, hdr, buf, start, end);
     return true;
+  }
+
+  /** The subject inside a `_GR_.`/`$GR.` reply meant for this cluster; null for another cluster's (dropped). */
+  private ownReplySubject(subject: string): string | null {
+    if (isGwRoutedReply(subject)) return subject.slice(5, 11) === this.clusterHash ? subject.slice(GW_SUBJECT_OFFSET) : null;
+    return subject.slice(4, 8) === this.oldReplyPrefix.slice(4, 8) ? subject.slice(OLD_GW_SUBJECT_OFFSET) : null;
+  }
+
+  /**
+   * A reply that made it home: delivered in this cluster (plain and queue subscribers, over
+   * routes too) and then offered to the gateways that want the real subject, except a
+   * service-import response (nats-server handleGatewayReply, processed locally).
+   */
+  private deliverReply(acc: Account, real: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void {
+    this.server.delivery.deliver(null, acc, real, reply, hdr, buf, start, end, real.startsWith('_R_.'));
   }
 
   /** Remembers that `plain` came as `routed` (for 2 s): a publish to it goes straight back. Returns the plain reply. */
