@@ -71,7 +71,7 @@ describe('route TLS with nats-server 2.9.10', { skip }, () => {
         const side = seed === 'sb' ? 'server' : 'client';
         assert.match(sb.output(), new RegExp(`Starting TLS route ${side} handshake`));
         assert.match(sb.output(), /rid:\d+ - TLS version 1\.[23], cipher suite TLS_/);
-        assert.match(ns.output(), /TLS handshake complete/);
+        await waitFor(() => /TLS handshake complete/.test(ns.output()), 10_000, 'nats-server logs its handshake');
         await flows(ns, sb, conns, 'tls.ns2sb');
         await flows(sb, ns, conns, 'tls.sb2ns');
         // /varz cluster section as nats-server reports it.
@@ -136,7 +136,8 @@ describe('route TLS with nats-server 2.9.10', { skip }, () => {
         sock.on('error', () => {});
         sock.on('close', () => (closed = true));
         await waitFor(() => closed, 15_000, `${n.name} closes the silent route connection`);
-        await waitFor(() => /TLS handshake timeout/.test(n.output()), 5_000, `${n.name} logs the timeout`);
+        // nats-server's handshake read deadline and its timeout timer are the same length: either may fire.
+        await waitFor(() => /TLS handshake timeout|TLS route handshake error: .*i\/o timeout/.test(n.output()), 10_000, `${n.name} logs the timeout`);
         // Nothing in plaintext before TLS: no INFO leaks out of a TLS route port.
         assert.doesNotMatch(text, /INFO/);
         assert.equal(await n.numRoutes(), 0);
