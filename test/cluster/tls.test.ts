@@ -7,7 +7,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,6 +169,34 @@ describe('route TLS with nats-server 2.9.10', { skip }, () => {
     } finally {
       await stopAll(nodes);
     }
+  });
+
+  test('pinned_certs: a peer whose key is not pinned is refused, a pinned one is let in (nats-server solicits)', async () => {
+    const spki = new X509Certificate(readFileSync(pki.cert)).publicKey.export({ type: 'spki', format: 'der' });
+    const pin = createHash('sha256').update(spki).digest('hex');
+    const pinned = (hash: string) => clusterConf(pki.ca).replace('tls {', `tls {\n    pinned_certs: ["${hash}"]`);
+    const nodes: ClusterNode[] = [];
+    try {
+      const refusing = await startSb({ name: 'sb-pin-other', conf: pinned('0'.repeat(64)) });
+      nodes.push(refusing);
+      nodes.push(await startNs({ name: 'ns-pin1', conf: clusterConf(pki.ca), routes: [refusing.routeUrl], args: ['-D'] }));
+      await waitFor(() => /TLS route handshake error: certificate not pinned/.test(refusing.output()), 15_000, 'the pin mismatch logged');
+      assert.equal(await refusing.numRoutes(), 0);
+      const accepting = await startSb({ name: 'sb-pin-ok', conf: pinned(pin) });
+      nodes.push(accepting);
+      const ns = await startNs({ name: 'ns-pin2', conf: clusterConf(pki.ca), routes: [accepting.routeUrl], args: ['-D'] });
+      nodes.push(ns);
+      await waitMesh([accepting, ns], 20_000);
+    } finally {
+      await stopAll(nodes);
+    }
+  });
+
+  test('verify_and_map for routes (authorization by certificate) is refused at start, not ignored', async () => {
+    await assert.rejects(
+      startSb({ name: 'sb-map', conf: clusterConf(pki.ca).replace('tls {', 'tls {\n    verify_and_map: true') }),
+      /cluster tls: verify_and_map is not supported by Switchboard/,
+    );
   });
 
   test('config check (-t) accepts the cluster TLS block, as nats-server does', () => {

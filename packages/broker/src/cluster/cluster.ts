@@ -285,7 +285,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     this.all.add(r);
     this.handshakeDeadline(r);
     r.debug('Route connection created');
-    if (this.tls !== null) secureLink(r, { tls: this.tls, typ: 'route', logger: this.logger }, () => this.beginAccepted(r));
+    if (this.tls !== null) secureLink(r, { tls: this.tls, typ: 'route', logger: this.logger, pinned: this.tls.pinned }, () => this.beginAccepted(r));
     else this.beginAccepted(r);
   }
 
@@ -363,7 +363,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
       };
       if (this.tls === null) return begin();
       const tlsName = this.tlsName;
-      secureLink(r, { tls: this.tls, typ: 'route', logger: this.logger, solicit: { host: u.hostname, tlsName } }, begin, (f) => {
+      secureLink(r, { tls: this.tls, typ: 'route', logger: this.logger, pinned: this.tls.pinned, solicit: { host: u.hostname, tlsName } }, begin, (f) => {
         // The saved name did not match this peer: forget it (nats-server issue 1256).
         if (f.hostnameError && tlsName !== '' && f.name === tlsName && this.tlsName === tlsName) this.tlsName = '';
       });

@@ -8,7 +8,7 @@
 import { isIP } from 'node:net';
 import { checkServerIdentity, connect as tlsConnect, TLSSocket } from 'node:tls';
 import { ERR, ClosedReason } from '../protocol/errors.js';
-import { peerVerifyError, tlsErrorText, tlsVersionName, type LinkTls } from '../tls/context.js';
+import { matchesPinned, peerVerifyError, tlsErrorText, tlsVersionName, type LinkTls } from '../tls/context.js';
 import type { Logger } from '../log/logger.js';
 import type { Connection } from './connection.js';
 
@@ -17,6 +17,8 @@ export interface LinkTlsSpec {
   /** `route` or `gateway`, as it appears in the log lines. */
   typ: string;
   logger: Logger;
+  /** `pinned_certs` of the block that governs this kind (nats-server: the cluster's, the gateway block's). */
+  pinned: ReadonlySet<string> | null;
   /**
    * Soliciting end only: the host of the URL dialed, and the name to check instead when that
    * host is an IP (nats-server's saved route/gateway TLS name: the first host name configured).
@@ -84,6 +86,7 @@ export function secureLink(c: Connection, spec: LinkTlsSpec, ready: () => void, 
     // A server socket made outside tls.Server does not reject a bad client certificate itself.
     const verifyError = solicit === undefined ? peerVerifyError(secure) : null;
     if (verifyError !== null) return fail(tlsErrorText(verifyError), false);
+    if (!matchesPinned(spec.pinned, secure.getPeerX509Certificate())) return fail('certificate not pinned', false);
     done = true;
     clearTimeout(timer);
     if (c.closed) return;

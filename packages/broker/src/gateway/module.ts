@@ -349,7 +349,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
     this.armHandshakeTimeout(c);
     if (r.tls === null) return c.begin();
     const tlsName = r.tlsName;
-    secureLink(c, { tls: r.tls, typ: 'gateway', logger: this.logger, solicit: { host: u.hostname, tlsName } }, () => c.begin(), (f) => {
+    secureLink(c, { tls: r.tls, typ: 'gateway', logger: this.logger, pinned: this.tls?.pinned ?? null, solicit: { host: u.hostname, tlsName } }, () => c.begin(), (f) => {
       r.lastError = 'TLS handshake failed';
       if (f.hostnameError && tlsName !== '' && f.name === tlsName && r.tlsName === tlsName) r.tlsName = '';
     });
@@ -383,7 +383,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
       c.enqueue(Buffer.from(`INFO ${this.infoJson()}\r\n`));
       c.flush();
     };
-    if (this.tls !== null) secureLink(c, { tls: this.tls, typ: 'gateway', logger: this.logger }, begin);
+    if (this.tls !== null) secureLink(c, { tls: this.tls, typ: 'gateway', logger: this.logger, pinned: this.tls.pinned }, begin);
     else begin();
     const secs = this.server.opts.gateway?.authorization?.timeout ?? (this.tls !== null ? this.tls.timeout + 1 : 2);
     this.armHandshakeTimeout(c, Math.max(gatewayDelays.handshake, secs * 1000 + 1000));

@@ -3,6 +3,7 @@
  * client TLS (auth) and the server-to-server links (routes, gateways). Below the contracts: it
  * knows Node's TLS and the config model, nothing of the server.
  */
+import { createHash, type X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
@@ -129,12 +130,27 @@ export interface LinkTls {
   timeout: number;
   /** Soliciting end: accept any server certificate (chain and name unchecked). */
   insecure: boolean;
+  /** `pinned_certs`: hex sha256 of the peer certificate's SubjectPublicKeyInfo (null: any). */
+  pinned: ReadonlySet<string> | null;
 }
 
 /** Builds a route/gateway TLS setup; throws TlsConfigError with nats-server's wording. */
 export function buildLinkTls(t: TlsOptions): LinkTls {
+  // Certificate-to-route mapping (route authorization by certificate) is not built: refuse
+  // rather than run without the check the configuration asks for.
+  if (t.verifyAndMap) throw new TlsConfigError('verify_and_map is not supported by Switchboard for routes and gateways yet; refusing to run without it');
+  if (t.verifyCertAndCheckKnownUrls) throw new TlsConfigError('verify_cert_and_check_known_urls is not supported by Switchboard yet; refusing to run without it');
   const s = buildTlsSetup(t);
-  return { context: s.context, timeout: t.timeout ?? DEFAULT_TLS_TIMEOUT, insecure: t.insecure === true };
+  const pinned = t.pinnedCerts && t.pinnedCerts.length > 0 ? new Set(t.pinnedCerts.map((p) => p.toLowerCase())) : null;
+  return { context: s.context, timeout: t.timeout ?? DEFAULT_TLS_TIMEOUT, insecure: t.insecure === true, pinned };
+}
+
+/** Whether a peer certificate's public key is among `pinned_certs` (nats-server matchesPinnedCert). */
+export function matchesPinned(pinned: ReadonlySet<string> | null, cert: X509Certificate | undefined): boolean {
+  if (pinned === null) return true;
+  if (cert === undefined) return false;
+  const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
+  return pinned.has(createHash('sha256').update(spki).digest('hex'));
 }
 
 /** Node's certificate verification codes in the words Go's crypto/x509 uses (nats-server's log lines). */
