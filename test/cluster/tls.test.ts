@@ -88,6 +88,24 @@ describe('route TLS with nats-server 2.9.10', { skip }, () => {
     });
   }
 
+  test('two Switchboard nodes: the route is TLS (Node on both ends), messages and requests flow both ways', async () => {
+    const nodes: ClusterNode[] = [];
+    const conns: NatsConnection[] = [];
+    try {
+      const a = await startSb({ name: 'sb-a', conf: clusterConf(pki.ca) });
+      nodes.push(a);
+      const b = await startSb({ name: 'sb-b', conf: clusterConf(pki.ca), routes: [a.routeUrl] });
+      nodes.push(b);
+      await waitMesh(nodes, 20_000);
+      assert.match(a.output(), /Starting TLS route server handshake/);
+      assert.match(b.output(), /Starting TLS route client handshake/);
+      await flows(a, b, conns, 'tls.a2b');
+      await flows(b, a, conns, 'tls.b2a');
+    } finally {
+      await stopAll(nodes, conns);
+    }
+  });
+
   for (const [label, wrongCaOn] of [
     ['Switchboard trusts the wrong CA', 'sb'],
     ['nats-server trusts the wrong CA', 'ns'],

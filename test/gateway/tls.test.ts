@@ -94,6 +94,25 @@ describe('gateway TLS with nats-server 2.9.10', { skip: !natsServerAvailable() &
     });
   }
 
+  test('two Switchboard clusters: the gateway is TLS both ways and messages cross', async () => {
+    const items: Array<Node | NatsConnection> = [];
+    try {
+      const a = await startSwitchboard('A', [], {}, { tls: tlsOpts(pki.ca) });
+      items.push(a);
+      const b = await startSwitchboard('B', [{ name: 'A', url: a.gatewayUrl }], {}, { tls: tlsOpts(pki.ca) });
+      items.push(b);
+      await waitMesh([a, b]);
+      await crosses(a, b, items, 'gwtls.a2b');
+      await crosses(b, a, items, 'gwtls.b2a');
+      for (const n of [a, b]) {
+        const gz = (await n.gatewayz()) as unknown as { outbound_gateways: Record<string, { connection: { tls_version?: string } }> };
+        for (const l of Object.values(gz.outbound_gateways)) assert.match(l.connection.tls_version ?? '', /^1\.[23]$/);
+      }
+    } finally {
+      await stopAll(items.reverse());
+    }
+  });
+
   test("a remote's own tls block wins over the gateway block's: its wrong CA fails the outbound, logged by Switchboard", async () => {
     const items: Array<Node | NatsConnection> = [];
     try {
