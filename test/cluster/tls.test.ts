@@ -189,6 +189,31 @@ describe('route TLS with nats-server 2.9.10', { skip }, () => {
     }
   });
 
+  test('a route dialed by IP is checked against the first host name of the configured routes (nats-server routeTLSName)', async () => {
+    const dnsOnly = `cluster {\n  ${tlsBlock({ cert: pki.dnsOnlyCert, key: pki.dnsOnlyKey, ca: pki.ca })}\n}\n`;
+    const nodes: ClusterNode[] = [];
+    try {
+      // Both nats-server nodes present a certificate for DNS:localhost only.
+      const byName = await startNs({ name: 'ns-byname', conf: dnsOnly, args: ['-D'] });
+      nodes.push(byName);
+      const byIp = await startNs({ name: 'ns-byip', conf: dnsOnly, args: ['-D'] });
+      nodes.push(byIp);
+      const sb = await startSb({
+        name: 'sb-tlsname',
+        conf: dnsOnly,
+        routes: [`nats-route://localhost:${byName.clusterPort}`, `nats-route://127.0.0.1:${byIp.clusterPort}`],
+      });
+      nodes.push(sb);
+      // The route to 127.0.0.1 verifies as "localhost", so Switchboard reaches both.
+      await waitFor(async () => (await sb.numRoutes()) === 2, 20_000, 'both routes of Switchboard');
+      assert.doesNotMatch(sb.output(), /TLS route handshake error/);
+      // The two nats-server nodes, with no host name configured, dial each other by IP and fail the same check.
+      await waitFor(() => /cannot validate certificate for 127\.0\.0\.1 because it doesn't contain any IP SANs/.test(byName.output() + byIp.output()), 15_000, 'nats-server failing the IP check');
+    } finally {
+      await stopAll(nodes);
+    }
+  });
+
   test('pinned_certs: a peer whose key is not pinned is refused, a pinned one is let in (nats-server solicits)', async () => {
     const spki = new X509Certificate(readFileSync(pki.cert)).publicKey.export({ type: 'spki', format: 'der' });
     const pin = createHash('sha256').update(spki).digest('hex');

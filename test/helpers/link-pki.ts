@@ -20,6 +20,9 @@ export interface LinkPki {
   /** Signed by `ca`, valid only for DNS:elsewhere.example (a name check fails). */
   wrongNameCert: string;
   wrongNameKey: string;
+  /** Signed by `ca`, valid only for DNS:localhost (no IP SAN: dialing 127.0.0.1 needs the saved TLS name). */
+  dnsOnlyCert: string;
+  dnsOnlyKey: string;
   cleanup(): void;
 }
 
@@ -39,6 +42,7 @@ export function makeLinkPki(): LinkPki {
   };
   sign('node', 'DNS:localhost,IP:127.0.0.1');
   sign('wrongname', 'DNS:elsewhere.example');
+  sign('dnsonly', 'DNS:localhost');
   return {
     dir,
     ca: join(dir, 'ca.pem'),
@@ -47,6 +51,8 @@ export function makeLinkPki(): LinkPki {
     key: join(dir, 'node.key'),
     wrongNameCert: join(dir, 'wrongname.pem'),
     wrongNameKey: join(dir, 'wrongname.key'),
+    dnsOnlyCert: join(dir, 'dnsonly.pem'),
+    dnsOnlyKey: join(dir, 'dnsonly.key'),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
