@@ -11,9 +11,9 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { z } from 'zod';
 import type { OptionsInput } from '@switchboard/shared';
 import { ErrorBox, Loading } from '../components/states';
-import { WriteButton, WriteFieldset } from '../components/WriteButton';
+import { WriteFieldset } from '../components/WriteButton';
 import { useUnsavedChanges } from '../components/UnsavedChanges';
-import { ReviewDialog } from '../config/ReviewDialog';
+import { BlockReviewDialog, ReviewDiscardButtons } from '../config/BlockEditorFooter';
 import { notEditableReason, usePinnedConfig, type ConfigState } from '../config/useConfig';
 import { usePutClusterMutation } from '../gateways/useGateways';
 import { RunningVsSaved } from './RunningVsSaved';
@@ -157,32 +157,19 @@ function RouteEditor({ config, latest, reload }: { config: ConfigState; latest: 
             </>
           )}
         </WriteFieldset>
-        <div className="row" style={{ marginTop: 12 }}>
-          <WriteButton type="submit" className="primary" disabled={!formState.isDirty || !!locked} disabledReason={locked ?? 'Nothing changed yet'}>
-            Review changes
-          </WriteButton>
-          <WriteButton onClick={() => reset(defaults)} disabled={!formState.isDirty || !!locked} disabledReason={locked ?? 'Nothing changed yet'}>
-            Discard changes
-          </WriteButton>
-        </div>
+        <ReviewDiscardButtons isDirty={formState.isDirty} locked={locked} onDiscard={() => reset(defaults)} />
       </form>
       {prompt}
-      {after && (
-        <ReviewDialog
-          title="cluster block"
-          summary="Update the cluster (routes) configuration"
-          after={after}
-          revision={revision}
-          mutation={put}
-          variables={{ cluster: after.cluster ?? null, revision }}
-          onClose={() => setAfter(null)}
-          onDone={() => {
-            setAfter(null);
-            void reload().then((latest) => latest && reset(toClusterForm(latest.options)));
-          }}
-          onReloadLatest={() => void reload()}
-        />
-      )}
+      <BlockReviewDialog
+        block="cluster"
+        summary="Update the cluster (routes) configuration"
+        after={after}
+        revision={revision}
+        mutation={put}
+        close={() => setAfter(null)}
+        reload={reload}
+        resetTo={(saved) => reset(toClusterForm(saved))}
+      />
     </section>
   );
 }

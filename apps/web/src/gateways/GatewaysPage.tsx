@@ -6,7 +6,7 @@ import type { OptionsInput } from '@switchboard/shared';
 import { ErrorBox, Loading } from '../components/states';
 import { ReadOnlyNotice, WriteButton, WriteFieldset } from '../components/WriteButton';
 import { useUnsavedChanges } from '../components/UnsavedChanges';
-import { ReviewDialog } from '../config/ReviewDialog';
+import { BlockReviewDialog, ReviewDiscardButtons } from '../config/BlockEditorFooter';
 import { notEditableReason, usePinnedConfig, type ConfigState } from '../config/useConfig';
 import { usePutGatewaysMutation } from './useGateways';
 import { SuperClusterPanel } from './SuperClusterPanel';
@@ -171,33 +171,19 @@ function GatewayEditor({ config, reload }: { config: ConfigState; reload: () => 
             </>
           )}
         </WriteFieldset>
-        <div className="row" style={{ marginTop: 12 }}>
-          <WriteButton type="submit" className="primary" disabled={!formState.isDirty || !!locked} disabledReason={locked ?? 'Nothing changed yet'}>
-            Review changes
-          </WriteButton>
-          <WriteButton onClick={() => reset(defaults)} disabled={!formState.isDirty || !!locked} disabledReason={locked ?? 'Nothing changed yet'}>
-            Discard changes
-          </WriteButton>
-        </div>
+        <ReviewDiscardButtons isDirty={formState.isDirty} locked={locked} onDiscard={() => reset(defaults)} />
       </form>
       {prompt}
-      {after && (
-        <ReviewDialog
-          title="gateway block"
-          summary="Update the gateway configuration"
-          after={after}
-          revision={revision}
-          mutation={put}
-          variables={{ gateway: after.gateway ?? null, revision }}
-          onClose={() => setAfter(null)}
-          onDone={() => {
-            setAfter(null);
-            // Applied: the form now starts from the saved configuration.
-            void reload().then((latest) => latest && reset(toForm(latest.options)));
-          }}
-          onReloadLatest={() => void reload()}
-        />
-      )}
+      <BlockReviewDialog
+        block="gateway"
+        summary="Update the gateway configuration"
+        after={after}
+        revision={revision}
+        mutation={put}
+        close={() => setAfter(null)}
+        reload={reload}
+        resetTo={(saved) => reset(toForm(saved))}
+      />
     </section>
   );
 }
