@@ -214,6 +214,27 @@ describe('route TLS with nats-server 2.9.10', { skip }, () => {
     }
   });
 
+  test('a reload of cluster TLS applies to the next route (hot, as nats-server reloads it); bad files are refused', async () => {
+    const nodes: ClusterNode[] = [];
+    try {
+      const sb = await startSb({ name: 'sb-reload', options: { cluster: { tls: { certFile: pki.cert, keyFile: pki.key, caFile: pki.otherCa, timeout: 5 } } } });
+      nodes.push(sb);
+      const ns = await startNs({ name: 'ns-reload', conf: clusterConf(pki.ca), routes: [sb.routeUrl], args: ['-D'] });
+      nodes.push(ns);
+      await waitFor(() => /TLS route handshake error/.test(sb.output()), 15_000, 'the wrong CA failing first');
+      const base = { ...sb.server!.opts };
+      const bad = await sb.server!.reload({ ...base, cluster: { ...base.cluster!, tls: { certFile: '/nonexistent/x.pem', keyFile: pki.key, caFile: pki.ca } } });
+      assert.equal(bad.ok, false);
+      assert.match(bad.errors.join('\n'), /cluster tls: error reading certificate \/nonexistent\/x\.pem/);
+      const good = await sb.server!.reload({ ...base, cluster: { ...base.cluster!, tls: { ...base.cluster!.tls!, caFile: pki.ca } } });
+      assert.equal(good.ok, true, good.errors.join('; '));
+      // nats-server keeps retrying its explicit route; the next attempt meets the new CA.
+      await waitMesh(nodes, 20_000);
+    } finally {
+      await stopAll(nodes);
+    }
+  });
+
   test('pinned_certs: a peer whose key is not pinned is refused, a pinned one is let in (nats-server solicits)', async () => {
     const spki = new X509Certificate(readFileSync(pki.cert)).publicKey.export({ type: 'spki', format: 'der' });
     const pin = createHash('sha256').update(spki).digest('hex');
