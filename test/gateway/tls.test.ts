@@ -128,6 +128,8 @@ describe('gateway TLS with nats-server 2.9.10', { skip: !natsServerAvailable() &
       assert.equal(sb.sb!.gateway.out.has('NS'), false);
       const gz = await sb.gatewayz();
       assert.deepEqual(Object.keys(gz.outbound_gateways), []);
+      // The remote's state carries the TLS error (the console's Gateways page shows it).
+      await waitFor(() => sb.sb!.gateway.remotes().some((r) => r.name === 'NS' && /^TLS gateway handshake error: x509: certificate signed by unknown authority/.test(r.lastError ?? '')), 15_000, 'the TLS error as the last error');
     } finally {
       await stopAll(items.reverse());
     }
@@ -143,7 +145,7 @@ describe('gateway TLS with nats-server 2.9.10', { skip: !natsServerAvailable() &
       await waitFor(() => /TLS gateway handshake error: .*x509: certificate signed by unknown authority/.test(ns.output()), 15_000, 'the CA failure in nats-server\'s log');
       await waitFor(() => /TLS gateway (handshake )?error: remote error: tls: /.test(sb.output()), 15_000, 'the alert logged by Switchboard');
       assert.equal(sb.sb!.gateway.out.has('NS'), false);
-      // Switchboard reports the failing remote as retrying.
+      // Switchboard reports the failing remote as retrying, with the TLS error.
       await waitFor(() => sb.sb!.gateway.remotes().some((r) => r.name === 'NS' && r.state === 'retrying'), 15_000, 'NS retrying');
     } finally {
       await stopAll(items.reverse());

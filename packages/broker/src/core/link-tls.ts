@@ -26,8 +26,8 @@ export interface LinkTlsSpec {
   solicit?: { host: string; tlsName: string };
 }
 
-/** How the upgrade ended: `hostnameError` when the name checked did not match the certificate. */
-export type LinkTlsFailure = { hostnameError: boolean; name: string };
+/** Why the upgrade failed (`text` as logged); `hostnameError` when the name checked did not match the certificate. */
+export type LinkTlsFailure = { text: string; hostnameError: boolean; name: string };
 
 /**
  * Replaces `c.socket` with a TLS socket over it and runs the handshake; `ready` is called once
@@ -67,7 +67,7 @@ export function secureLink(c: Connection, spec: LinkTlsSpec, ready: () => void, 
     log.error(`${c.label} - TLS ${typ} handshake error: ${text}`);
     c.close(ClosedReason.tlsHandshake);
     secure.destroy();
-    failed?.({ hostnameError, name });
+    failed?.({ text, hostnameError, name });
   };
   const timer = setTimeout(() => {
     if (done || c.closed) return;
@@ -77,7 +77,7 @@ export function secureLink(c: Connection, spec: LinkTlsSpec, ready: () => void, 
     raw.write(`-ERR '${ERR.tlsRequired}'\r\n`);
     c.close(ClosedReason.tlsHandshake);
     secure.destroy();
-    failed?.({ hostnameError: false, name });
+    failed?.({ text: 'TLS handshake timeout', hostnameError: false, name });
   }, tls.timeout * 1000);
   timer.unref();
   secure.once('error', (err: Error & { code?: string }) => fail(tlsErrorText(err), err.code === 'ERR_TLS_CERT_ALTNAME_INVALID'));

@@ -350,7 +350,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus {
     if (r.tls === null) return c.begin();
     const tlsName = r.tlsName;
     secureLink(c, { tls: r.tls, typ: 'gateway', logger: this.logger, pinned: this.tls?.pinned ?? null, solicit: { host: u.hostname, tlsName } }, () => c.begin(), (f) => {
-      r.lastError = 'TLS handshake failed';
+      r.lastError = `TLS gateway handshake error: ${f.text}`;
       if (f.hostnameError && tlsName !== '' && f.name === tlsName && r.tlsName === tlsName) r.tlsName = '';
     });
   }
