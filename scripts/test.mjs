@@ -61,7 +61,8 @@ if (files.length) {
       '--import', 'tsx',
       '--test',
       '--test-concurrency=2',
-      '--test-timeout=120000',
+      // Generous: on a loaded 2-core machine a file of server processes can take minutes.
+      '--test-timeout=300000',
       '--test-reporter=spec', '--test-reporter-destination=stdout',
       '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
       ...files,

@@ -33,6 +33,8 @@ export function writeConf(dir: string, name: string, text: string): string {
 export interface TestPki {
   dir: string;
   ca: string;
+  /** A second CA that signed nothing of the server's. */
+  otherCa: string;
   serverCert: string;
   serverKey: string;
   client(name: string, opts?: { email?: string; dns?: string; signedBy?: 'ca' | 'other' }): { cert: string; key: string };
@@ -58,6 +60,7 @@ export function makePki(): TestPki {
   return {
     dir,
     ca: join(dir, 'ca.pem'),
+    otherCa: join(dir, 'other.pem'),
     serverCert: join(dir, 'server.pem'),
     serverKey: join(dir, 'server.key'),
     client(name, opts = {}) {

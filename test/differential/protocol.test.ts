@@ -189,6 +189,9 @@ const scenarios: Scenario[] = [
   // ---- pedantic: the subject is checked with the PUB line, before the payload ----
   { name: 'pedantic invalid subject and malformed payload', chunks: ['CONNECT {"verbose":false,"pedantic":true}\r\n', 'PUB foo..bar 2\r\nhiX\r\n'], expect: { closed: true, frames: ["-ERR 'Invalid Publish Subject'", "-ERR 'Unknown Protocol Operation'"] } },
   { name: 'pedantic HPUB with an invalid subject', chunks: ['CONNECT {"verbose":false,"pedantic":true,"headers":true}\r\n', 'HPUB a.>.b 12 14\r\nNATS/1.0\r\n\r\nhiX\r\n'] },
+  // Found by `npm run fuzz`: the payload is whole and the byte after it is wrong, so nats-server
+  // errors before it would keep (and re-check) the PUB line: one Invalid Publish Subject, not two.
+  { name: 'verbose pedantic HPUB: invalid subject, broken header block, LF after the payload', chunks: ['CONNECT {"verbose":true,"pedantic":true,"headers":true,"protocol":1}\r\n', 'HPUB foo..bar 18 20\r\nNA\tS/1.0\r\nA: b\r\n\nhi\r\n'], expect: { closed: true, frames: ['+OK', "-ERR 'Invalid Publish Subject'", "-ERR 'Unknown Protocol Operation'"] } },
   // ---- CONNECT protocol literals (Go's json into an int) ----
   { name: 'CONNECT protocol 2^53+1', chunks: ['CONNECT {"verbose":false,"protocol":9007199254740993}\r\n'], expect: { closed: true, frames: ["-ERR 'invalid client protocol'"] } },
   { name: 'CONNECT protocol 1.0', chunks: ['CONNECT {"verbose":false,"protocol":1.0}\r\n'], expect: { closed: true, frames: [] } },

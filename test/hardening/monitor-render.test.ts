@@ -81,3 +81,27 @@ test('a request/reply canary completes while a large /connz is being rendered; t
     await server.shutdown();
   }
 });
+
+test('/subsz keeps its last page only while no subscription came or went', async () => {
+  const { server, port } = await startEmbedded();
+  const c = await RawConn.open(port);
+  try {
+    const listed = async () =>
+      (JSON.parse(await subszJson(server as Switchboard, { subs: true, test: 'keep.x' })) as { subscriptions_list?: Array<{ subject: string }> }).subscriptions_list?.map((s) => s.subject).sort() ?? [];
+    c.write('CONNECT {"verbose":false}\r\nSUB keep.* 1\r\nPING\r\n');
+    await c.waitFor(/PONG\r\n/);
+    assert.deepEqual(await listed(), ['keep.*']);
+    assert.deepEqual(await listed(), ['keep.*'], 'asked again, unchanged');
+    c.drain();
+    c.write('SUB keep.> 2\r\nPING\r\n');
+    await c.waitFor(/PONG\r\n/);
+    assert.deepEqual(await listed(), ['keep.*', 'keep.>'], 'a new subscription is listed');
+    c.drain();
+    c.write('UNSUB 1\r\nPING\r\n');
+    await c.waitFor(/PONG\r\n/);
+    assert.deepEqual(await listed(), ['keep.>'], 'a removed one is gone');
+  } finally {
+    c.close();
+    await server.shutdown();
+  }
+});

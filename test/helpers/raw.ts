@@ -33,8 +33,8 @@ export class RawConn {
     return t;
   }
 
-  /** Waits until the received text matches, or `ms` passes. */
-  async waitFor(re: RegExp, ms = 3000): Promise<string> {
+  /** Waits until the received text matches, or `ms` passes (generous: a loaded machine answers late, not never). */
+  async waitFor(re: RegExp, ms = 10_000): Promise<string> {
     const until = Date.now() + ms;
     while (Date.now() < until) {
       if (re.test(this.text())) return this.text();
@@ -45,7 +45,7 @@ export class RawConn {
     throw new Error(`expected ${re} but got ${JSON.stringify(this.text())}`);
   }
 
-  async waitClosed(ms = 3000): Promise<boolean> {
+  async waitClosed(ms = 10_000): Promise<boolean> {
     const until = Date.now() + ms;
     while (Date.now() < until && !this.closed) await new Promise((r) => setTimeout(r, 10));
     return this.closed;

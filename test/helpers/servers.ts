@@ -65,7 +65,7 @@ export async function startProcess(kind: 'switchboard' | 'nats-server', args: st
     const f = readdirSync(dir).find((n) => n.endsWith('.ports'));
     if (f) portsFile = join(dir, f);
     return !!f && readFileSync(portsFile, 'utf8').length > 0;
-  }, opts.startTimeoutMs ?? 40_000, `${kind} ports file`).catch((e: unknown) => {
+  }, opts.startTimeoutMs ?? 90_000, `${kind} ports file`).catch((e: unknown) => {
     // Not left running when it is too slow to start (a loaded machine) or broken.
     proc.kill('SIGKILL');
     throw e;

@@ -328,6 +328,8 @@ export const OptionsSchema = CoreOptionsSchema.extend({
   resolverPinnedAccounts: z.array(z.string()).optional(),
   // transport
   tls: TlsSchema.optional(),
+  /** `allow_non_tls`: with client TLS, plaintext clients too (INFO says tls_available). */
+  allowNonTls: z.boolean().default(false),
   cluster: ClusterSchema.optional(),
   gateway: GatewayOptionsSchema.optional(),
   // monitoring and logging

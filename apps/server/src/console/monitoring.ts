@@ -7,12 +7,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   accountStatz,
   accountz,
-  connzJson,
+  connzBody,
   gatewayz,
   healthz,
   recordHttpRequest,
   routez,
-  subszJson,
+  subszBody,
   varz,
   leafz,
   type Switchboard,
@@ -37,18 +37,18 @@ export interface MonitoringOptions {
 }
 
 /** A view's answer: a body to serialize, or JSON text already rendered (the large views render in slices). */
-type Rendered = { status?: number; body: unknown } | { status?: number; json: string };
+type Rendered = { status?: number; body: unknown } | { status?: number; json: string | Buffer };
 type View = (server: Switchboard, query: QueryInput) => Rendered | Promise<Rendered>;
 
 const VIEWS: Record<string, View> = {
   '/varz': (s) => ({ body: varz(s) }),
   // Rendered a slice at a time so that a view over thousands of connections never stalls delivery.
-  '/connz': async (s, q) => ({ json: await connzJson(s, parseConnzQuery(q), 2) }),
+  '/connz': async (s, q) => ({ json: await connzBody(s, parseConnzQuery(q), 2) }),
   '/routez': (s, q) => ({ body: routez(s, parseRoutezQuery(q)) }),
   '/gatewayz': (s, q) => ({ body: gatewayz(s, parseGatewayzQuery(q)) }),
   '/leafz': (s, q) => ({ body: leafz(s, parseLeafzQuery(q)) }),
-  '/subsz': async (s, q) => ({ json: await subszJson(s, parseSubszQuery(q), 2) }),
-  '/subscriptionsz': async (s, q) => ({ json: await subszJson(s, parseSubszQuery(q), 2) }),
+  '/subsz': async (s, q) => ({ json: await subszBody(s, parseSubszQuery(q), 2) }),
+  '/subscriptionsz': async (s, q) => ({ json: await subszBody(s, parseSubszQuery(q), 2) }),
   '/accountz': (s, q) => ({ body: accountz(s, parseAccountzQuery(q)) }),
   '/accstatz': (s, q) => ({ body: accountStatz(s, parseAccountStatzQuery(q)) }),
   '/healthz': (s, q) => {
@@ -65,7 +65,7 @@ function send(reply: FastifyReply, query: Record<string, string>, result: Render
   const cb = query.callback;
   if (cb) {
     if (!JSONP_CALLBACK.test(cb)) return reply.code(400).type('text/plain; charset=utf-8').send('invalid callback name');
-    return reply.code(status).type('application/javascript').send(`${cb}(${json})`);
+    return reply.code(status).type('application/javascript').send(`${cb}(${json.toString()})`);
   }
   return reply.code(status).type('application/json').send(json);
 }

@@ -37,6 +37,9 @@ interface ClientAuthState {
   noAuth?: boolean;
 }
 
+/** The first byte of a TLS ClientHello: a handshake record (content type 22). */
+const TLS_HANDSHAKE_RECORD = 0x16;
+
 /** The connection type of client connections for `allowed_connection_types`. */
 const CONNECTION_TYPE = 'STANDARD';
 
@@ -93,6 +96,8 @@ export class AuthModule implements BrokerModule, Authenticator {
   readonly reloadKeys = ['authorization', 'accounts', 'noAuthUser', 'tls', 'authTimeout'] as const;
   config!: AuthConfig;
   tls: TlsSetup | null = null;
+  /** `allow_non_tls` with TLS configured: each client's first byte picks TLS or plaintext. */
+  allowNonTls = false;
   private readonly state = new WeakMap<ClientView, ClientAuthState>();
 
   /** Throws on settings nats-server refuses (see validateAuthOptions). */
@@ -111,6 +116,7 @@ export class AuthModule implements BrokerModule, Authenticator {
     const tls = hasTls(opts) ? buildTlsSetup(opts.tls!) : null;
     this.config = config;
     this.tls = tls;
+    this.allowNonTls = tls !== null && opts.allowNonTls;
     for (const u of [...(config.users?.values() ?? []), ...(config.nkeys?.values() ?? [])]) this.server.getOrCreateAccount(u.account);
     if (usesBcrypt(opts)) bcryptPool().warm();
   }
@@ -148,8 +154,10 @@ export class AuthModule implements BrokerModule, Authenticator {
     // With a no_auth_user, INFO says no auth is needed; the server still expects a CONNECT.
     if (this.config.required && this.config.noAuthUser === undefined) f.auth_required = true;
     if (this.tls !== null) {
-      f.tls_required = true;
+      // allow_non_tls: TLS is offered, not required (nats-server NewServer: TLSAvailable).
+      if (!this.allowNonTls) f.tls_required = true;
       if (this.tls.verify) f.tls_verify = true;
+      if (this.allowNonTls) f.tls_available = true;
     }
     return f;
   }
@@ -180,13 +188,46 @@ export class AuthModule implements BrokerModule, Authenticator {
   /**
    * With TLS configured: writes INFO in plaintext on the accepted socket, starts the server-side
    * handshake and returns the TLS socket the client must use from now on. Null without TLS.
+   * With allow_non_tls the client's first byte decides, as in nats-server (server.go:
+   * createClient): 0x16 (a TLS handshake record) means TLS, anything else, or nothing within
+   * the TLS timeout, plaintext; the answer is then a Promise and the byte stays unread.
    */
-  secure(client: ClientView, infoLine: Buffer): Socket | null {
+  secure(client: ClientView, infoLine: Buffer): Socket | null | Promise<Socket | null> {
     const setup = this.tls;
     if (setup === null) return null;
     const raw = client.socket;
     raw.on('error', () => {});
     raw.write(infoLine);
+    if (!this.allowNonTls) return this.startTls(client, raw, setup);
+    return new Promise((resolve) => {
+      const done = (socket: Socket | null) => {
+        clearTimeout(timer);
+        raw.off('data', onData);
+        raw.off('close', onClose);
+        resolve(socket);
+      };
+      const onData = (chunk: Buffer) => {
+        raw.pause();
+        raw.unshift(chunk);
+        done(chunk[0] === TLS_HANDSHAKE_RECORD ? this.startTls(client, raw, setup) : null);
+      };
+      // Gone before it said anything: nothing to attach.
+      const onClose = () => {
+        done(null);
+        client.close(ClosedReason.clientClosed);
+      };
+      const timer = setTimeout(() => {
+        raw.pause();
+        done(null);
+      }, setup.timeout * 1000);
+      timer.unref();
+      raw.on('data', onData);
+      raw.once('close', onClose);
+    });
+  }
+
+  /** Wraps `raw` as the server side of a TLS connection; handshake failures and timeouts close the client. */
+  private startTls(client: ClientView, raw: Socket, setup: TlsSetup): TLSSocket {
     const secure = wrapServerSocket(raw, setup);
     this.stateOf(client).tls = secure;
     const logger = this.server.logger;

@@ -45,7 +45,6 @@ const PASSTHROUGH: Record<string, string> = {
   ws: 'websocket',
   mqtt: 'mqtt',
   default_js_domain: 'default_js_domain',
-  allow_non_tls: 'allow_non_tls',
 };
 
 /** Top-level keys refused: security settings Switchboard does not implement. */
@@ -197,6 +196,7 @@ const TOP: Record<string, Setter> = {
   system_account: str('systemAccount'),
   no_system_account: bool('noSystemAccount'),
   no_header_support: bool('noHeaderSupport'),
+  allow_non_tls: bool('allowNonTls'),
   connect_error_reports: int('connectErrorReports'),
   reconnect_error_reports: int('reconnectErrorReports'),
   server_tags: (mp, e, o) => {
@@ -349,6 +349,7 @@ const MODEL_PATH: Record<string, string> = {
   system_account: 'systemAccount',
   no_system_account: 'noSystemAccount',
   no_header_support: 'noHeaderSupport',
+  allow_non_tls: 'allowNonTls',
   connect_error_reports: 'connectErrorReports',
   reconnect_error_reports: 'reconnectErrorReports',
   server_tags: 'serverTags',

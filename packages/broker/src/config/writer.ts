@@ -369,6 +369,7 @@ function topEntries(input: Options | OptionsInput): Entries {
     ['accounts', accounts],
     ['mappings', mappings(o.mappings)],
     ['tls', tls(o.tls)],
+    ['allow_non_tls', changed('allowNonTls')],
     ['cluster', cluster(o.cluster)],
     ['gateway', gateway(o.gateway)],
     ...Object.entries(o.passthrough ?? {}).map(([k, v]): [string, Value] => [k, fromPlain(v)]),

@@ -203,8 +203,12 @@ export interface Authenticator {
   infoFor?(conn: ClientView): Record<string, unknown>;
   /** Seconds a client has to send its CONNECT. */
   timeoutSeconds(): number;
-  /** With client TLS: sends INFO in plaintext, starts the handshake, returns the socket to use (null without TLS). */
-  secure?(conn: ClientView, infoLine: Buffer): Socket | null;
+  /**
+   * With client TLS: sends INFO in plaintext, starts the handshake, returns the socket to use
+   * (null without TLS). A Promise while the client's first byte decides (allow_non_tls): null
+   * then means plaintext on the accepted socket, INFO already sent.
+   */
+  secure?(conn: ClientView, infoLine: Buffer): Socket | null | Promise<Socket | null>;
   /** Decides a CONNECT; a slow check (bcrypt) makes it a Promise. */
   authenticate(conn: ClientView, connect: ConnectOptions): AuthResult | Promise<AuthResult>;
   /** The first op is not CONNECT: the no_auth_user's binding, or null to refuse. */

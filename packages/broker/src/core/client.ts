@@ -14,8 +14,12 @@ import { Sub } from './subscription.js';
 export interface ClientHost extends ConnectionHost {
   readonly delivery: Delivery;
   authTimeoutSeconds(): number;
-  /** With client TLS: the TLS socket to use from now on (INFO went out in plaintext); else null. */
-  secureSocket(c: ClientConnection, infoLine: Buffer): Socket | null;
+  /**
+   * With client TLS: the TLS socket to use from now on (INFO went out in plaintext); else null.
+   * A Promise while the client's first byte decides (allow_non_tls); null then means plaintext
+   * with INFO already sent.
+   */
+  secureSocket(c: ClientConnection, infoLine: Buffer): Socket | null | Promise<Socket | null>;
   /** Asks the authenticators in order; undefined means nobody had to decide (no auth required). */
   authenticate(c: ClientConnection, connect: ConnectOptions): AuthResult | Promise<AuthResult>;
   /** The binding for a client whose first op is not CONNECT (no_auth_user), or null. */
@@ -92,12 +96,28 @@ export class ClientConnection extends Connection<ClientOpHandler> implements Cli
     this.socket.setNoDelay(true);
     // With client TLS, INFO goes out in plaintext and the TLS socket takes over.
     const secure = this.server.secureSocket(this, infoLine);
+    if (secure instanceof Promise) {
+      // allow_non_tls: nothing is read, and no timer runs, until the first byte picked TLS or not.
+      secure.then((socket) => {
+        if (this.closed) return;
+        if (socket !== null) this.socket = socket;
+        this.attachSocket();
+        // The plaintext socket was paused with the peeked bytes put back.
+        if (socket === null) this.socket.resume();
+        this.armTimers(authRequired);
+      });
+      return;
+    }
     if (secure !== null) this.socket = secure;
     this.attachSocket();
     if (secure === null) {
       this.enqueue(infoLine);
       this.flush();
     }
+    this.armTimers(authRequired);
+  }
+
+  private armTimers(authRequired: boolean): void {
     if (authRequired) {
       this.parser.requireConnect = true;
       const secs = this.server.authTimeoutSeconds();

@@ -286,7 +286,7 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
     return secs > 0 ? secs : 2;
   }
 
-  secureSocket(client: ClientConnection, infoLine: Buffer): Socket | null {
+  secureSocket(client: ClientConnection, infoLine: Buffer): Socket | null | Promise<Socket | null> {
     for (const a of this.authenticators) {
       const s = a.secure?.(client, infoLine) ?? null;
       if (s !== null) return s;

@@ -4,7 +4,7 @@ import { isValidLiteralSubject, subjectMatches } from '@switchboard/shared';
 import type { ReadonlySublist } from '../subjects/sublist.js';
 import { DEFAULT_LIST_SIZE, makeSubDetail } from './connz.js';
 import { rfc3339 } from './format.js';
-import { renderSliced, Slicer } from './render.js';
+import { renderSlicedBuffer, Slicer } from './render.js';
 
 /** Raw sums behind SublistStats, so several sublists can be added up as nats-server does. */
 interface StatsAcc {
@@ -111,6 +111,20 @@ export function subszHttpBody(result: Subsz): Subsz | SublistStats {
  * built, and its entries are serialized in slices.
  */
 export async function subszJson(server: ServerView, options: SubszOptions = {}, indent = 0): Promise<string> {
+  return (await subszBody(server, options, indent)).toString('utf8');
+}
+
+type PageEntry = { sub: Subscription; account: string };
+
+/**
+ * The last page found per server: a monitoring client that polls /subsz asks the same question
+ * over and over while the subscriptions stay the same, so the walk over every subscription is
+ * done again only when a sublist changed (its insert/remove counters moved) or the question did.
+ */
+const lastPage = new WeakMap<ServerView, { key: string; page: PageEntry[] }>();
+
+/** subszJson as the UTF-8 bytes the HTTP endpoint sends. */
+export async function subszBody(server: ServerView, options: SubszOptions = {}, indent = 0): Promise<Buffer> {
   const offset = Math.max(0, options.offset ?? 0);
   let limit = options.limit ?? 0;
   if (limit <= 0) limit = DEFAULT_LIST_SIZE;
@@ -118,27 +132,44 @@ export async function subszJson(server: ServerView, options: SubszOptions = {}, 
   if (test !== '' && !isValidLiteralSubject(test)) throw new MonitorError(`invalid test subject, must be valid publish subject: ${test}`);
   const filterAcc = options.acc ?? '';
   const acc = emptyAcc();
-  const page: Array<{ sub: Subscription; account: string }> = [];
   const lists: Array<{ sublist: ReadonlySublist<Subscription>; account: string }> = [];
   for (const account of server.accounts.values()) {
     if (filterAcc !== '' && account.name !== filterAcc) continue;
     addSublist(acc, account.sublist);
     if (options.subs) lists.push({ sublist: account.sublist, account: account.name });
   }
+  const key = subszKey(server, offset, limit, test, filterAcc);
   const stats = finish(acc);
   const now = rfc3339(Date.now());
-  let seen = 0;
-  const slicer = new Slicer(64);
-  for (const { sublist, account } of lists) {
-    for (const sub of sublist.each()) {
-      if (slicer.due()) await slicer.yield();
-      if (sub.closed) continue;
-      if (test !== '' && !subjectMatches(sub.subject, test)) continue;
-      if (seen >= offset && seen < offset + limit) page.push({ sub, account });
-      seen++;
+  let page: PageEntry[];
+  const cached = lastPage.get(server);
+  if (options.subs && cached !== undefined && cached.key === key) page = cached.page;
+  else {
+    page = [];
+    let seen = 0;
+    const slicer = new Slicer(64);
+    for (const { sublist, account } of lists) {
+      for (const sub of sublist.each()) {
+        if (slicer.due()) await slicer.yield();
+        if (sub.closed) continue;
+        if (test !== '' && !subjectMatches(sub.subject, test)) continue;
+        if (seen >= offset && seen < offset + limit) page.push({ sub, account });
+        seen++;
+      }
     }
+    // Only a page walked without a change in between is kept (the counters are read again).
+    if (options.subs && key === subszKey(server, offset, limit, test, filterAcc)) lastPage.set(server, { key, page });
   }
-  if (page.length === 0) return JSON.stringify(stats, null, indent);
+  if (page.length === 0) return Buffer.from(JSON.stringify(stats, null, indent));
   const head: Subsz = { server_id: server.serverId, now, ...stats, total: page.length, offset, limit, subscriptions_list: [] };
-  return renderSliced(head, page, ({ sub, account }) => makeSubDetail(sub.subject, sub.queue, sub.sid, sub.nm, sub.max, sub.conn?.cid ?? 0, account), indent);
+  return renderSlicedBuffer(head, page, ({ sub, account }) => makeSubDetail(sub.subject, sub.queue, sub.sid, sub.nm, sub.max, sub.conn?.cid ?? 0, account), indent);
+}
+
+function subszKey(server: ServerView, offset: number, limit: number, test: string, filterAcc: string): string {
+  let key = `${offset} ${limit} ${test} ${filterAcc}`;
+  for (const account of server.accounts.values()) {
+    if (filterAcc !== '' && account.name !== filterAcc) continue;
+    key += ` ${account.name} ${account.sublist.stats.inserts} ${account.sublist.stats.removes}`;
+  }
+  return key;
 }

@@ -469,9 +469,10 @@ export class Parser<H> {
     }
     // Split payload: collect it (with its CRLF) across reads; a wrong byte after it fails at once.
     const have = len - start;
-    // nats-server re-reads the PUB line when it keeps a split payload (clonePubArg), so a pedantic client hears twice.
-    if (this.pedantic) this.h.onPedanticSubject?.(m.subject);
     if (have > size && buf[end] !== CR) throw new ProtocolError('unknown_op', 'payload not followed by CRLF');
+    // nats-server re-reads the PUB line when it keeps a split payload (clonePubArg), so a pedantic client hears twice;
+    // a payload already known to be broken is not kept, so not re-read.
+    if (this.pedantic) this.h.onPedanticSubject?.(m.subject);
     const msg = Buffer.allocUnsafe(size + 2);
     buf.copy(msg, 0, start, len);
     this.pending = msg;

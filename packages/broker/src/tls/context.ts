@@ -66,7 +66,14 @@ export function buildTlsSetup(t: TlsOptions): TlsSetup {
     opts.cert = read(t.certFile, 'certificate');
     opts.key = read(t.keyFile, 'key');
   }
-  if (t.caFile) opts.ca = read(t.caFile, 'root ca certificate');
+  // The CA verifies client certificates, so it is loaded only when they are asked for (as Go's
+  // ClientCAs only count with verify). Loaded always, OpenSSL would also send it after our
+  // certificate, and a client that does not trust that root would see a self-signed certificate
+  // in the chain instead of nats-server's unverifiable leaf.
+  if (t.caFile) {
+    const ca = read(t.caFile, 'root ca certificate');
+    if (t.verify === true || t.verifyAndMap === true) opts.ca = ca;
+  }
   if (t.cipherSuites) {
     const names = t.cipherSuites.map((c) => {
       const n = CIPHERS[c];
@@ -140,7 +147,8 @@ export function buildLinkTls(t: TlsOptions): LinkTls {
   // rather than run without the check the configuration asks for.
   if (t.verifyAndMap) throw new TlsConfigError('verify_and_map is not supported by Switchboard for routes and gateways yet; refusing to run without it');
   if (t.verifyCertAndCheckKnownUrls) throw new TlsConfigError('verify_cert_and_check_known_urls is not supported by Switchboard yet; refusing to run without it');
-  const s = buildTlsSetup(t);
+  // Links always verify (nats-server getTLSConfig forces RequireAndVerifyClientCert), so the CA is always loaded.
+  const s = buildTlsSetup({ ...t, verify: true });
   const pinned = t.pinnedCerts && t.pinnedCerts.length > 0 ? new Set(t.pinnedCerts.map((p) => p.toLowerCase())) : null;
   return { context: s.context, timeout: t.timeout ?? DEFAULT_TLS_TIMEOUT, insecure: t.insecure === true, pinned };
 }
