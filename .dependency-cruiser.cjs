@@ -19,7 +19,7 @@
  */
 const B = '^packages/broker/src/';
 const LOWER = ['protocol', 'subjects', 'config', 'log', 'jwt', 'tls'];
-const MODULES = ['auth', 'accounts', 'monitor', 'events', 'operator'];
+const MODULES = ['auth', 'accounts', 'monitor', 'events', 'operator', 'messages'];
 // Connection-kind modules: a module that adds a connection kind (a Connection subclass) may
 // import the core; nothing but the composition root imports it.
 const KINDS = ['cluster', 'gateway'];

@@ -84,6 +84,8 @@ test.describe('cluster in the console', () => {
       await expect(table.getByRole('row', { name: /cl-a/ })).toBeVisible();
       await expect(table.getByRole('row', { name: /cl-b/ })).toBeVisible({ timeout: 30_000 });
       await expect(table.getByRole('row', { name: /cl-b/ })).toContainText('e2e-cl');
+      // Routes: each server's STATSZ lists its one route (nats-server's RouteStat list, counted).
+      for (const n of [/cl-a/, /cl-b/]) await expect(table.getByRole('row', { name: n }).getByRole('cell').nth(10)).toHaveText('1');
       // The Overview redraws its live charts every second per server: on a loaded machine a click can wait.
       await page.getByRole('group', { name: 'Charts of' }).getByRole('button', { name: 'All summed' }).click({ timeout: 30_000 });
       await expect(page).toHaveURL(/charts=sum/);

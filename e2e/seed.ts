@@ -49,6 +49,7 @@ export const PAGES = [
   { path: '/map', nav: 'Import/export map', heading: 'Import/export map' },
   { path: '/gateways', nav: 'Gateways & routes', heading: 'Gateways & routes' },
   { path: '/connections', nav: 'Connections', heading: 'Connections' },
+  { path: '/messages', nav: 'Messages', heading: 'Messages' },
   { path: '/config', nav: 'Config file', heading: 'Config file' },
   { path: '/history', nav: 'Config history', heading: 'Config history' },
   { path: '/ops', nav: 'Operations', heading: 'Operations' },

@@ -19,6 +19,7 @@ const READ_ONLY: Record<string, RegExp[]> = {
   '/map': [],
   '/gateways': [],
   '/connections': [/^select "(open|State)/, /^input\[text\] "(Account|User) filter"$/, /^select "Sort by"$/, /^button "(CID|Uptime|Idle|Subs|Pending|Msgs in|Msgs out|Bytes in|Bytes out)( [▲▼])?"$/],
+  '/messages': [/^button "(Publish|Request|Tail|Subjects)"$/],
   '/config': [],
   '/history': [/^input\[radio\] "Compare (from|to) \d+"$/],
   '/ops': [/^button "(Pause|Resume)"$/],

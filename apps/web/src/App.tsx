@@ -12,6 +12,7 @@ import { ConnectionsPage } from './connections/ConnectionsPage';
 import { OpsPage } from './ops/OpsPage';
 import { AuditPage } from './audit/AuditPage';
 import { UsersPage } from './users/UsersPage';
+import { MessagesPage } from './messages/MessagesPage';
 import { ApiError } from './api/client';
 
 const NAV = [
@@ -20,6 +21,7 @@ const NAV = [
   { to: '/map', label: 'Import/export map' },
   { to: '/gateways', label: 'Gateways & routes' },
   { to: '/connections', label: 'Connections' },
+  { to: '/messages', label: 'Messages' },
   { to: '/config', label: 'Config file' },
   { to: '/history', label: 'Config history' },
   { to: '/ops', label: 'Operations' },
@@ -69,6 +71,7 @@ export function App() {
           <Route path="/gateways" element={<GatewaysPage />} />
           <Route path="/connections" element={<ConnectionsPage />} />
           <Route path="/connections/:cid" element={<ConnectionsPage />} />
+          <Route path="/messages" element={<MessagesPage />} />
           <Route path="/config" element={<ConfigFilePage />} />
           <Route path="/history" element={<HistoryPage />} />
           <Route path="/ops" element={<OpsPage />} />

@@ -20,6 +20,8 @@ export * from './config/index.js';
 export * from './auth/index.js';
 export * from './monitor/index.js';
 export { SystemEvents, type EventCallback } from './events/system.js';
+export { MessageTools, MessageToolError, type MessageToolErrorCode, type MessageView, type OutboundMessage, type ReceivedMessage, type RequestOutcome } from './messages/tools.js';
+export { encodeHeaders, decodeHeaders, headerError, type HeaderList, type ParsedHeaders } from './messages/headers.js';
 export { ClusterModule, type RouteListener, type GatewayInfoListener, type RouteInfoMessage, type RouteConnectMessage } from './cluster/index.js';
 export { GatewayModule, gatewayDelays } from './gateway/module.js';
 export { gatewayTuning } from './gateway/router.js';

@@ -16,7 +16,8 @@
  *      forwards messages that entered here through the core's `Delivery.forwarder`; it shuts
  *      down after events, so the SHUTDOWN event still reaches the other clusters;
  *   6. events   — the system account and $SYS; shuts down first, so SHUTDOWN is the last event;
- *   7. the caller's extra modules (`deps.modules`), e.g. a test probe.
+ *   7. messages — the console's internal client (publish, request, subscribe in any account);
+ *   8. the caller's extra modules (`deps.modules`), e.g. a test probe.
  * In operator mode the operator module (JWT accounts and users) registers after accounts and
  * before auth, as an account source and as the authenticator asked first.
  */
@@ -28,6 +29,7 @@ import type { BrokerModule, GatewayStatus } from './contracts/index.js';
 import { Server, type ServerDeps } from './core/server.js';
 import { SystemEvents } from './events/system.js';
 import { GatewayModule } from './gateway/module.js';
+import { MessageTools } from './messages/tools.js';
 import { isOperatorMode, loadOperatorMode, validateOperatorMode } from './jwt/options.js';
 import { OperatorModule } from './operator/module.js';
 import { MonitorModule, type MonitoredServer } from './monitor/module.js';
@@ -52,6 +54,8 @@ export class Switchboard extends Server implements MonitoredServer {
   readonly clusterModule: ClusterModule | null;
   /** Gateways (super clusters); its status is what /gatewayz and /varz show. */
   readonly gateway: GatewayModule;
+  /** The console's message tools: publish, request and subscribe inside an account. */
+  readonly messages: MessageTools;
 
   /** Use `createServer`. */
   constructor(input: OptionsInput = {}, deps: SwitchboardDeps = {}) {
@@ -70,9 +74,10 @@ export class Switchboard extends Server implements MonitoredServer {
     this.events = new SystemEvents(this);
     // Throws on a gateway block nats-server refuses (no name, no port, a remote without URL) or one with TLS.
     this.gateway = new GatewayModule(this);
+    this.messages = new MessageTools(this);
     const op = this.operator !== null ? [this.operator] : [];
     const cluster = this.clusterModule === null ? [] : [this.clusterModule];
-    for (const m of [this.accountsModule, ...op, this.auth, this.monitor, ...cluster, this.gateway, this.events, ...(deps.modules ?? [])]) this.register(m);
+    for (const m of [this.accountsModule, ...op, this.auth, this.monitor, ...cluster, this.gateway, this.events, this.messages, ...(deps.modules ?? [])]) this.register(m);
     this.addAccountSource(this.accountsModule);
     if (this.operator !== null) {
       this.addAccountSource(this.operator.accounts);

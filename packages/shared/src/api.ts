@@ -56,6 +56,7 @@ export const API_ERRORS = {
   RATE_LIMITED: { status: 429, message: 'Too many attempts; wait and retry' },
   INTERNAL: { status: 500, message: 'Internal error' },
   CONFIG_WRITE_FAILED: { status: 500, message: 'The config file could not be written; nothing changed' },
+  BROKER_STOPPED: { status: 503, message: 'The broker is not running' },
   EVENTS_UNAVAILABLE: { status: 503, message: 'The server runs without a system account; no events' },
   CONSOLE_UNAVAILABLE: { status: 503, message: 'The console cannot use its state (console.db); the broker runs, the admin console is off' },
 } as const satisfies Record<string, { status: number; message: string }>;
@@ -471,8 +472,17 @@ export const StatsPointSchema = z.object({
   outMsgsRate: z.number(),
   inBytesRate: z.number(),
   outBytesRate: z.number(),
+  /**
+   * Only on a point with no earlier point in its window (the first step of a server's history):
+   * when its last sample was taken, and the counters its step started from (the sample just
+   * before the step, or the step's first sample). Its rates are taken against `base`, so a burst
+   * in a window's first step shows like anywhere else.
+   */
+  at: z.number().optional(),
+  base: z.object({ at: z.number(), inMsgs: z.number(), outMsgs: z.number(), inBytes: z.number(), outBytes: z.number() }).optional(),
 });
 export type StatsPoint = z.output<typeof StatsPointSchema>;
+export type StepBase = NonNullable<StatsPoint['base']>;
 
 /** A server with recorded samples: `id` is its history key (its name), `serverId` the process last heard. */
 export const StatsServerSchema = z.object({ id: z.string(), serverId: z.string(), name: z.string(), lastSeen: z.string() });

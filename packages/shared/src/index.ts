@@ -5,3 +5,4 @@ export * from './stats.js';
 export * from './subjects.js';
 export * from './passwords.js';
 export * from './secrets.js';
+export * from './messages.js';

@@ -3,10 +3,12 @@
  * points (`stats` events): a sample lands on the start of its step (the last one within a step
  * wins), and rates are the counter difference to the previous point over the time between the two.
  * Computed the same way on both sides, what was drawn live is what a reload of the window draws.
+ * A point with no earlier point (the first step of a history, where a fresh server's first burst
+ * lands) is rated against its step's base instead: the counters the step started from.
  */
 import { z } from 'zod';
 import { ServerStatsMsgSchema } from './monitor.js';
-import { STATS_WINDOWS, type StatsPoint, type StatsWindow } from './api.js';
+import { STATS_WINDOWS, type StatsPoint, type StatsWindow, type StepBase } from './api.js';
 
 /** One sample of a server: gauges and cumulative counters. */
 export const StatsSampleSchema = z.object({
@@ -41,19 +43,35 @@ export const StatsLiveEventSchema = z.object({
 });
 export type StatsLiveEvent = z.output<typeof StatsLiveEventSchema>;
 
-/** The point of `sample` at step start `t`, its rates taken against `prev` (an earlier point). */
-export function statsPoint(sample: StatsSample, t: number, prev?: StatsPoint): StatsPoint {
-  const dt = prev && t > prev.t ? (t - prev.t) / 1000 : 0;
+/** The counters of `s` taken at `at`, as a step's base. */
+export function stepBase(s: Pick<StatsSample, 'inMsgs' | 'outMsgs' | 'inBytes' | 'outBytes'>, at: number): StepBase {
+  return { at, inMsgs: s.inMsgs, outMsgs: s.outMsgs, inBytes: s.inBytes, outBytes: s.outBytes };
+}
+
+/**
+ * The point of `sample` at step start `t`, its rates taken against `prev` (an earlier point), or,
+ * without one, against the step's `base` over the time from it to the sample (`at`).
+ */
+export function statsPoint(sample: StatsSample & { at?: number; base?: StepBase }, t: number, prev?: StatsPoint): StatsPoint {
+  const { at, base, ...s } = sample;
+  const from = prev ?? (base !== undefined && at !== undefined && at > base.at ? base : undefined);
+  const dt = prev ? (t > prev.t ? (t - prev.t) / 1000 : 0) : from ? (at! - base!.at) / 1000 : 0;
   // A counter that went down means the server restarted and counts from zero again.
   const rate = (cur: number, old: number) => (dt > 0 ? (cur >= old ? cur - old : cur) / dt : 0);
-  return {
+  const point: StatsPoint = {
     t,
-    ...sample,
-    inMsgsRate: prev ? rate(sample.inMsgs, prev.inMsgs) : 0,
-    outMsgsRate: prev ? rate(sample.outMsgs, prev.outMsgs) : 0,
-    inBytesRate: prev ? rate(sample.inBytes, prev.inBytes) : 0,
-    outBytesRate: prev ? rate(sample.outBytes, prev.outBytes) : 0,
+    ...s,
+    inMsgsRate: from ? rate(s.inMsgs, from.inMsgs) : 0,
+    outMsgsRate: from ? rate(s.outMsgs, from.outMsgs) : 0,
+    inBytesRate: from ? rate(s.inBytes, from.inBytes) : 0,
+    outBytesRate: from ? rate(s.outBytes, from.outBytes) : 0,
   };
+  // Kept only where it is used: on a point without a predecessor, so later samples of its step rate alike.
+  if (!prev && base !== undefined && at !== undefined) {
+    point.at = at;
+    point.base = base;
+  }
+  return point;
 }
 
 /** The step start a sample taken at `time` lands on in `window`. */
@@ -69,10 +87,14 @@ export function stepStart(time: number, window: StatsWindow): number {
 export function addSample(points: readonly StatsPoint[], window: StatsWindow, sample: StatsSample, time: number): StatsPoint[] {
   const t = stepStart(time, window);
   const from = time - STATS_WINDOWS[window].spanMs;
+  const open = points.find((p) => p.t === t);
   const kept = points.filter((p) => p.t >= from && p.t !== t);
   const before = kept.filter((p) => p.t < t);
   const after = kept.filter((p) => p.t > t);
-  const next = statsPoint(sample, t, before.at(-1));
+  const prev = before.at(-1);
+  // The open step keeps the base it started from; a new step with nothing before it starts from this sample.
+  const base = prev ? undefined : (open?.base ?? stepBase(sample, time));
+  const next = statsPoint({ ...sample, at: time, base }, t, prev);
   // A later point (a sample that came out of order) keeps its rates against its own predecessor.
   const later = after.map((p, i) => statsPoint(p, p.t, i === 0 ? next : after[i - 1]));
   return [...before, next, ...later];

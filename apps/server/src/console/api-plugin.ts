@@ -17,6 +17,7 @@ import { accountRoutes } from './routes-accounts.js';
 import { clusterRoutes } from './routes-cluster.js';
 import { authRoutes } from './routes-auth.js';
 import { configRoutes } from './routes-config.js';
+import { messageRoutes } from './routes-messages.js';
 import { opsRoutes } from './routes-ops.js';
 import { serverRoutes } from './routes-servers.js';
 import { userRoutes } from './routes-users.js';
@@ -39,6 +40,7 @@ export const apiPlugin: FastifyPluginAsyncZod<{ ctx: ConsoleContext; openapi: ()
   await app.register(configRoutes, { ctx });
   await app.register(accountRoutes, { ctx });
   await app.register(clusterRoutes, { ctx });
+  await app.register(messageRoutes, { ctx });
   await app.register(opsRoutes, { ctx });
   await app.register(serverRoutes, { ctx });
   await app.register(userRoutes, { ctx });

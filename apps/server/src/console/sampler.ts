@@ -5,10 +5,12 @@
  * and handed to `onSample` listeners (the SSE hub pushes it to the browser, which adds it to its
  * charts by the same rule, shared `addSample`/`statsPoint`, that makes the stored history).
  * History is kept per server name: a restarted server (new id, same name) is the same server.
+ * Each stored step also keeps when its last sample was taken and its base (the counters it started
+ * from: the sample before it, or its first sample): the first point of a window is rated against it.
  * The latest full STATSZ message of each server is kept in memory only (for GET /api/servers):
  * it is a snapshot of now, so no DB table; after a restart a server's STATSZ is null until heard.
  */
-import { ServerStatsMsgSchema, STATS_WINDOWS, statsPoint, type HeardServer, type ServerStatsMsg, type StatsLiveEvent, type StatsPoint, type StatsSample, type StatsWindow } from '@switchboard/shared';
+import { ServerStatsMsgSchema, STATS_WINDOWS, statsPoint, stepBase, type HeardServer, type ServerStatsMsg, type StatsLiveEvent, type StatsPoint, type StatsSample, type StatsWindow, type StepBase } from '@switchboard/shared';
 import { varz, type Switchboard } from '@switchboard/broker';
 import type { Db } from './db.js';
 import { silentLog, type ConsoleLog } from './log.js';
@@ -38,6 +40,10 @@ export class StatsSampler {
   /** History key → the latest full STATSZ message as received (in memory only, see above). */
   private readonly latest = new Map<string, { msg: ServerStatsMsg; at: number }>();
   private readonly listeners = new Set<(e: StatsLiveEvent) => void>();
+  /** History key → its last stored sample (the next step's base). */
+  private readonly lastSample = new Map<string, StepBase>();
+  /** `key tier` → the step being filled and its base. */
+  private readonly openSteps = new Map<string, { t: number; base: StepBase }>();
   /** The failure last logged, and when: a failing disk is reported, not once a second. */
   private failing: { message: string; at: number } | null = null;
 
@@ -172,15 +178,39 @@ export class StatsSampler {
   /** Stores a sample of the server with history key `key` (its id: `serverId`, the key by default). */
   record(key: string, name: string, s: Sample, now = Date.now(), serverId = key): void {
     const put = this.db.prepare('INSERT OR REPLACE INTO stats (server_id, tier, t, sample) VALUES (?, ?, ?, ?)');
-    const json = JSON.stringify(s);
+    const rows = TIERS.map(([tier, { stepMs }]) => {
+      const t = Math.floor(now / stepMs) * stepMs;
+      return [tier, t, JSON.stringify({ ...s, at: now, base: this.baseOf(key, tier, t, s, now) })] as const;
+    });
     this.db.transaction(() => {
       this.db
         .prepare(
           'INSERT INTO stats_servers (id, name, last_seen, server_id) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, last_seen = excluded.last_seen, server_id = excluded.server_id',
         )
         .run(key, name, now, serverId);
-      for (const [tier, { stepMs }] of TIERS) put.run(key, tier, Math.floor(now / stepMs) * stepMs, json);
+      for (const [tier, t, json] of rows) put.run(key, tier, t, json);
     })();
+    this.lastSample.set(key, stepBase(s, now));
+  }
+
+  /**
+   * The base of the step `t` of `tier` a sample of `key` lands in: kept while the step fills; a new
+   * step starts from the last sample before it, else (the first sample heard, or the console
+   * restarted) from what the stored step says, else from this sample.
+   */
+  private baseOf(key: string, tier: StatsWindow, t: number, s: Sample, now: number): StepBase {
+    const id = `${key} ${tier}`;
+    const open = this.openSteps.get(id);
+    if (open && open.t === t) return open.base;
+    const last = this.lastSample.get(key);
+    let base = last !== undefined && last.at < t ? last : undefined;
+    if (base === undefined) {
+      const row = this.db.prepare('SELECT sample FROM stats WHERE server_id = ? AND tier = ? AND t = ?').get(key, tier, t) as { sample: string } | undefined;
+      const stored = row ? (JSON.parse(row.sample) as { base?: StepBase }).base : undefined;
+      base = stored ?? stepBase(s, now);
+    }
+    this.openSteps.set(id, { t, base });
+    return base;
   }
 
   prune(now = Date.now()): void {
@@ -209,7 +239,7 @@ export class StatsSampler {
     const { spanMs } = STATS_WINDOWS[window];
     const rows = this.db.prepare('SELECT t, sample FROM stats WHERE server_id = ? AND tier = ? AND t >= ? ORDER BY t').all(key, window, now - spanMs) as { t: number; sample: string }[];
     const out: StatsPoint[] = [];
-    for (const r of rows) out.push(statsPoint(JSON.parse(r.sample) as Sample, r.t, out.at(-1)));
+    for (const r of rows) out.push(statsPoint(JSON.parse(r.sample) as Sample & { at?: number; base?: StepBase }, r.t, out.at(-1)));
     return out;
   }
 }

@@ -22,10 +22,12 @@ export function sumPoints(series: readonly (readonly StatsPoint[])[]): StatsPoin
       if (p.t > until) continue;
       const acc = byT.get(p.t);
       if (!acc) {
-        byT.set(p.t, { ...p });
+        // A first point's step base is its server's own; the sum has its rates already.
+        const { at: _at, base: _base, ...sum } = p;
+        byT.set(p.t, sum);
         continue;
       }
-      for (const f of FIELDS) (acc as Record<string, number>)[f] = ((acc as Record<string, number>)[f] ?? 0) + ((p as Record<string, number>)[f] ?? 0);
+      for (const f of FIELDS) acc[f] = (acc[f] ?? 0) + (p[f] ?? 0);
     }
   }
   return [...byT.values()].sort((a, b) => a.t - b.t);

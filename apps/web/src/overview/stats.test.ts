@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addSample, statsPoint, type StatsPoint, type StatsSample } from '@switchboard/shared';
+import { addSample, statsPoint, stepBase, type StatsPoint, type StatsSample } from '@switchboard/shared';
 
 const sample = (inMsgs: number, connections = 1): StatsSample => ({
   connections,
@@ -63,5 +63,22 @@ describe('addSample', () => {
       [1000, 100],
       [3000, 100],
     ]);
+  });
+
+  it('a burst in the first step of a window (a fresh server) shows at once, and stays while the step fills', () => {
+    let pts: StatsPoint[] = [];
+    pts = addSample(pts, '1h', sample(0), 3_000);
+    pts = addSample(pts, '1h', sample(20_000), 5_000);
+    expect(pts.map((p) => [p.t, p.inMsgsRate])).toEqual([[0, 10_000]]);
+    pts = addSample(pts, '1h', sample(20_000), 9_000);
+    expect(pts[0].inMsgsRate).toBeCloseTo(20_000 / 6);
+    // A window fetched from the server carries its first step's base: live samples keep rating against it.
+    const fetched = [statsPoint({ ...sample(20_000), at: 5_000, base: stepBase(sample(0), 3_000) }, 0)];
+    expect(fetched[0].inMsgsRate).toBe(10_000);
+    expect(addSample(fetched, '1h', sample(20_000), 9_000)).toEqual(pts);
+    // The next step rates against the previous point, as ever, and carries no base.
+    const next = addSample(pts, '1h', sample(21_000), 10_000);
+    expect(next[1]).toMatchObject({ t: 10_000, inMsgsRate: 100 });
+    expect(next[1].base).toBeUndefined();
   });
 });
