@@ -4,7 +4,8 @@
  * Layers, each importing only the layers above it (docs/architecture.md):
  *   1. packages/shared                     zod models, API contracts, the subject rules
  *   2. broker protocol, subjects, config, log, jwt (the JWT library: decoding, validation, trust,
- *      resolvers; no server state — the config mapping reads operator JWTs with it)
+ *      resolvers; no server state — the config mapping reads operator JWTs with it), tls (TLS
+ *      contexts from a `tls {}` block, for client TLS and for routes and gateways)
  *   3. broker contracts                    types only
  *   4. broker core                         server, connections, accounts, delivery
  *   5. broker modules                      auth, accounts, monitor, events (events may use monitor)
@@ -17,7 +18,7 @@
  * (connection base) and protocol (its op table).
  */
 const B = '^packages/broker/src/';
-const LOWER = ['protocol', 'subjects', 'config', 'log', 'jwt'];
+const LOWER = ['protocol', 'subjects', 'config', 'log', 'jwt', 'tls'];
 const MODULES = ['auth', 'accounts', 'monitor', 'events', 'operator', 'messages'];
 // Connection-kind modules: a module that adds a connection kind (a Connection subclass) may
 // import the core; nothing but the composition root imports it.
@@ -45,7 +46,7 @@ module.exports = {
     {
       name: 'lower-layers-import-only-shared',
       severity: 'error',
-      comment: 'protocol, subjects, config, log and the jwt library sit right above packages/shared.',
+      comment: 'protocol, subjects, config, log, tls and the jwt library sit right above packages/shared.',
       from: { path: dirs(LOWER), pathNot: TESTS },
       to: { path: B, pathNot: dirs(LOWER) },
     },

@@ -23,9 +23,9 @@ test('a reload adds a route to solicit, and one taken out of the list is closed 
   }
 });
 
-test('cluster TLS is refused at start (routes would otherwise run in plaintext)', async () => {
+test('cluster TLS with unreadable certificate files is refused at start (routes never fall back to plaintext)', async () => {
   await assert.rejects(
-    startSb({ name: 'tls', options: { cluster: { tls: { cert: '/nonexistent', key: '/nonexistent' } } } as never }),
-    /cluster TLS .* not supported/,
+    startSb({ name: 'tls', options: { cluster: { tls: { certFile: '/nonexistent/c.pem', keyFile: '/nonexistent/k.pem' } } } }),
+    /cluster tls: error reading certificate \/nonexistent\/c\.pem/,
   );
 });

@@ -60,7 +60,11 @@ describe('gateway block at start', () => {
     }
   });
 
-  test('gateway TLS is refused (not implemented yet) rather than run without it', () => {
-    assert.throws(() => createServer({ gateway: { name: 'X', port: -1, tls: { certFile: 'a', keyFile: 'b' } } }), /gateway TLS is not supported by Switchboard yet/);
+  test('gateway TLS with unreadable certificate files is refused at start, for the block and per remote', () => {
+    assert.throws(() => createServer({ gateway: { name: 'X', port: -1, tls: { certFile: '/nonexistent/a.pem', keyFile: '/nonexistent/b.pem' } } }), /gateway tls: error reading certificate \/nonexistent\/a\.pem/);
+    assert.throws(
+      () => createServer({ gateway: { name: 'X', port: -1, gateways: [{ name: 'Y', urls: ['nats://127.0.0.1:1'], tls: { certFile: '/nonexistent/c.pem', keyFile: '/nonexistent/d.pem' } }] } }),
+      /gateway "Y" tls: error reading certificate \/nonexistent\/c\.pem/,
+    );
   });
 });

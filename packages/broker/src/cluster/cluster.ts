@@ -4,16 +4,18 @@
  * per peer, tells peers about this server's interest through the interest seam, and pushes
  * the cluster's client URLs to clients. A route connection is `RouteConnection` (route.ts).
  */
-import { connect, createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import { connect, createServer, isIP, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { ClusterOptions } from '@switchboard/shared';
 import type { BrokerModule, ChangeSet, ClusterView, InterestChange, RouteView } from '../contracts/index.js';
 import type { Account } from '../core/account.js';
 import type { Connection } from '../core/connection.js';
 import type { Delivery } from '../core/delivery.js';
+import { secureLink } from '../core/link-tls.js';
 import type { Server } from '../core/server.js';
 import { ERR, ClosedReason } from '../protocol/errors.js';
 import { GO_VERSION, VERSION } from '../protocol/version.js';
+import { buildLinkTls, TlsConfigError, type LinkTls } from '../tls/context.js';
 import { decodeRouteConnect, infoLine, type RouteConnectMessage, type RouteInfoMessage } from './info.js';
 import { RemoteClientUrls, ownClientUrls } from './client-urls.js';
 import { AdvertisedInterest } from './interest.js';
@@ -26,6 +28,8 @@ const CONNECT_DELAY_MS = 1000;
 const DIAL_TIMEOUT_MS = 1000;
 /** A route connection that has not completed its INFO/CONNECT exchange by then is closed. */
 const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** nats-server's clusterTLSInsecureWarning. */
+const INSECURE_WARNING = 'TLS certificate chain and hostname of solicited routes will not be verified. DO NOT USE IN PRODUCTION!';
 
 /** Called when a route registers or goes away (gateways gossip their URLs over routes). */
 export type RouteListener = (route: RouteConnection, up: boolean) => void;
@@ -56,6 +60,13 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
   routedReplies: RoutedReplyHandler | null = null;
 
   private listener: NetServer | null = null;
+  /** `cluster { tls {} }`: every route is TLS from its first byte (null: plaintext). */
+  private tls: LinkTls | null = null;
+  /**
+   * The first host name among the configured route URLs: the name checked against a peer's
+   * certificate when a route is dialed by IP (gossiped routes; nats-server routeTLSName).
+   */
+  private tlsName = '';
   private currentName: string;
   private nameDynamic: boolean;
   private started = false;
@@ -175,6 +186,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     const c = this.copts;
     const log = this.logger;
     this.interest.rebuild(this.server.accounts.values());
+    this.applyTls();
     this.started = true;
     const listener = createServer({ noDelay: true }, (socket) => this.accept(socket));
     const host = c.host || this.server.opts.host;
@@ -189,6 +201,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     log.info(`Cluster name is ${this.currentName}`);
     if (this.nameDynamic) log.warn('Cluster name was dynamically generated, consider setting one');
     log.info(`Listening for route connections on ${host}:${this.port}`);
+    if (this.tls?.insecure) log.warn(INSECURE_WARNING);
     this.updateClientInfo(false);
     for (const url of c.routes ?? []) this.solicit(url, true, 0, true);
   }
@@ -220,9 +233,15 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
   static check(next: { cluster?: ClusterOptions }): string[] {
     const c = next.cluster;
     if (c === undefined) return [];
-    // Refused rather than ignored: a route the user asked to encrypt must not run in plaintext.
-    if (c.tls !== undefined) return ['cluster TLS (cluster { tls {} }) is not supported by Switchboard yet'];
     const errors: string[] = [];
+    if (c.tls !== undefined) {
+      try {
+        buildLinkTls(c.tls);
+      } catch (e) {
+        if (!(e instanceof TlsConfigError)) throw e;
+        errors.push(`cluster tls: ${e.message}`);
+      }
+    }
     for (const u of c.routes ?? []) {
       try {
         const url = new URL(u);
@@ -236,6 +255,8 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
 
   /** Routes list, authorization and permissions apply at once (as nats-server reloads them). */
   reload(changes: ChangeSet): void {
+    // New TLS settings apply to routes made from now on (nats-server reloads cluster TLS too).
+    if (changes.touches('cluster.tls')) this.applyTls();
     const prev = new Set((changes.prev.cluster?.routes ?? []).map(hostPortOf));
     const next = new Set((changes.next.cluster?.routes ?? []).map(hostPortOf));
     for (const url of changes.next.cluster?.routes ?? []) if (!prev.has(hostPortOf(url))) this.solicit(url, true, 0);
@@ -266,6 +287,12 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     this.all.add(r);
     this.handshakeDeadline(r);
     r.debug('Route connection created');
+    if (this.tls !== null) secureLink(r, { tls: this.tls, typ: 'route', logger: this.logger, pinned: this.tls.pinned }, () => this.beginAccepted(r));
+    else this.beginAccepted(r);
+  }
+
+  /** Sends INFO on an accepted route (after TLS, with TLS) and arms the authorization timeout. */
+  private beginAccepted(r: RouteConnection): void {
     const auth = this.copts.authorization;
     r.begin([Buffer.from(infoLine(this.routeInfo({})))]);
     if (auth?.user !== undefined) {
@@ -275,7 +302,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
         this.logger.error(`${r.label} - Authentication Timeout`);
         r.sendErr(ERR.authenticationTimeout);
         r.close(ClosedReason.authTimeout);
-      }, (auth.timeout ?? 2) * 1000);
+      }, (auth.timeout ?? (this.tls !== null ? this.tls.timeout + 1 : 2)) * 1000);
     }
   }
 
@@ -332,9 +359,35 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
       r.isConfigured = explicit;
       this.all.add(r);
       this.handshakeDeadline(r);
-      r.debug('Route connect msg sent');
-      r.begin([Buffer.from(this.connectLine(u)), Buffer.from(infoLine(this.routeInfo({})))]);
+      const begin = () => {
+        r.debug('Route connect msg sent');
+        r.begin([Buffer.from(this.connectLine(u)), Buffer.from(infoLine(this.routeInfo({})))]);
+      };
+      if (this.tls === null) return begin();
+      const tlsName = this.tlsName;
+      secureLink(r, { tls: this.tls, typ: 'route', logger: this.logger, pinned: this.tls.pinned, solicit: { host: u.hostname, tlsName } }, begin, (f) => {
+        // The saved name did not match this peer: forget it (nats-server issue 1256).
+        if (f.hostnameError && tlsName !== '' && f.name === tlsName && this.tlsName === tlsName) this.tlsName = '';
+      });
     });
+  }
+
+  /** (Re)reads `cluster { tls {} }` and picks the TLS name from the configured routes. */
+  private applyTls(): void {
+    const t = this.copts.tls;
+    this.tls = t !== undefined ? buildLinkTls(t) : null;
+    this.tlsName = '';
+    for (const url of this.copts.routes ?? []) {
+      try {
+        const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+        if (host !== '' && isIP(host) === 0) {
+          this.tlsName = host;
+          break;
+        }
+      } catch {
+        // Refused by check() before start.
+      }
+    }
   }
 
   private handshakeDeadline(r: RouteConnection): void {
@@ -375,7 +428,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     const c: RouteConnectMessage = { echo: true, verbose: false, pedantic: false };
     if (u.username) c.user = decodeURIComponent(u.username);
     if (u.password) c.pass = decodeURIComponent(u.password);
-    c.tls_required = false;
+    c.tls_required = this.tls !== null;
     c.headers = !this.server.opts.noHeaderSupport;
     c.name = this.server.serverId;
     c.cluster = this.currentName;
@@ -410,6 +463,10 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
       headers: !o.noHeaderSupport,
     };
     if (c.authorization?.user !== undefined) info.auth_required = true;
+    if (this.tls !== null) {
+      info.tls_required = true;
+      info.tls_verify = true;
+    }
     info.max_payload = o.maxPayload;
     if (ip !== undefined) info.ip = ip;
     info.cluster = this.currentName;

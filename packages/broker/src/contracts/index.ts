@@ -384,6 +384,8 @@ export interface GatewayLinkView {
   readonly configured: boolean;
   /** Subscriptions the peer announced on this link (outbound). */
   readonly subscriptions: number;
+  /** TLS version ("1.3") and cipher suite of a link on TLS; null in plaintext. */
+  readonly tls: { version: string; cipher: string } | null;
   /** Per-account interest state (all accounts, or the one named). */
   accounts(accountName?: string): GatewayAccountState[];
 }

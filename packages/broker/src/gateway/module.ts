@@ -17,10 +17,12 @@ import type { Options } from '@switchboard/shared';
 import type { BrokerModule, GatewayLinkView, GatewayRemoteView, GatewayStatus, InterestChange } from '../contracts/index.js';
 import type { Account } from '../core/account.js';
 import type { Connection } from '../core/connection.js';
+import { secureLink } from '../core/link-tls.js';
 import type { Server } from '../core/server.js';
 import { ClosedReason } from '../protocol/errors.js';
 import { VERSION } from '../protocol/version.js';
 import { GatewayClusterLink, type ClusterLink, type ClusterLinkHost, type KnownRemote, type RouteGatewayInfo } from './cluster-link.js';
+import { buildLinkTls, type LinkTls } from '../tls/context.js';
 import { GatewayConnection, type GatewayHost } from './connection.js';
 import { gwOldHash } from './hash.js';
 import { OutInterest } from './interest.js';
@@ -79,6 +81,8 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
   link: GatewayClusterLink;
   private solicitTimer: NodeJS.Timeout | null = null;
   private rttTimer: NodeJS.Timeout | null = null;
+  /** `gateway { tls {} }`: inbound connections, and outbound ones to remotes without their own `tls`. */
+  private readonly tls: LinkTls | null;
 
   constructor(private readonly server: Server) {
     const errors = gatewayOptionErrors(server.opts);
@@ -86,6 +90,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
     const g = server.opts.gateway;
     this.gatewayName = g?.name ?? '';
     this.enabled = this.gatewayName !== '' && (g?.port ?? 0) !== 0;
+    this.tls = g?.tls !== undefined ? buildLinkTls(g.tls) : null;
     this.listening = new Promise((resolve, reject) => {
       this.resolveListening = resolve;
       this.rejectListening = reject;
@@ -94,7 +99,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
     this.listening.catch(() => {});
     for (const r of g?.gateways ?? []) {
       if (r.name === this.gatewayName) continue;
-      this.remotesByName.set(r.name, RemoteGatewayCfg.fromOptions(r));
+      this.remotesByName.set(r.name, RemoteGatewayCfg.fromOptions(r, this.tls));
     }
     this.link = new GatewayClusterLink(this, null);
     this.router = new GatewayRouter(server, this, gwOldHash(this.gatewayName));
@@ -225,6 +230,9 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
       this.boundPort = (listener.address() as AddressInfo).port;
       this.logger.info(`Gateway name is ${this.gatewayName}`);
       this.logger.info(`Listening for gateways connections on ${host}:${this.boundPort}`);
+      if (this.tls?.insecure || [...this.remotesByName.values()].some((r) => r.tls?.insecure)) {
+        this.logger.warn('TLS certificate chain and hostname of solicited gateways will not be verified. DO NOT USE IN PRODUCTION!');
+      }
       this.setInfoHostPort(host);
       this.resolveListening();
       this.solicitTimer = setTimeout(() => this.solicitAll(), gatewayDelays.solicit);
@@ -303,6 +311,10 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
       headers: !o.noHeaderSupport,
     };
     if (auth?.user) info.auth_required = true;
+    if (this.tls !== null) {
+      info.tls_required = true;
+      info.tls_verify = true;
+    }
     info.max_payload = o.maxPayload;
     info.gateway = this.gatewayName;
     info.gateway_urls = this.link.clusterUrls();
@@ -390,9 +402,14 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
   private createOutbound(r: RemoteGatewayCfg, u: URL, socket: Socket): void {
     const c = new GatewayConnection(this, this.server.nextCid(), socket, r, u, r.name);
     this.pending.add(c);
-    c.begin();
     this.logger.info(`${c.label} - Creating outbound gateway connection to "${r.name}"`);
     this.armHandshakeTimeout(c);
+    if (r.tls === null) return c.begin();
+    const tlsName = r.tlsName;
+    secureLink(c, { tls: r.tls, typ: 'gateway', logger: this.logger, pinned: this.tls?.pinned ?? null, solicit: { host: u.hostname, tlsName } }, () => c.begin(), (f) => {
+      r.lastError = `TLS gateway handshake error: ${f.text}`;
+      if (f.hostnameError && tlsName !== '' && f.name === tlsName && r.tlsName === tlsName) r.tlsName = '';
+    });
   }
 
   /**
@@ -416,12 +433,16 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
     }
     const c = new GatewayConnection(this, this.server.nextCid(), socket, null, null, '');
     this.pending.add(c);
-    c.begin();
-    c.parser.headers = !this.server.opts.noHeaderSupport;
     this.logger.info(`${c.label} - Processing inbound gateway connection`);
-    c.enqueue(Buffer.from(`INFO ${this.infoJson()}\r\n`));
-    c.flush();
-    const secs = this.server.opts.gateway?.authorization?.timeout ?? 2;
+    const begin = (): void => {
+      c.begin();
+      c.parser.headers = !this.server.opts.noHeaderSupport;
+      c.enqueue(Buffer.from(`INFO ${this.infoJson()}\r\n`));
+      c.flush();
+    };
+    if (this.tls !== null) secureLink(c, { tls: this.tls, typ: 'gateway', logger: this.logger, pinned: this.tls.pinned }, begin);
+    else begin();
+    const secs = this.server.opts.gateway?.authorization?.timeout ?? (this.tls !== null ? this.tls.timeout + 1 : 2);
     this.armHandshakeTimeout(c, Math.max(gatewayDelays.handshake, secs * 1000 + 1000));
     const timer = setTimeout(() => {
       if (c.closed || c.connectReceived) return;
@@ -609,7 +630,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
     const connect: Record<string, unknown> = { echo: false, verbose: false, pedantic: false };
     if (user) connect.user = user;
     if (pass) connect.pass = pass;
-    connect.tls_required = false;
+    connect.tls_required = (c.remote as RemoteGatewayCfg).tls !== null;
     connect.headers = false;
     connect.name = this.server.serverId;
     connect.cluster = '';
@@ -627,7 +648,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
       known.addUrls(info.gateway_urls);
       return;
     }
-    const r = new RemoteGatewayCfg(name, [], true);
+    const r = new RemoteGatewayCfg(name, [], true, this.tls);
     r.addUrls(info.gateway_urls);
     if (r.urls.size === 0) return;
     this.remotesByName.set(name, r);

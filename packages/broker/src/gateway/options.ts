@@ -3,8 +3,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import bcrypt from 'bcryptjs';
 import type { Options } from '@switchboard/shared';
+import { buildLinkTls, TlsConfigError } from '../tls/context.js';
 
-/** nats-server's start checks of the gateway block (validateGatewayOptions), plus what Switchboard cannot do yet. */
+/** nats-server's start checks of the gateway block (validateGatewayOptions), and its TLS files. */
 export function gatewayOptionErrors(o: Options): string[] {
   const g = o.gateway;
   if (!g || ((g.name ?? '') === '' && (g.port ?? 0) === 0)) return [];
@@ -17,7 +18,17 @@ export function gatewayOptionErrors(o: Options): string[] {
     if (!r.name) errors.push(`gateway in the list ${i} has no name`);
     else if (r.urls.length === 0) errors.push(`gateway "${r.name}" has no URL`);
   });
-  if (g.tls || (g.gateways ?? []).some((r) => r.tls)) errors.push('gateway TLS is not supported by Switchboard yet; refusing to run gateways without the TLS the configuration asks for');
+  const tlsError = (where: string, t: Parameters<typeof buildLinkTls>[0] | undefined): void => {
+    if (t === undefined) return;
+    try {
+      buildLinkTls(t);
+    } catch (e) {
+      if (!(e instanceof TlsConfigError)) throw e;
+      errors.push(`${where} tls: ${e.message}`);
+    }
+  };
+  tlsError('gateway', g.tls);
+  for (const r of g.gateways ?? []) tlsError(`gateway "${r.name}"`, r.tls);
   return errors;
 }
 

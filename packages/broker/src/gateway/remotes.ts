@@ -1,5 +1,7 @@
 /** Remote gateway configurations (nats-server gatewayCfg): configured or discovered clusters and their URLs. */
+import { isIP } from 'node:net';
 import type { RemoteGateway } from '@switchboard/shared';
+import { buildLinkTls, type LinkTls } from '../tls/context.js';
 import type { RemoteRef } from './connection.js';
 import { gwHash, gwOldHash } from './hash.js';
 
@@ -28,24 +30,36 @@ export class RemoteGatewayCfg implements RemoteRef {
   /** A dial or a retry is under way. */
   soliciting = false;
   timer: NodeJS.Timeout | null = null;
+  /**
+   * The first host name among its URLs: checked against the peer's certificate when a URL is
+   * an IP (nats-server gatewayCfg.tlsName); cleared when it did not match.
+   */
+  tlsName = '';
 
   constructor(
     readonly name: string,
     readonly configured: readonly URL[],
     readonly implicit: boolean,
+    /** TLS for the outbound connection: the remote's own `tls`, else the gateway block's (null: plaintext). */
+    readonly tls: LinkTls | null = null,
   ) {
     this.hash = gwHash(name);
     this.oldHash = gwOldHash(name);
-    for (const u of configured) this.urls.set(hostPort(u), u);
+    for (const u of configured) this.addUrl(u);
   }
 
-  static fromOptions(r: RemoteGateway): RemoteGatewayCfg {
+  static fromOptions(r: RemoteGateway, gatewayTls: LinkTls | null): RemoteGatewayCfg {
     const urls: URL[] = [];
     for (const s of r.urls) {
       const u = parseGatewayUrl(s);
       if (u !== null) urls.push(u);
     }
-    return new RemoteGatewayCfg(r.name, urls, false);
+    return new RemoteGatewayCfg(r.name, urls, false, r.tls !== undefined ? buildLinkTls(r.tls) : gatewayTls);
+  }
+
+  private addUrl(u: URL): void {
+    this.urls.set(hostPort(u), u);
+    if (this.tls !== null && this.tlsName === '' && isIP(u.hostname.replace(/^\[|\]$/g, '')) === 0) this.tlsName = u.hostname;
   }
 
   /** Adds URLs from an INFO's `gateway_urls` (host:port strings) not known yet. */
@@ -54,14 +68,14 @@ export class RemoteGatewayCfg implements RemoteRef {
     for (const hp of list) {
       if (this.urls.has(hp)) continue;
       const u = parseGatewayUrl(hp);
-      if (u !== null) this.urls.set(hp, u);
+      if (u !== null) this.addUrl(u);
     }
   }
 
   /** The configured URLs plus those of an INFO (nats-server updateURLs: earlier discoveries are dropped). */
   updateUrls(list: readonly string[] | undefined): void {
     this.urls = new Map();
-    for (const u of this.configured) this.urls.set(hostPort(u), u);
+    for (const u of this.configured) this.addUrl(u);
     this.addUrls(list);
   }
 

@@ -1,5 +1,6 @@
 /** How a gateway connection looks to monitoring (GatewayLinkView). */
 import type { GatewayAccountState, GatewayLinkView } from '../contracts/index.js';
+import { tlsState } from '../core/link-tls.js';
 import type { GatewayConnection } from './connection.js';
 import type { RemoteGatewayCfg } from './remotes.js';
 
@@ -11,6 +12,7 @@ export function linkView(c: GatewayConnection, r: RemoteGatewayCfg | undefined):
     outbound: c.outbound,
     configured: r !== undefined && !r.implicit,
     subscriptions: c.remoteSubs.size,
+    tls: tlsState(c),
     accounts(accountName?: string): GatewayAccountState[] {
       const out: GatewayAccountState[] = [];
       if (c.outbound) {

@@ -119,6 +119,10 @@ function gatewayConnInfo(l: GatewayLinkView, now: number): ConnInfo {
     subscriptions: l.subscriptions,
   };
   if (l.remoteId) ci.name = l.remoteId;
+  if (l.tls !== null) {
+    ci.tls_version = l.tls.version;
+    ci.tls_cipher_suite = l.tls.cipher;
+  }
   return ci;
 }
 

@@ -41,6 +41,10 @@ function hostPort(advertise: string | undefined): string[] | undefined {
   return advertise ? [advertise] : undefined;
 }
 
+/** nats-server's TLS_TIMEOUT and AUTH_TIMEOUT, in seconds. */
+const DEFAULT_TLS_TIMEOUT = 2;
+const DEFAULT_AUTH_TIMEOUT = 2;
+
 function clusterVarz(server: ServerView): Record<string, unknown> {
   const c = server.opts.cluster;
   const out: Record<string, unknown> = {};
@@ -51,9 +55,12 @@ function clusterVarz(server: ServerView): Record<string, unknown> {
   if (c.host) out.addr = c.host;
   const port = live !== null && live.port > 0 ? live.port : c.port;
   if (port) out.cluster_port = port;
-  if (c.authorization?.timeout) out.auth_timeout = c.authorization.timeout;
+  // nats-server's defaults once a cluster port is set: TLS timeout 2 s, auth timeout 2 s (TLS timeout + 1 with TLS).
+  const tlsTimeout = c.tls?.timeout || (port ? DEFAULT_TLS_TIMEOUT : 0);
+  const authTimeout = c.authorization?.timeout || (port ? (c.tls ? tlsTimeout + 1 : DEFAULT_AUTH_TIMEOUT) : 0);
+  if (authTimeout) out.auth_timeout = authTimeout;
   if (c.routes && c.routes.length > 0) out.urls = c.routes.map((u) => u.replace(/^[a-z-]+:\/\//, '').replace(/^[^@]*@/, ''));
-  if (c.tls?.timeout) out.tls_timeout = c.tls.timeout;
+  if (tlsTimeout) out.tls_timeout = tlsTimeout;
   if (c.tls) {
     out.tls_required = true;
     out.tls_verify = true;
@@ -71,8 +78,10 @@ function gatewayVarz(server: GatewayAwareServer): Record<string, unknown> {
   // The bound port once listening (nats-server writes a random port back into its options).
   const port = live !== null && live.port > 0 ? live.port : g.port;
   if (port) out.port = port;
-  if (g.authorization?.timeout) out.auth_timeout = g.authorization.timeout;
-  if (g.tls?.timeout) out.tls_timeout = g.tls.timeout;
+  const tlsTimeout = g.tls?.timeout || (port ? DEFAULT_TLS_TIMEOUT : 0);
+  const authTimeout = g.authorization?.timeout || (port ? (g.tls ? tlsTimeout + 1 : DEFAULT_AUTH_TIMEOUT) : 0);
+  if (authTimeout) out.auth_timeout = authTimeout;
+  if (tlsTimeout) out.tls_timeout = tlsTimeout;
   if (g.tls) {
     out.tls_required = true;
     out.tls_verify = true;
