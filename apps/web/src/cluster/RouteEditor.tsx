@@ -1,7 +1,7 @@
 /*
  * The cluster block editor, through the review/save flow (ReviewDialog, PUT /api/cluster).
  * nats-server reloads the routes list, route authorization and route permissions: those apply at
- * once. Name, host, port, advertise and TLS apply at the next restart: the review says so and the
+ * once (as does cluster TLS, for the next route). Name, host, port and advertise apply at the next restart: the review says so and the
  * save is kept for the next start (the config store's pending path); RunningVsSaved shows both.
  * Authorization and TLS are kept as they are in the file (edited in the Config page).
  */
