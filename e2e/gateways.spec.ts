@@ -71,6 +71,8 @@ test.describe('super cluster in the console', () => {
       west = undefined;
       await expect(row).toHaveAttribute('data-state', 'lost', { timeout: 10_000 });
       await expect(row.getByTestId('gateway-state')).toHaveText('down (retrying)');
+      // Why it is down, from the server's gateway module (/gatewayz has no error text).
+      await expect(row.getByTestId('gateway-last-error')).toHaveText(/\S/, { timeout: 10_000 });
       await expect(page.getByTestId('supercluster-map').locator('line[data-link="west"]')).toHaveAttribute('data-state', 'down');
       await shot(page, 'gateways-link-down');
 

@@ -330,6 +330,23 @@ export const AddUserRequestSchema = UserSchema;
 
 /** GET/PUT /api/gateways: the `gateway` block (PUT with `null` removes it). */
 export const GatewaysResponseSchema = z.object({ revision: z.string(), gateway: GatewayOptionsSchema.nullable() });
+
+/**
+ * GET /api/gateways/remotes: this server's outbound side of each remote cluster as its gateway
+ * module knows it, with what nats-server's /gatewayz does not give: the state of the dialing
+ * (connecting, retrying) and the last error of a link that is not up.
+ */
+export const GatewayRemoteStatusSchema = z.object({
+  name: z.string(),
+  urls: z.array(z.string()),
+  implicit: z.boolean(),
+  state: z.enum(['connected', 'connecting', 'retrying']),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+});
+export type GatewayRemoteStatus = z.infer<typeof GatewayRemoteStatusSchema>;
+export const GatewayRemotesResponseSchema = z.object({ enabled: z.boolean(), remotes: z.array(GatewayRemoteStatusSchema) });
+export type GatewayRemotesResponse = z.infer<typeof GatewayRemotesResponseSchema>;
 export const PutGatewaysRequestSchema = z.object({ gateway: GatewayOptionsSchema.nullable() });
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiErrorBodySchema, ApplyResponseSchema, ClusterSchema, EditQuerySchema, type ClusterOptions } from '@switchboard/shared';
+import { ApiErrorBodySchema, ApplyResponseSchema, ClusterSchema, EditQuerySchema, GatewayRemotesResponseSchema, type ClusterOptions } from '@switchboard/shared';
 import { applyAudited } from './routes-config.js';
 import { ifMatch, setRevision, type ConsoleContext } from './context.js';
 
@@ -23,6 +23,15 @@ export const clusterRoutes: FastifyPluginAsyncZod<{ ctx: ConsoleContext }> = asy
     setRevision(reply, revision);
     return { revision, cluster: (ctx.config.fileOptions().cluster ?? null) as ClusterOptions | null };
   });
+
+  app.get(
+    '/gateways/remotes',
+    { schema: { tags: ['gateways'], summary: 'Each remote cluster this server dials: state, attempts and the last error', response: { 200: GatewayRemotesResponseSchema } } },
+    async () => {
+      const g = ctx.server.gateways;
+      return { enabled: g !== null, remotes: (g?.remotes() ?? []).map((r) => ({ ...r, urls: [...r.urls] })) };
+    },
+  );
 
   app.put(
     '/cluster',

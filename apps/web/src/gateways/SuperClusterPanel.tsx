@@ -9,11 +9,28 @@ import { formatBytes, formatClock, formatCount } from '../lib/format';
 import { useVarzQuery } from '../overview/useOverview';
 import { LinkMap, type MapState } from './LinkMap';
 import { gatewayLinks, varzGateway, type GatewayLink, type GatewayLinkState } from './model';
-import { useGatewayzQuery } from './useGateways';
+import { useGatewayRemotesQuery, useGatewayzQuery } from './useGateways';
 
 const STATE_TEXT: Record<GatewayLinkState, string> = { connected: 'connected', 'not-connected': 'not connected (retrying)', lost: 'down (retrying)' };
 const STATE_CLASS: Record<GatewayLinkState, string> = { connected: 'ok', 'not-connected': 'warn', lost: 'bad' };
 const MAP_STATE: Record<GatewayLinkState, MapState> = { connected: 'up', 'not-connected': 'down', lost: 'down' };
+
+/** Why a link is not up, as the server's gateway module says (attempts and its last error). */
+function DialStatus({ status }: { status: { state: string; attempts: number; lastError: string | null } | undefined }) {
+  if (!status) return null;
+  return (
+    <div className="small muted" data-testid="gateway-dial">
+      {status.state}
+      {status.attempts > 0 ? `, ${formatCount(status.attempts)} attempt${status.attempts === 1 ? '' : 's'}` : ''}
+      {status.lastError ? (
+        <>
+          {' '}
+          — last error: <span className="mono" data-testid="gateway-last-error">{status.lastError}</span>
+        </>
+      ) : null}
+    </div>
+  );
+}
 
 function modes(list: GatewayLink['accounts']): string {
   return list.map((a) => `${a.name}: ${a.mode}${a.noInterest ? ` (${a.noInterest} no-interest)` : ''}`).join(', ');
@@ -21,6 +38,8 @@ function modes(list: GatewayLink['accounts']): string {
 
 export function SuperClusterPanel() {
   const gw = useGatewayzQuery();
+  const dialing = useGatewayRemotesQuery();
+  const remoteStatus = useMemo(() => new Map((dialing.data?.remotes ?? []).map((r) => [r.name, r])), [dialing.data]);
   const varz = useVarzQuery();
   const seen = useRef(new Map<string, number>());
   const vg = useMemo(() => varzGateway(varz.data?.gateway), [varz.data]);
@@ -75,7 +94,7 @@ export function SuperClusterPanel() {
                         {STATE_TEXT[l.outbound]}
                       </span>
                       {l.outbound === 'lost' && l.lastSeen && <div className="small muted">last up {formatClock(l.lastSeen)}</div>}
-                      {l.outbound !== 'connected' && <div className="small muted">the server reports no error text for gateway links</div>}
+                      {l.outbound !== 'connected' && <DialStatus status={remoteStatus.get(l.remote)} />}
                     </td>
                     <td className="num">{l.inbound}</td>
                     <td className="mono">{l.address ?? '—'}</td>

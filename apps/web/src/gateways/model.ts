@@ -3,7 +3,8 @@
  * (configured in /varz gateway.gateways, or met over a link in /gatewayz), and the links between
  * this cluster and each of them. Only what the server says: an outbound link is up when /gatewayz
  * lists its connection; a configured remote without one is "not connected" (the server keeps
- * retrying; nats-server's /gatewayz gives no error text). A link this page saw up and the server no
+ * retrying; nats-server's /gatewayz gives no error text, so the panel asks /api/gateways/remotes for the
+ * dialing state and last error). A link this page saw up and the server no
  * longer lists is "lost" with the time it was last seen — an observation, not a guess.
  */
 import type { Gatewayz, Routez } from '@switchboard/shared';

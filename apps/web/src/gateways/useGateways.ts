@@ -1,6 +1,6 @@
 /** Gateways and routes data hooks over /gatewayz and /routez (nats-server JSON). */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApplyResponseSchema, GatewayzSchema, RoutezSchema, type ApplyResponse, type OptionsInput } from '@switchboard/shared';
+import { ApplyResponseSchema, GatewayRemotesResponseSchema, GatewayzSchema, RoutezSchema, type ApplyResponse, type OptionsInput } from '@switchboard/shared';
 import { getJson, request } from '../api/client';
 import { ifMatch, invalidateConfig } from '../config/useConfig';
 
@@ -9,6 +9,11 @@ export const LINK_POLL_MS = 2_000;
 
 export function useGatewayzQuery() {
   return useQuery({ queryKey: ['gatewayz'], queryFn: () => getJson('/gatewayz?accs=true', GatewayzSchema), refetchInterval: LINK_POLL_MS, refetchIntervalInBackground: true });
+}
+
+/** The gateway module's own view of each remote it dials: retrying state and last error (not in /gatewayz). */
+export function useGatewayRemotesQuery() {
+  return useQuery({ queryKey: ['gateway-remotes'], queryFn: () => getJson('/api/gateways/remotes', GatewayRemotesResponseSchema), refetchInterval: LINK_POLL_MS, refetchIntervalInBackground: true });
 }
 
 export function useRoutezQuery() {
