@@ -10,6 +10,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { makeLinkPki } from '../helpers/link-pki.js';
 import { connect, StringCodec, type NatsConnection } from 'nats';
 import { encodeGeneric } from '@nats-io/jwt';
 import { createAccount } from '@nats-io/nkeys';
@@ -192,4 +195,39 @@ test('URL resolver: a server whose resolver URL does not answer 200 refuses to s
     errors.push(err);
   }
   for (const e of errors) assert.match(e, new RegExp(`could not fetch <"http://127.0.0.1:${port}/accounts/">: 404 Not Found`));
+});
+
+test('URL resolver over HTTPS: resolver_tls ca_file trusts the resolver; without it neither server starts', { skip, timeout: 90_000 }, async () => {
+  const pki = makeLinkPki();
+  try {
+    const op = await makeOperator();
+    const a = await makeAccount(op.kp, {}, { name: 'A' });
+    const tlsServer = createHttpsServer({ cert: readFileSync(pki.cert), key: readFileSync(pki.key) }, (req, res) => {
+      const key = (req.url ?? '').split('/').pop() ?? '';
+      if (key === '') res.end('');
+      else if (key === a.pub) res.end(a.jwt);
+      else {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+    https.push(tlsServer);
+    await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
+    const port = (tlsServer.address() as { port: number }).port;
+    const url = `https://127.0.0.1:${port}/jwt/v1/accounts/`;
+    const servers = await startBoth('jwt-url-tls', op.jwt, (_d, opFile) => `operator: "${opFile}"\nresolver: URL("${url}")\nresolver_tls { ca_file: "${pki.ca}" }\n`, procs);
+    for (const kind of KINDS) {
+      assert.equal(await connectOutcome(servers[kind].srv.port, await makeUser(a.kp, LIM), clients), 'ok', `${kind}: account fetched over HTTPS`);
+    }
+    // Trusting another CA: the start probe fails on both servers.
+    for (const kind of KINDS) {
+      const outcome = await startBoth(`jwt-url-tls-bad-${kind}`, op.jwt, (_d, opFile) => `operator: "${opFile}"\nresolver: URL("${url}")\nresolver_tls { ca_file: "${pki.otherCa}" }\n`, procs, [kind]).then(
+        () => 'started',
+        (e: Error) => e.message,
+      );
+      assert.match(outcome, /could not fetch/, `${kind}: refuses to start with a resolver it cannot verify`);
+    }
+  } finally {
+    pki.cleanup();
+  }
 });

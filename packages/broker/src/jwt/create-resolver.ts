@@ -5,6 +5,16 @@ import { DirResolver, type RemoteLookup } from './dir-store.js';
 import type { EffectiveResolver } from './options.js';
 import { MemoryResolver, UrlResolver, type AccountResolver, type ResolverTls } from './resolvers.js';
 
+/** `resolver_tls` for a URL resolver: the CA, certificate and key read from their files (PEM). */
+export function resolverTls(t: TlsOptions, read: (path: string) => Buffer = (p) => readFileSync(p)): ResolverTls {
+  const tls: ResolverTls = {};
+  if (t.caFile) tls.ca = read(t.caFile);
+  if (t.certFile) tls.cert = read(t.certFile);
+  if (t.keyFile) tls.key = read(t.keyFile);
+  if (t.insecure) tls.rejectUnauthorized = false;
+  return tls;
+}
+
 /**
  * The resolver for `resolver` (see `loadOperatorMode` for the effective one), with the
  * `resolver_preload` JWTs stored in it (memory: as given; directory: kept when newer, as
@@ -17,14 +27,8 @@ export async function createResolver(
   const preload = opts.preload ?? {};
   if (resolver.type === 'memory') return new MemoryResolver(preload);
   if (resolver.type === 'url') {
-    const read = opts.readFile ?? ((p: string) => readFileSync(p));
     const t = opts.tls;
-    const tls: ResolverTls = {};
-    if (t?.caFile) tls.ca = read(t.caFile);
-    if (t?.certFile) tls.cert = read(t.certFile);
-    if (t?.keyFile) tls.key = read(t.keyFile);
-    if (t?.insecure) tls.rejectUnauthorized = false;
-    return new UrlResolver(resolver.url, t ? { tls } : {});
+    return new UrlResolver(resolver.url, t ? { tls: resolverTls(t, opts.readFile) } : {});
   }
   const r = new DirResolver({
     dir: resolver.dir,

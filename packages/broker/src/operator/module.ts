@@ -23,6 +23,7 @@ import { decodeUserJwt } from '../jwt/claims.js';
 import { loadOperatorMode, type OperatorMode } from '../jwt/options.js';
 import { MemoryResolver, UrlResolver, type AccountResolver } from '../jwt/resolvers.js';
 import { DirResolver } from '../jwt/dir-store.js';
+import { resolverTls } from '../jwt/create-resolver.js';
 import { generateNonce } from '../auth/nonce.js';
 import { permissionsFor } from '../auth/permissions.js';
 import { JwtAccounts, type LoadedAccount } from './accounts.js';
@@ -43,7 +44,7 @@ interface ClientJwtState {
 export function buildResolver(mode: OperatorMode, opts: Options): AccountResolver {
   const r = mode.resolver;
   if (!r || r.type === 'memory') return new MemoryResolver(mode.preload);
-  if (r.type === 'url') return new UrlResolver(r.url, opts.resolverTls?.insecure ? { tls: { rejectUnauthorized: false } } : {});
+  if (r.type === 'url') return new UrlResolver(r.url, opts.resolverTls ? { tls: resolverTls(opts.resolverTls) } : {});
   const dir = new DirResolver({
     dir: r.dir,
     type: r.type,
