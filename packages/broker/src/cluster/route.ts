@@ -7,8 +7,9 @@
 import type { Socket } from 'node:net';
 import type { RouteView } from '../contracts/index.js';
 import type { Account } from '../core/account.js';
-import { Connection, type ConnectionHost } from '../core/connection.js';
+import type { ConnectionHost } from '../core/connection.js';
 import type { Delivery } from '../core/delivery.js';
+import { LinkConnection } from '../core/link.js';
 import { Sub } from '../core/subscription.js';
 import { putInt, putLatin1 } from '../core/outbound.js';
 import { ERR, ClosedReason } from '../protocol/errors.js';
@@ -35,27 +36,18 @@ export interface RoutedReplyHandler {
   routedMessage(r: RouteConnection, account: Account, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number, queues: string[] | null): boolean;
 }
 
-const PONG = Buffer.from('PONG\r\n');
-
-export class RouteConnection extends Connection<RouteOpHandler> implements RouteOpHandler, RouteView {
+export class RouteConnection extends LinkConnection<RouteOpHandler> implements RouteOpHandler, RouteView {
   readonly kind = 'ROUTER' as const;
   override readonly isRemote = true;
   /** Interest the peer registered here, by `account subject[ queue]`. */
   readonly subs = new Map<string, Sub>();
-  remoteId = '';
-  remoteName = '';
   /** The peer's route URL, for reconnecting (`nats-route://[user:pass@]host:port`). */
   url = '';
   isConfigured = false;
-  registered = false;
   /** Reconnect to `url` when this closes, even though it was accepted (duplicate-route resolution). */
   retry = false;
   /** Closed on purpose (duplicate, self, name conflict): do not reconnect from it. */
   noReconnect = false;
-  infoReceived = false;
-  connectReceived = false;
-  /** Both sides speak headers: HMSG is sent; otherwise headers are stripped. */
-  headers = false;
   connectUrls: string[] = [];
   gatewayUrl = '';
   remoteImport: SubjectPermissionJson | undefined;
@@ -76,9 +68,6 @@ export class RouteConnection extends Connection<RouteOpHandler> implements Route
   ) {
     super(server, cid, socket, ROUTE_OPS);
     this.msgArgs = routedArgs(this.parser);
-    // Routes carry what clients published: no payload or control-line limit of our own here.
-    this.parser.maxPayload = Number.MAX_SAFE_INTEGER;
-    this.parser.checkControlLine = false;
     this.parser.headers = true;
     this.label = `${this.host}:${this.port} - rid:${cid}`;
   }
@@ -113,20 +102,13 @@ export class RouteConnection extends Connection<RouteOpHandler> implements Route
 
   // ---- parser handlers ---------------------------------------------------------------------
 
-  onAuthBypass(): boolean {
-    return false;
-  }
-
-  onConnect(json: string): void {
-    if (this.server.logger.isTrace) this.trace(`<<- [CONNECT ${json.replace(/"pass"\s*:\s*"(?:[^"\\]|\\.)*"/, '"pass":"[REDACTED]"')}]`);
+  protected connectArrived(json: string): void {
     if (this.authTimer) clearTimeout(this.authTimer);
     this.authTimer = null;
-    this.parser.requireConnect = false;
     this.server.onRouteConnect(this, json);
   }
 
-  onInfo(json: string): void {
-    this.trace(`<<- [INFO ${json}]`);
+  protected infoArrived(json: string): void {
     let info: RouteInfoMessage;
     try {
       info = JSON.parse(json) as RouteInfoMessage;
@@ -136,25 +118,6 @@ export class RouteConnection extends Connection<RouteOpHandler> implements Route
       return;
     }
     this.server.onRouteInfo(this, info);
-  }
-
-  onPing(): void {
-    this.trace('<<- [PING]');
-    this.lastPingIn = Date.now();
-    this.trace('->> [PONG]');
-    this.enqueue(PONG);
-  }
-
-  onPong(): void {
-    this.trace('<<- [PONG]');
-    this.pongReceived();
-  }
-
-  onOk(): void {}
-
-  onErr(text: string): void {
-    this.server.logger.error(`${this.label} - Route Error ${text}`);
-    this.close(ClosedReason.parseError);
   }
 
   onRemoteSub(accountName: string, subject: string, queue: string | null, weight: number): void {

@@ -7,7 +7,8 @@
  */
 import type { Socket } from 'node:net';
 import { hasWildcard, subjectIsSubsetOf } from '@switchboard/shared';
-import { Connection, type ConnectionHost } from '../core/connection.js';
+import type { ConnectionHost } from '../core/connection.js';
+import { LinkConnection } from '../core/link.js';
 import type { Sub } from '../core/subscription.js';
 import { ClosedReason } from '../protocol/errors.js';
 import { GATEWAY_OPS, type GatewayOpHandler } from '../protocol/gateway-ops.js';
@@ -22,7 +23,6 @@ export interface GatewayHost extends ConnectionHost {
   gatewayClosed(c: GatewayConnection): void;
 }
 
-const PONG = Buffer.from('PONG\r\n');
 const GW_MAX_PING_INTERVAL = 15_000;
 
 /** Remote gateway config entry: what an outbound connection was made for (set by the module). */
@@ -32,22 +32,13 @@ export interface RemoteRef {
   readonly oldHash: string;
 }
 
-export class GatewayConnection extends Connection<GatewayOpHandler> implements GatewayOpHandler {
+export class GatewayConnection extends LinkConnection<GatewayOpHandler> implements GatewayOpHandler {
   readonly kind = 'GATEWAY' as const;
   /** The remote cluster's gateway name (configured for outbound; from CONNECT/INFO for inbound). */
   name: string;
-  /** The remote server's id and name (from its INFO). */
-  remoteId = '';
-  remoteName = '';
   /** Outbound: the remote it was made for, and the URL dialed (its credentials go in CONNECT). */
   readonly remote: RemoteRef | null;
   readonly url: URL | null;
-  infoReceived = false;
-  /** Inbound: CONNECT received and accepted. */
-  connectReceived = false;
-  registered = false;
-  /** Both sides support headers (HMSG). */
-  headers = false;
   /** The peer knows only the legacy `$GR.` reply prefix. */
   useOldPrefix = false;
   /** The peer switches every account to interest-only at once (2.9 `gateway_iom`). */
@@ -66,9 +57,6 @@ export class GatewayConnection extends Connection<GatewayOpHandler> implements G
     this.url = url;
     this.name = name;
     this.label = `${this.host}:${this.port} - gid:${cid}`;
-    // Gateway traffic is not bound by the client limits.
-    this.parser.maxPayload = Number.MAX_SAFE_INTEGER;
-    this.parser.checkControlLine = false;
   }
 
   get outbound(): boolean {
@@ -132,18 +120,11 @@ export class GatewayConnection extends Connection<GatewayOpHandler> implements G
 
   // ---- parser handlers ---------------------------------------------------------------------
 
-  onAuthBypass(): boolean {
-    return false;
-  }
-
-  onConnect(json: string): void {
-    if (this.server.logger.isTrace) this.trace(`<<- [CONNECT ${json.replace(/"pass"\s*:\s*"(?:[^"\\]|\\.)*"/, '"pass":"[REDACTED]"')}]`);
-    this.parser.requireConnect = false;
+  protected connectArrived(json: string): void {
     this.server.processConnect(this, json);
   }
 
-  onInfo(json: string): void {
-    this.trace(`<<- [INFO ${json}]`);
+  protected infoArrived(json: string): void {
     this.server.processInfo(this, json);
   }
 
@@ -152,25 +133,6 @@ export class GatewayConnection extends Connection<GatewayOpHandler> implements G
     this.inBytes += end - start;
     if (this.server.logger.isTrace) this.trace(`<<- [${hdr >= 0 ? 'HMSG' : 'RMSG'} ${this.parser.msg.account} ${subject} ${reply} ${end - start}]`);
     this.server.inboundMessage(this, subject, reply, hdr, buf, start, end);
-  }
-
-  onPing(): void {
-    this.trace('<<- [PING]');
-    this.lastPingIn = Date.now();
-    this.trace('->> [PONG]');
-    this.enqueue(PONG);
-  }
-
-  onPong(): void {
-    this.trace('<<- [PONG]');
-    this.pongReceived();
-  }
-
-  onOk(): void {}
-
-  onErr(text: string): void {
-    this.server.logger.error(`${this.label} - Gateway Error ${text}`);
-    this.close(ClosedReason.parseError);
   }
 
   /** RS+ on an outbound connection (nats-server processGatewayRSub). */
