@@ -9,7 +9,6 @@ import { networkInterfaces } from 'node:os';
 import type { ClusterOptions } from '@switchboard/shared';
 import type { BrokerModule, ChangeSet, ClusterView, InterestChange, RouteView } from '../contracts/index.js';
 import type { Account } from '../core/account.js';
-import type { Connection } from '../core/connection.js';
 import type { Delivery } from '../core/delivery.js';
 import { secureLink } from '../core/link-tls.js';
 import type { Server } from '../core/server.js';
@@ -136,32 +135,8 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
 
   // ---- RouteHost -----------------------------------------------------------------------------
 
-  get opts() {
-    return this.server.opts;
-  }
-
-  get logger() {
-    return this.server.logger;
-  }
-
-  get stallAt(): number {
-    return this.server.stallAt;
-  }
-
   get delivery(): Delivery {
     return this.server.delivery;
-  }
-
-  queueFlush(c: Connection): void {
-    this.server.queueFlush(c);
-  }
-
-  flushQueued(): void {
-    this.server.flushQueued();
-  }
-
-  slowConsumerDetected(c: Connection, reason: ClosedReason): void {
-    this.server.slowConsumerDetected(c, reason);
   }
 
   lookupAccount(name: string): Account | undefined {
@@ -184,7 +159,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
 
   async start(): Promise<void> {
     const c = this.copts;
-    const log = this.logger;
+    const log = this.server.logger;
     this.interest.rebuild(this.server.accounts.values());
     this.applyTls();
     this.started = true;
@@ -283,11 +258,11 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
       socket.destroy();
       return;
     }
-    const r = new RouteConnection(this, this.server.nextCid(), socket, false);
+    const r = new RouteConnection(this.server, this, this.server.nextCid(), socket, false);
     this.all.add(r);
     this.handshakeDeadline(r);
     r.debug('Route connection created');
-    if (this.tls !== null) secureLink(r, { tls: this.tls, typ: 'route', logger: this.logger, pinned: this.tls.pinned }, () => this.beginAccepted(r));
+    if (this.tls !== null) secureLink(r, { tls: this.tls, typ: 'route', logger: this.server.logger, pinned: this.tls.pinned }, () => this.beginAccepted(r));
     else this.beginAccepted(r);
   }
 
@@ -299,7 +274,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
       r.parser.requireConnect = true;
       r.authTimer = setTimeout(() => {
         if (r.closed || r.connectReceived) return;
-        this.logger.error(`${r.label} - Authentication Timeout`);
+        this.server.logger.error(`${r.label} - Authentication Timeout`);
         r.sendErr(ERR.authenticationTimeout);
         r.close(ClosedReason.authTimeout);
       }, (auth.timeout ?? (this.tls !== null ? this.tls.timeout + 1 : 2)) * 1000);
@@ -316,17 +291,17 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     try {
       u = new URL(url);
     } catch {
-      this.logger.error(`Error parsing route URL "${url}"`);
+      this.server.logger.error(`Error parsing route URL "${url}"`);
       return;
     }
     const hp = hostPortOf(url);
     if (this.isSelf(u)) {
-      this.logger.debug(`Detected route to self, ignoring "${redact(url)}"`);
+      this.server.logger.debug(`Detected route to self, ignoring "${redact(url)}"`);
       return;
     }
     if (attempt === 0 && this.dialing.has(hp)) return;
     this.dialing.add(hp);
-    this.logger.debug(`Trying to connect to route on ${u.hostname}:${u.port}`);
+    this.server.logger.debug(`Trying to connect to route on ${u.hostname}:${u.port}`);
     const socket = connect({ host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port) });
     const timer = setTimeout(() => socket.destroy(new Error('dial timeout')), DIAL_TIMEOUT_MS);
     const failed = (err: Error) => {
@@ -338,8 +313,8 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
       const n = attempt + 1;
       const every = firstConnect ? this.server.opts.connectErrorReports : this.server.opts.reconnectErrorReports;
       const text = `Error trying to connect to route (attempt ${n}): ${err.message}`;
-      if (n === 1 || (every > 0 && n % every === 0)) this.logger.error(text);
-      else this.logger.debug(text);
+      if (n === 1 || (every > 0 && n % every === 0)) this.server.logger.error(text);
+      else this.server.logger.debug(text);
       const retries = this.copts.connectRetries ?? 0;
       if (!explicit && attempt >= retries) return;
       if (explicit && !this.stillConfigured(url)) return;
@@ -354,7 +329,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
         socket.destroy();
         return;
       }
-      const r = new RouteConnection(this, this.server.nextCid(), socket, true);
+      const r = new RouteConnection(this.server, this, this.server.nextCid(), socket, true);
       r.url = url;
       r.isConfigured = explicit;
       this.all.add(r);
@@ -365,7 +340,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
       };
       if (this.tls === null) return begin();
       const tlsName = this.tlsName;
-      secureLink(r, { tls: this.tls, typ: 'route', logger: this.logger, pinned: this.tls.pinned, solicit: { host: u.hostname, tlsName } }, begin, (f) => {
+      secureLink(r, { tls: this.tls, typ: 'route', logger: this.server.logger, pinned: this.tls.pinned, solicit: { host: u.hostname, tlsName } }, begin, (f) => {
         // The saved name did not match this peer: forget it (nats-server issue 1256).
         if (f.hostnameError && tlsName !== '' && f.name === tlsName && this.tlsName === tlsName) this.tlsName = '';
       });
@@ -393,7 +368,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
   private handshakeDeadline(r: RouteConnection): void {
     const t = setTimeout(() => {
       if (r.closed || r.registered) return;
-      this.logger.error(`${r.label} - Route handshake not completed in ${HANDSHAKE_TIMEOUT_MS / 1000}s, closing`);
+      this.server.logger.error(`${r.label} - Route handshake not completed in ${HANDSHAKE_TIMEOUT_MS / 1000}s, closing`);
       r.close(ClosedReason.staleConnection);
     }, HANDSHAKE_TIMEOUT_MS);
     t.unref();
@@ -486,13 +461,13 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     try {
       proto = decodeRouteConnect(json);
     } catch {
-      this.logger.error(`${r.label} - Route Error invalid CONNECT`);
+      this.server.logger.error(`${r.label} - Route Error invalid CONNECT`);
       r.close(ClosedReason.parseError);
       return;
     }
     r.connectReceived = true;
     if (proto.lang !== undefined && proto.lang !== '') {
-      this.logger.error(`${r.label} - ${ERR.routePort}`);
+      this.server.logger.error(`${r.label} - ${ERR.routePort}`);
       r.sendErr(ERR.routePort);
       r.noReconnect = true;
       r.close(ClosedReason.wrongPort);
@@ -500,7 +475,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     }
     if (proto.gateway) {
       const text = `Rejecting connection from gateway "${proto.gateway}" on the Route port`;
-      this.logger.error(`${r.label} - ${text}`);
+      this.server.logger.error(`${r.label} - ${text}`);
       r.sendErr(text);
       r.noReconnect = true;
       r.close(ClosedReason.wrongGateway);
@@ -520,7 +495,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
         this.adoptClusterName(theirs, !proto.cluster_dynamic, r);
       } else {
         const text = `Rejecting connection, cluster name "${theirs}" does not match "${this.currentName}"`;
-        this.logger.error(`${r.label} - ${text}`);
+        this.server.logger.error(`${r.label} - ${text}`);
         r.sendErr(text);
         r.close(ClosedReason.clusterNameConflict);
         return;
@@ -535,7 +510,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     if (info.server_id === this.server.serverId) {
       r.remoteId = info.server_id;
       r.noReconnect = true;
-      this.logger.debug(`${r.label} - Detected route to self, ignoring`);
+      this.server.logger.debug(`${r.label} - Detected route to self, ignoring`);
       r.close(ClosedReason.duplicateRoute);
       return;
     }
@@ -544,7 +519,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
       if (this.nameDynamic && (!info.cluster_dynamic || this.currentName < theirs)) {
         this.adoptClusterName(theirs, !info.cluster_dynamic, r);
       } else {
-        this.logger.error(`${r.label} - Rejecting connection, cluster name "${theirs}" does not match "${this.currentName}"`);
+        this.server.logger.error(`${r.label} - Rejecting connection, cluster name "${theirs}" does not match "${this.currentName}"`);
         r.close(ClosedReason.clusterNameConflict);
         return;
       }
@@ -559,7 +534,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
         return;
       }
       if (info.ldm) {
-        this.logger.debug(`${r.label} - Route ${r.remoteId} entered lame duck mode`);
+        this.server.logger.debug(`${r.label} - Route ${r.remoteId} entered lame duck mode`);
         if (r.registered && !this.copts.noAdvertise) this.removeClientUrls(r.connectUrls);
         r.connectUrls = [];
       } else {
@@ -569,7 +544,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
       return;
     }
     if (!r.didSolicit && info.server_name !== undefined && info.server_name === this.server.name) {
-      this.logger.error(`${r.label} - Remote server has a duplicate name: "${info.server_name}"`);
+      this.server.logger.error(`${r.label} - Remote server has a duplicate name: "${info.server_name}"`);
       r.noReconnect = true;
       r.close(ClosedReason.duplicateServerName);
       return;
@@ -609,7 +584,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     this.routes.set(r.cid, r);
     r.registered = true;
     r.info = info;
-    this.logger.info(`${r.label} - Route connection created`);
+    this.server.logger.info(`${r.label} - Route connection created`);
     r.debug(`Registering remote route "${r.remoteId}"`);
     this.sendAllInterest(r);
     r.startPings();
@@ -638,7 +613,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     try {
       url = new URL(info.ip);
     } catch {
-      this.logger.error(`Error parsing URL from INFO: ${info.ip}`);
+      this.server.logger.error(`Error parsing URL from INFO: ${info.ip}`);
       return;
     }
     const auth = this.copts.authorization;
@@ -660,7 +635,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
       this.byId.delete(r.remoteId);
       this.routes.delete(r.cid);
       r.registered = false;
-      this.logger.info(`${r.label} - Route connection closed: ${r.closeReason}`);
+      this.server.logger.info(`${r.label} - Route connection closed: ${r.closeReason}`);
       // Shutting down: clients keep the URLs of the other nodes to fail over to.
       if (!this.copts.noAdvertise && !this.stopping) this.removeClientUrls(r.connectUrls);
       for (const fn of this.routeListeners) fn(r, false);
@@ -679,7 +654,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
 
   /** A generated cluster name gives way to a peer's (static, or greater): other routes are dropped. */
   private adoptClusterName(name: string, isStatic: boolean, keep: RouteConnection): void {
-    this.logger.info(`Cluster name updated to ${name}`);
+    this.server.logger.info(`Cluster name updated to ${name}`);
     this.currentName = name;
     if (isStatic) this.nameDynamic = false;
     for (const other of [...this.all]) if (other !== keep) other.close(ClosedReason.clusterNameConflict);

@@ -17,8 +17,8 @@ import { InvalidSubjectError } from '../subjects/sublist.js';
 import { ROUTE_OPS, routedArgs, type RouteOpHandler, type RoutedMsgArgs } from './route-ops.js';
 import type { RouteInfoMessage, SubjectPermissionJson } from './info.js';
 
-/** What a route needs of the cluster module beyond the connection base. */
-export interface RouteHost extends ConnectionHost {
+/** What a route needs of the cluster module (the connection base's host is the server itself). */
+export interface RouteHost {
   readonly delivery: Delivery;
   /** An existing account (routes never create accounts: a static resolver drops unknown ones). */
   lookupAccount(name: string): Account | undefined;
@@ -58,10 +58,9 @@ export class RouteConnection extends LinkConnection<RouteOpHandler> implements R
 
   private readonly msgArgs: RoutedMsgArgs;
   private lastAccount: Account | undefined;
-  declare protected readonly server: RouteHost;
-
   constructor(
-    server: RouteHost,
+    server: ConnectionHost,
+    private readonly cluster: RouteHost,
     cid: number,
     socket: Socket,
     readonly didSolicit: boolean,
@@ -97,7 +96,7 @@ export class RouteConnection extends LinkConnection<RouteOpHandler> implements R
   protected onClosed(): void {
     for (const sub of this.subs.values()) this.removeSub(sub);
     this.subs.clear();
-    this.server.onRouteClosed(this);
+    this.cluster.onRouteClosed(this);
   }
 
   // ---- parser handlers ---------------------------------------------------------------------
@@ -105,7 +104,7 @@ export class RouteConnection extends LinkConnection<RouteOpHandler> implements R
   protected connectArrived(json: string): void {
     if (this.authTimer) clearTimeout(this.authTimer);
     this.authTimer = null;
-    this.server.onRouteConnect(this, json);
+    this.cluster.onRouteConnect(this, json);
   }
 
   protected infoArrived(json: string): void {
@@ -117,17 +116,17 @@ export class RouteConnection extends LinkConnection<RouteOpHandler> implements R
       this.close(ClosedReason.parseError);
       return;
     }
-    this.server.onRouteInfo(this, info);
+    this.cluster.onRouteInfo(this, info);
   }
 
   onRemoteSub(accountName: string, subject: string, queue: string | null, weight: number): void {
     if (this.server.logger.isTrace) this.trace(`<<- [RS+ ${accountName} ${subject}${queue === null ? '' : ` ${queue} ${weight}`}]`);
-    const account = this.server.lookupAccount(accountName);
+    const account = this.cluster.lookupAccount(accountName);
     if (account === undefined) {
       this.debug(`Unknown account "${accountName}" for subject "${subject}"`);
       return;
     }
-    if (!this.server.canExport(subject)) return;
+    if (!this.cluster.canExport(subject)) return;
     const key = queue === null ? `${accountName} ${subject}` : `${accountName} ${subject} ${queue}`;
     const existing = this.subs.get(key);
     if (existing !== undefined) {
@@ -160,7 +159,7 @@ export class RouteConnection extends LinkConnection<RouteOpHandler> implements R
   private removeSub(sub: Sub): void {
     if (sub.closed) return;
     const sp = sub.sid.indexOf(' ');
-    const account = this.server.lookupAccount(sub.sid.slice(0, sp));
+    const account = this.cluster.lookupAccount(sub.sid.slice(0, sp));
     if (account !== undefined) account.removeSub(sub);
   }
 
@@ -172,16 +171,16 @@ export class RouteConnection extends LinkConnection<RouteOpHandler> implements R
     if (this.server.logger.isTrace) this.trace(`<<- [RMSG ${m.account} ${subject}${reply ? ' ' + reply : ''}${m.queues ? ' ' + m.queues.join(' ') : ''} ${end - start}]`);
     let account = this.lastAccount;
     if (account === undefined || account.name !== m.account) {
-      account = this.server.lookupAccount(m.account);
+      account = this.cluster.lookupAccount(m.account);
       if (account === undefined) {
         this.debug(`Unknown account "${m.account}" for routed message on subject "${subject}"`);
         return;
       }
       this.lastAccount = account;
     }
-    const gw = this.server.routedReplies;
+    const gw = this.cluster.routedReplies;
     if (gw !== null && gw.routedMessage(this, account, subject, reply, hdr, buf, start, end, m.queues)) return;
-    this.server.delivery.deliver(this, account, subject, reply, hdr, buf, start, end, false, m.queues);
+    this.cluster.delivery.deliver(this, account, subject, reply, hdr, buf, start, end, false, m.queues);
   }
 
   // ---- outbound ----------------------------------------------------------------------------

@@ -15,8 +15,8 @@ import { GATEWAY_OPS, type GatewayOpHandler } from '../protocol/gateway-ops.js';
 import { InvalidSubjectError } from '../subjects/sublist.js';
 import { InInterest, OutInterest, RemoteSub } from './interest.js';
 
-/** What a gateway connection asks of the gateway module. */
-export interface GatewayHost extends ConnectionHost {
+/** What a gateway connection asks of the gateway module (the connection base's host is the server itself). */
+export interface GatewayHost {
   processConnect(c: GatewayConnection, json: string): void;
   processInfo(c: GatewayConnection, json: string): void;
   inboundMessage(c: GatewayConnection, subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void;
@@ -49,10 +49,8 @@ export class GatewayConnection extends LinkConnection<GatewayOpHandler> implemen
   readonly remoteSubs = new Map<string, RemoteSub>();
   /** Inbound: per account, what we told the peer (null entry: we sent A-). */
   readonly insim = new Map<string, InInterest | null>();
-  declare protected readonly server: GatewayHost;
-
-  constructor(host: GatewayHost, cid: number, socket: Socket, remote: RemoteRef | null, url: URL | null, name: string) {
-    super(host, cid, socket, GATEWAY_OPS);
+  constructor(server: ConnectionHost, private readonly gateways: GatewayHost, cid: number, socket: Socket, remote: RemoteRef | null, url: URL | null, name: string) {
+    super(server, cid, socket, GATEWAY_OPS);
     this.remote = remote;
     this.url = url;
     this.name = name;
@@ -115,24 +113,24 @@ export class GatewayConnection extends LinkConnection<GatewayOpHandler> implemen
   }
 
   protected onClosed(): void {
-    this.server.gatewayClosed(this);
+    this.gateways.gatewayClosed(this);
   }
 
   // ---- parser handlers ---------------------------------------------------------------------
 
   protected connectArrived(json: string): void {
-    this.server.processConnect(this, json);
+    this.gateways.processConnect(this, json);
   }
 
   protected infoArrived(json: string): void {
-    this.server.processInfo(this, json);
+    this.gateways.processInfo(this, json);
   }
 
   onMsg(subject: string, reply: string, hdr: number, buf: Buffer, start: number, end: number): void {
     this.inMsgs++;
     this.inBytes += end - start;
     if (this.server.logger.isTrace) this.trace(`<<- [${hdr >= 0 ? 'HMSG' : 'RMSG'} ${this.parser.msg.account} ${subject} ${reply} ${end - start}]`);
-    this.server.inboundMessage(this, subject, reply, hdr, buf, start, end);
+    this.gateways.inboundMessage(this, subject, reply, hdr, buf, start, end);
   }
 
   /** RS+ on an outbound connection (nats-server processGatewayRSub). */

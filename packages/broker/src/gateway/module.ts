@@ -13,10 +13,8 @@
  * routes, and the router sends a `_GR_.` reply for another server of the cluster over its route.
  */
 import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
-import type { Options } from '@switchboard/shared';
 import type { BrokerModule, GatewayLinkView, GatewayRemoteView, GatewayStatus, InterestChange } from '../contracts/index.js';
 import type { Account } from '../core/account.js';
-import type { Connection } from '../core/connection.js';
 import { secureLink } from '../core/link-tls.js';
 import type { Server } from '../core/server.js';
 import { ClosedReason } from '../protocol/errors.js';
@@ -153,33 +151,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
   }
 
   logError(text: string): void {
-    this.logger.error(text);
-  }
-
-  // ---- ConnectionHost ------------------------------------------------------------------------
-
-  get opts(): Options {
-    return this.server.opts;
-  }
-
-  get logger(): Server['logger'] {
-    return this.server.logger;
-  }
-
-  get stallAt(): number {
-    return this.server.stallAt;
-  }
-
-  queueFlush(c: Connection): void {
-    this.server.queueFlush(c);
-  }
-
-  flushQueued(): void {
-    this.server.flushQueued();
-  }
-
-  slowConsumerDetected(c: Connection, reason: ClosedReason): void {
-    this.server.slowConsumerDetected(c, reason);
+    this.server.logger.error(text);
   }
 
   // ---- GatewayStatus -------------------------------------------------------------------------
@@ -222,16 +194,16 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
     listener.on('error', (e) => {
       // nats-server exits here (Fatalf); the command does too (it awaits `listening`), an embedding caller decides.
       const msg = `Error listening on gateway port: ${g.port} - ${e.message}`;
-      this.logger.fatal(msg);
+      this.server.logger.fatal(msg);
       this.rejectListening(new Error(msg));
     });
     listener.listen({ host, port: g.port === -1 ? 0 : g.port }, () => {
       this.listener = listener;
       this.boundPort = (listener.address() as AddressInfo).port;
-      this.logger.info(`Gateway name is ${this.gatewayName}`);
-      this.logger.info(`Listening for gateways connections on ${host}:${this.boundPort}`);
+      this.server.logger.info(`Gateway name is ${this.gatewayName}`);
+      this.server.logger.info(`Listening for gateways connections on ${host}:${this.boundPort}`);
       if (this.tls?.insecure || [...this.remotesByName.values()].some((r) => r.tls?.insecure)) {
-        this.logger.warn('TLS certificate chain and hostname of solicited gateways will not be verified. DO NOT USE IN PRODUCTION!');
+        this.server.logger.warn('TLS certificate chain and hostname of solicited gateways will not be verified. DO NOT USE IN PRODUCTION!');
       }
       this.setInfoHostPort(host);
       this.resolveListening();
@@ -285,13 +257,13 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
     } else if (host === '0.0.0.0' || host === '::') {
       const ip = firstNonLoopbackIp();
       if (ip !== null) host = ip;
-      else this.logger.error(`Could not find any non-local IP for gateway "${this.gatewayName}" with listen specification "${listenHost}"`);
+      else this.server.logger.error(`Could not find any non-local IP for gateway "${this.gatewayName}" with listen specification "${listenHost}"`);
     }
     this.infoHost = host;
     this.url = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
     this.advertisedPort = port;
     this.link.setOwnUrl(this.url);
-    this.logger.info(`${g.advertise ? 'Advertise address' : 'Address'} for gateway "${this.gatewayName}" ${g.advertise ? 'is set to' : 'is'} ${this.url}`);
+    this.server.logger.info(`${g.advertise ? 'Advertise address' : 'Address'} for gateway "${this.gatewayName}" ${g.advertise ? 'is set to' : 'is'} ${this.url}`);
   }
 
   private advertisedPort = 0;
@@ -345,8 +317,8 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
       const u = urls[i];
       const hp = hostPort(u);
       const line = `Connecting to ${kind} gateway "${r.name}" (${hp}) at ${hp} (attempt ${r.attempts})`;
-      if (report) this.logger.info(line);
-      else this.logger.debug(line);
+      if (report) this.server.logger.info(line);
+      else this.server.logger.debug(line);
       const sock = connect({ host: u.hostname, port: Number(u.port || 7222) });
       const timer = setTimeout(() => sock.destroy(new Error('i/o timeout')), gatewayDelays.dial);
       const onError = (e: Error): void => {
@@ -354,8 +326,8 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
         sock.destroy();
         r.lastError = e.message;
         const msg = `Error connecting to ${kind} gateway "${r.name}" (${hp}) at ${hp} (attempt ${r.attempts}): ${e.message}`;
-        if (report) this.logger.error(msg);
-        else this.logger.debug(msg);
+        if (report) this.server.logger.error(msg);
+        else this.server.logger.debug(msg);
         next(i + 1);
       };
       sock.once('error', onError);
@@ -400,13 +372,13 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
   }
 
   private createOutbound(r: RemoteGatewayCfg, u: URL, socket: Socket): void {
-    const c = new GatewayConnection(this, this.server.nextCid(), socket, r, u, r.name);
+    const c = new GatewayConnection(this.server, this, this.server.nextCid(), socket, r, u, r.name);
     this.pending.add(c);
-    this.logger.info(`${c.label} - Creating outbound gateway connection to "${r.name}"`);
+    this.server.logger.info(`${c.label} - Creating outbound gateway connection to "${r.name}"`);
     this.armHandshakeTimeout(c);
     if (r.tls === null) return c.begin();
     const tlsName = r.tlsName;
-    secureLink(c, { tls: r.tls, typ: 'gateway', logger: this.logger, pinned: this.tls?.pinned ?? null, solicit: { host: u.hostname, tlsName } }, () => c.begin(), (f) => {
+    secureLink(c, { tls: r.tls, typ: 'gateway', logger: this.server.logger, pinned: this.tls?.pinned ?? null, solicit: { host: u.hostname, tlsName } }, () => c.begin(), (f) => {
       r.lastError = `TLS gateway handshake error: ${f.text}`;
       if (f.hostnameError && tlsName !== '' && f.name === tlsName && r.tlsName === tlsName) r.tlsName = '';
     });
@@ -419,7 +391,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
   private armHandshakeTimeout(c: GatewayConnection, ms = gatewayDelays.handshake): void {
     setTimeout(() => {
       if (c.closed || c.registered) return;
-      this.logger.error(`${c.label} - Gateway handshake did not complete in ${ms} ms`);
+      this.server.logger.error(`${c.label} - Gateway handshake did not complete in ${ms} ms`);
       c.close(ClosedReason.staleConnection);
     }, ms).unref();
   }
@@ -431,22 +403,22 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
       socket.destroy();
       return;
     }
-    const c = new GatewayConnection(this, this.server.nextCid(), socket, null, null, '');
+    const c = new GatewayConnection(this.server, this, this.server.nextCid(), socket, null, null, '');
     this.pending.add(c);
-    this.logger.info(`${c.label} - Processing inbound gateway connection`);
+    this.server.logger.info(`${c.label} - Processing inbound gateway connection`);
     const begin = (): void => {
       c.begin();
       c.parser.headers = !this.server.opts.noHeaderSupport;
       c.enqueue(Buffer.from(`INFO ${this.infoJson()}\r\n`));
       c.flush();
     };
-    if (this.tls !== null) secureLink(c, { tls: this.tls, typ: 'gateway', logger: this.logger, pinned: this.tls.pinned }, begin);
+    if (this.tls !== null) secureLink(c, { tls: this.tls, typ: 'gateway', logger: this.server.logger, pinned: this.tls.pinned }, begin);
     else begin();
     const secs = this.server.opts.gateway?.authorization?.timeout ?? (this.tls !== null ? this.tls.timeout + 1 : 2);
     this.armHandshakeTimeout(c, Math.max(gatewayDelays.handshake, secs * 1000 + 1000));
     const timer = setTimeout(() => {
       if (c.closed || c.connectReceived) return;
-      this.logger.error(`${c.label} - Authentication Timeout`);
+      this.server.logger.error(`${c.label} - Authentication Timeout`);
       c.sendErr('Authentication Timeout');
       c.close(ClosedReason.authTimeout);
     }, secs * 1000);
@@ -463,7 +435,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
       return;
     }
     if (!connect.gateway) {
-      this.logger.error(`${c.label} - attempted to connect to gateway port`);
+      this.server.logger.error(`${c.label} - attempted to connect to gateway port`);
       c.sendErr('attempted to connect to gateway port');
       c.close(WRONG_PORT);
       return;
@@ -472,7 +444,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
     const finish = (): void => {
       if (c.closed) return;
       if (this.server.opts.gateway?.rejectUnknown && !this.remotesByName.has(connect.gateway!)) {
-        this.logger.error(`${c.label} - Rejecting connection from gateway "${connect.gateway}"`);
+        this.server.logger.error(`${c.label} - Rejecting connection from gateway "${connect.gateway}"`);
         c.sendErr(`Connection to gateway "${this.gatewayName}" rejected`);
         c.close(WRONG_GATEWAY);
         return;
@@ -524,13 +496,13 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
         this.processImplicitGateway(info);
         return;
       }
-      this.logger.error(`${c.label} - Failing connection to gateway "${c.name}", remote gateway name is "${info.gateway}"`);
+      this.server.logger.error(`${c.label} - Failing connection to gateway "${c.name}", remote gateway name is "${info.gateway}"`);
       c.sendErr(`Connection from "${this.gatewayName}" rejected, wanted to connect to "${c.name}", this is "${info.gateway}"`);
       c.close(WRONG_GATEWAY);
       return;
     }
     if (first && this.isDuplicateServerName(info.server_name)) {
-      this.logger.error(`${c.label} - Remote server has a duplicate name: "${info.server_name}"`);
+      this.server.logger.error(`${c.label} - Remote server has a duplicate name: "${info.server_name}"`);
       c.close(DUPLICATE_SERVER_NAME);
       return;
     }
@@ -555,12 +527,12 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
       c.registered = true;
       r.attempts = 0;
       r.lastError = null;
-      this.logger.info(`${c.label} - Outbound gateway connection to "${c.name}" (${c.remoteId}) registered`);
+      this.server.logger.info(`${c.label} - Outbound gateway connection to "${c.name}" (${c.remoteId}) registered`);
       c.startPing();
     } else if (info.gateway_cmd !== undefined && info.gateway_cmd > 0) {
       const acc = info.gateway_cmd_payload ? Buffer.from(info.gateway_cmd_payload, 'base64').toString() : '';
       if (info.gateway_cmd !== 2 && info.gateway_cmd !== 3) {
-        this.logger.warn(`Received unknown command ${info.gateway_cmd} from gateway "${c.name}"`);
+        this.server.logger.warn(`Received unknown command ${info.gateway_cmd} from gateway "${c.name}"`);
         return;
       }
       const which = info.gateway_cmd === 2 ? 'start' : 'complete';
@@ -594,7 +566,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
   /** nats-server processGatewayInfo, first INFO of an inbound connection. */
   private inboundFirstInfo(c: GatewayConnection, info: GatewayInfo): void {
     if (this.isDuplicateServerName(info.server_name)) {
-      this.logger.error(`${c.label} - Remote server has a duplicate name: "${info.server_name}"`);
+      this.server.logger.error(`${c.label} - Remote server has a duplicate name: "${info.server_name}"`);
       c.close(DUPLICATE_SERVER_NAME);
       return;
     }
@@ -604,7 +576,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
     this.pending.delete(c);
     this.inbounds.set(c.cid, c);
     c.registered = true;
-    this.logger.info(`${c.label} - Inbound gateway connection from "${c.name}" (${c.remoteId}) registered`);
+    this.server.logger.info(`${c.label} - Inbound gateway connection from "${c.name}" (${c.remoteId}) registered`);
     this.router.sendQueueSubs(c);
     this.processImplicitGateway(info);
     this.gossipGatewaysTo(c);
@@ -684,7 +656,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
         this.out.delete(c.name);
         this.outo = this.outo.filter((o) => o !== c);
       }
-      this.logger.info(`${c.label} - Gateway connection closed: ${c.closeReason}`);
+      this.server.logger.info(`${c.label} - Gateway connection closed: ${c.closeReason}`);
       const r = this.remotesByName.get(c.name);
       if (r !== undefined && r === c.remote && !this.stopped && c.closeReason !== WRONG_GATEWAY) {
         r.lastError = r.lastError ?? `connection closed: ${c.closeReason}`;
@@ -692,7 +664,7 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
       }
     } else {
       this.inbounds.delete(c.cid);
-      this.logger.info(`${c.label} - Gateway connection closed: ${c.closeReason}`);
+      this.server.logger.info(`${c.label} - Gateway connection closed: ${c.closeReason}`);
     }
   }
 
