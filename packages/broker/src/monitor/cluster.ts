@@ -1,6 +1,7 @@
 import type { ConnInfo, Gatewayz, GatewayzOptions, Leafz, LeafzOptions, Routez, RoutezOptions } from '@switchboard/shared';
 import type { GatewayLinkView, GatewayStatus, ServerView } from '../contracts/index.js';
-import { goDuration, msToNs, rfc3339, uptimeString } from './format.js';
+import { openTimes, trafficCounts } from './connz.js';
+import { rfc3339 } from './format.js';
 
 /** A server that may have gateways (the composition root adds `gateways`). */
 export type GatewayAwareServer = ServerView & { readonly gateways?: GatewayStatus | null };
@@ -33,18 +34,9 @@ export function routez(server: ServerView, options: RoutezOptions = {}): Routez 
       remote_id: rt.remoteId,
       did_solicit: rt.didSolicit,
       is_configured: rt.isConfigured,
-      ip: rt.host,
-      port: rt.port,
-      start: rfc3339(rt.start),
-      last_activity: rfc3339(rt.lastActivity),
-      rtt: goDuration(msToNs(rt.rtt)),
-      uptime: uptimeString(now - rt.start.getTime()),
-      idle: uptimeString(now - rt.lastActivity),
+      ...openTimes(rt, now),
       pending_size: rt.pendingBytes,
-      in_msgs: rt.inMsgs,
-      out_msgs: rt.outMsgs,
-      in_bytes: rt.inBytes,
-      out_bytes: rt.outBytes,
+      ...trafficCounts(rt),
       subscriptions: rt.subs.size,
     };
     const ip = permissionJson(rt.remoteImport);
@@ -104,18 +96,9 @@ function gatewayConnInfo(l: GatewayLinkView, now: number): ConnInfo {
   const ci: ConnInfo = {
     cid: c.cid,
     kind: 'Gateway',
-    ip: c.host,
-    port: c.port,
-    start: rfc3339(c.start),
-    last_activity: rfc3339(c.lastActivity),
-    rtt: goDuration(msToNs(c.rtt)),
-    uptime: uptimeString(now - c.start.getTime()),
-    idle: uptimeString(now - c.lastActivity),
+    ...openTimes(c, now),
     pending_bytes: c.pendingBytes,
-    in_msgs: c.inMsgs,
-    out_msgs: c.outMsgs,
-    in_bytes: c.inBytes,
-    out_bytes: c.outBytes,
+    ...trafficCounts(c),
     subscriptions: l.subscriptions,
   };
   if (l.remoteId) ci.name = l.remoteId;

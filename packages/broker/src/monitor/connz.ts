@@ -1,5 +1,5 @@
 import { MonitorError, SORT_OPTIONS, subjectsCollide, type ConnInfo, type Connz, type ConnzOptions, type SortOpt, type SubDetail } from '@switchboard/shared';
-import type { ClientView, Subscription } from '../contracts/index.js';
+import type { ClientView, ConnectionView, Subscription } from '../contracts/index.js';
 import { GLOBAL_ACCOUNT } from '../protocol/accounts.js';
 import type { ClosedClientInfo, MonitoredServer } from './module.js';
 import { goDuration, msToNs, rfc3339, uptimeString } from './format.js';
@@ -120,11 +120,12 @@ interface FillOpts {
   subsDetail: boolean;
 }
 
-function fillOpen(c: ClientView, now: number, f: FillOpts): ConnInfo {
-  const ci: ConnInfo = {
-    cid: c.cid,
-    kind: 'Client',
-    type: 'nats',
+/**
+ * An open connection's address and times as every monitoring view shows them (connz, routez,
+ * gatewayz), in nats-server's key order: ip, port, start, last_activity, rtt, uptime, idle.
+ */
+export function openTimes(c: ConnectionView, now: number) {
+  return {
     ip: c.host,
     port: c.port,
     start: rfc3339(c.start),
@@ -132,11 +133,22 @@ function fillOpen(c: ClientView, now: number, f: FillOpts): ConnInfo {
     rtt: goDuration(msToNs(c.rtt)),
     uptime: uptimeString(now - c.start.getTime()),
     idle: uptimeString(now - c.lastActivity),
+  };
+}
+
+/** A connection's message and byte counts in nats-server's key order. */
+export function trafficCounts(c: { inMsgs: number; outMsgs: number; inBytes: number; outBytes: number }) {
+  return { in_msgs: c.inMsgs, out_msgs: c.outMsgs, in_bytes: c.inBytes, out_bytes: c.outBytes };
+}
+
+function fillOpen(c: ClientView, now: number, f: FillOpts): ConnInfo {
+  const ci: ConnInfo = {
+    cid: c.cid,
+    kind: 'Client',
+    type: 'nats',
+    ...openTimes(c, now),
     pending_bytes: c.pendingBytes,
-    in_msgs: c.inMsgs,
-    out_msgs: c.outMsgs,
-    in_bytes: c.inBytes,
-    out_bytes: c.outBytes,
+    ...trafficCounts(c),
     subscriptions: c.subs.size,
   };
   if (c.opts.name) ci.name = c.opts.name;
@@ -172,10 +184,7 @@ function fillClosed(cc: ClosedClientInfo, f: FillOpts): ConnInfo {
     uptime: uptimeString(stop - cc.start.getTime()),
     idle: uptimeString(stop - last),
     pending_bytes: 0,
-    in_msgs: cc.inMsgs,
-    out_msgs: cc.outMsgs,
-    in_bytes: cc.inBytes,
-    out_bytes: cc.outBytes,
+    ...trafficCounts(cc),
     subscriptions: detail.length,
   };
   if (!ci.reason) delete ci.reason;
