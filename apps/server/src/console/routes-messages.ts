@@ -202,6 +202,28 @@ export const messageRoutes: FastifyPluginAsyncZod<{ ctx: ConsoleContext }> = asy
     }
   };
 
+  /**
+   * Publish and request: one message sent into an account, audited as `messages.<action>` on
+   * `<account> <subject>` and counted against the session's rate; `send` gets the headers as pairs.
+   */
+  const sendAudited = <R>(
+    req: FastifyRequest,
+    b: { account: string; subject: string; headers: { name: string; value: string }[] },
+    action: 'publish' | 'request',
+    send: (headers: (readonly [string, string])[]) => R | Promise<R>,
+    detail: (r: R) => string,
+  ): Promise<R> =>
+    audited(
+      ctx,
+      req,
+      { action: `messages.${action}`, target: `${b.account} ${b.subject}` },
+      async () => {
+        takeToken(req);
+        return send(b.headers.map((h) => [h.name, h.value] as const));
+      },
+      (r) => ({ detail: detail(r) }),
+    );
+
   app.post(
     '/messages/publish',
     {
@@ -210,19 +232,16 @@ export const messageRoutes: FastifyPluginAsyncZod<{ ctx: ConsoleContext }> = asy
     },
     async (req) => {
       const b = req.body;
-      const rec = { action: 'messages.publish', target: `${b.account} ${b.subject}` };
-      return audited(
-        ctx,
+      return sendAudited(
         req,
-        rec,
-        async () => {
-          takeToken(req);
-          const headers = b.headers.map((h) => [h.name, h.value] as const);
+        b,
+        'publish',
+        (headers) => {
           const delivered = tool(() => ctx.server.messages.publish(b.account, b.subject, { reply: b.reply, headers, payload: b.payload }));
           const bytes = Buffer.byteLength(b.payload);
           return { delivered, bytes, headerBytes: headers.length > 0 ? encodeHeaders(headers).length : 0 };
         },
-        (r) => ({ detail: `${r.bytes} bytes${b.headers.length ? `, ${b.headers.length} headers` : ''}${b.reply ? `, reply ${b.reply}` : ''}; ${r.delivered ? 'delivered' : 'no subscriber'}` }),
+        (r) => `${r.bytes} bytes${b.headers.length ? `, ${b.headers.length} headers` : ''}${b.reply ? `, reply ${b.reply}` : ''}; ${r.delivered ? 'delivered' : 'no subscriber'}`,
       );
     },
   );
@@ -235,18 +254,15 @@ export const messageRoutes: FastifyPluginAsyncZod<{ ctx: ConsoleContext }> = asy
     },
     async (req) => {
       const b = req.body;
-      const rec = { action: 'messages.request', target: `${b.account} ${b.subject}` };
-      return audited(
-        ctx,
+      return sendAudited(
         req,
-        rec,
-        async () => {
-          takeToken(req);
-          const headers = b.headers.map((h) => [h.name, h.value] as const);
+        b,
+        'request',
+        async (headers) => {
           const r = await tool(() => ctx.server.messages.request(b.account, b.subject, { headers, payload: b.payload }, b.timeoutMs, MESSAGE_LIMITS.maxReplyBytes));
           return { outcome: r.outcome, latencyMs: r.latencyMs, timeoutMs: b.timeoutMs, ...(r.outcome === 'reply' ? { reply: toWire(r.message) } : {}) };
         },
-        (r) => ({ detail: `${Buffer.byteLength(b.payload)} bytes; ${r.outcome === 'reply' ? `reply of ${r.reply?.size ?? 0} bytes` : r.outcome} after ${r.latencyMs.toFixed(1)} ms` }),
+        (r) => `${Buffer.byteLength(b.payload)} bytes; ${r.outcome === 'reply' ? `reply of ${r.reply?.size ?? 0} bytes` : r.outcome} after ${r.latencyMs.toFixed(1)} ms`,
       );
     },
   );
