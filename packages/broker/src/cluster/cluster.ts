@@ -10,6 +10,7 @@ import type { ClusterOptions } from '@switchboard/shared';
 import type { BrokerModule, ChangeSet, ClusterView, InterestChange, RouteView } from '../contracts/index.js';
 import type { Account } from '../core/account.js';
 import type { Delivery } from '../core/delivery.js';
+import { advertisedHostPort } from '../core/link.js';
 import { secureLink } from '../core/link-tls.js';
 import type { Server } from '../core/server.js';
 import { ERR, ClosedReason } from '../protocol/errors.js';
@@ -420,11 +421,7 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     let port = this.port;
     let ip: string | undefined;
     if (c.advertise) {
-      const i = c.advertise.lastIndexOf(':');
-      if (i > 0) {
-        host = c.advertise.slice(0, i);
-        port = Number(c.advertise.slice(i + 1));
-      } else host = c.advertise;
+      ({ host, port } = advertisedHostPort(c.advertise, port));
       ip = `nats-route://${host}:${port}/`;
     }
     const info: RouteInfoMessage = {

@@ -74,3 +74,12 @@ export abstract class LinkConnection<H extends ControlHandler> extends Connectio
     this.close(ClosedReason.parseError);
   }
 }
+
+/**
+ * An `advertise` setting (`host:port`, or a bare host keeping `port`) as the host and port a
+ * link's INFO announces (nats-server's parseHostPort for cluster and gateway advertise).
+ */
+export function advertisedHostPort(advertise: string, port: number): { host: string; port: number } {
+  const i = advertise.lastIndexOf(':');
+  return i > 0 ? { host: advertise.slice(0, i), port: Number(advertise.slice(i + 1)) } : { host: advertise, port };
+}

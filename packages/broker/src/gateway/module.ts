@@ -15,6 +15,7 @@
 import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import type { BrokerModule, GatewayLinkView, GatewayRemoteView, GatewayStatus, InterestChange } from '../contracts/index.js';
 import type { Account } from '../core/account.js';
+import { advertisedHostPort } from '../core/link.js';
 import { secureLink } from '../core/link-tls.js';
 import type { Server } from '../core/server.js';
 import { ClosedReason } from '../protocol/errors.js';
@@ -248,13 +249,8 @@ export class GatewayModule implements BrokerModule, GatewayHost, GatewayStatus, 
     const g = this.server.opts.gateway!;
     let host = listenHost;
     let port = this.boundPort;
-    if (g.advertise) {
-      const i = g.advertise.lastIndexOf(':');
-      if (i > 0) {
-        host = g.advertise.slice(0, i);
-        port = Number(g.advertise.slice(i + 1));
-      } else host = g.advertise;
-    } else if (host === '0.0.0.0' || host === '::') {
+    if (g.advertise) ({ host, port } = advertisedHostPort(g.advertise, port));
+    else if (host === '0.0.0.0' || host === '::') {
       const ip = firstNonLoopbackIp();
       if (ip !== null) host = ip;
       else this.server.logger.error(`Could not find any non-local IP for gateway "${this.gatewayName}" with listen specification "${listenHost}"`);
