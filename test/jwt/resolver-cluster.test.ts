@@ -52,8 +52,9 @@ interface NodeSpec {
 }
 
 /**
- * Starts two nodes with a full resolver each (the system account preloaded on both), in order; returns when each sees the other answer
- * `$SYS.REQ.SERVER.PING` (the routes and their system-account interest are up).
+ * Starts two nodes with a full resolver each (the system account preloaded on both), in order;
+ * returns when a system client on the first gets `$SYS.REQ.SERVER.PING` answers from both (the
+ * route and the system-account interest across it are up).
  */
 async function startPair(name: string, op: Op, sys: Acc, sysKp: KeyPair, specs: [NodeSpec, NodeSpec], resolverExtra: string): Promise<[Node, Node]> {
   const ports = await freePortPair();
