@@ -144,6 +144,20 @@ export class ClusterModule implements BrokerModule, ClusterView, RouteHost {
     return this.server.accounts.get(name);
   }
 
+  /**
+   * nats-server route.go `processRemoteSub`: with a directory or URL resolver an account may not
+   * be loaded here yet when a peer's client subscribes in it; it is registered empty so the
+   * interest is kept, and gets its exports/imports when the resolver loads it.
+   */
+  accountForInterest(name: string): Account | undefined {
+    const known = this.server.accounts.get(name);
+    if (known !== undefined) return known;
+    const r = this.server.opts.resolver;
+    if (r === undefined || r.type === 'memory') return undefined;
+    this.server.logger.debug(`Unknown account "${name}" for remote subscription: registered until it is resolved`);
+    return this.server.getOrCreateAccount(name);
+  }
+
   canExport(subject: string): boolean {
     return permits(this.copts.permissions?.export, subject);
   }

@@ -22,6 +22,8 @@ export interface RouteHost {
   readonly delivery: Delivery;
   /** An existing account (routes never create accounts: a static resolver drops unknown ones). */
   lookupAccount(name: string): Account | undefined;
+  /** The account a peer's RS+ names: as lookupAccount, but kept (registered empty) when accounts are resolved later. */
+  accountForInterest(name: string): Account | undefined;
   /** Whether our cluster `export` permission lets the peer's interest in `subject` in. */
   canExport(subject: string): boolean;
   onRouteConnect(r: RouteConnection, json: string): void;
@@ -121,7 +123,7 @@ export class RouteConnection extends LinkConnection<RouteOpHandler> implements R
 
   onRemoteSub(accountName: string, subject: string, queue: string | null, weight: number): void {
     if (this.server.logger.isTrace) this.trace(`<<- [RS+ ${accountName} ${subject}${queue === null ? '' : ` ${queue} ${weight}`}]`);
-    const account = this.cluster.lookupAccount(accountName);
+    const account = this.cluster.accountForInterest(accountName);
     if (account === undefined) {
       this.debug(`Unknown account "${accountName}" for subject "${subject}"`);
       return;

@@ -28,6 +28,7 @@ import { generateNonce } from '../auth/nonce.js';
 import { permissionsFor } from '../auth/permissions.js';
 import { JwtAccounts, type LoadedAccount } from './accounts.js';
 import { installResolverSubscriptions } from './resolver-subs.js';
+import { ResolverSync } from './resolver-sync.js';
 
 /** Longest delay a Node timer takes (about 24.8 days); later expiries are re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -88,6 +89,7 @@ export class OperatorModule implements BrokerModule, Authenticator {
   private readonly accountTimers = new Map<string, NodeJS.Timeout>();
   private activationTimer: NodeJS.Timeout | undefined;
   private subs: Subscription[] = [];
+  private sync: ResolverSync | undefined;
   private started = false;
 
   constructor(private readonly server: ServerView) {
@@ -130,15 +132,25 @@ export class OperatorModule implements BrokerModule, Authenticator {
     this.started = true;
     const sys = this.mode.systemAccount;
     if (sys !== undefined) {
+      const sysAccount = this.server.getOrCreateAccount(sys);
+      this.subs = installResolverSubscriptions(this.server, this, sysAccount);
+      // A directory resolver asks the other servers for what it lacks; a full one also syncs with them.
+      if (this.resolver instanceof DirResolver) {
+        const sync = new ResolverSync(this.server, sysAccount, this.resolver.store);
+        this.sync = sync;
+        this.resolver.remoteLookup = (acc, timeoutMs) => sync.lookup(acc, timeoutMs);
+        if (this.resolver.kind === 'full') sync.startPackSync(this.resolver.syncIntervalMs);
+      }
       // nats-server loads the system account at start; its users connect like any other.
       void this.accounts.load(sys).then((r) => {
         if (!r.ok) this.server.logger.warn(`System account ${sys} could not be loaded: ${r.error}`);
       });
-      this.subs = installResolverSubscriptions(this.server, this, this.server.getOrCreateAccount(sys));
     }
   }
 
   shutdown(): void {
+    this.sync?.close();
+    this.sync = undefined;
     for (const t of this.accountTimers.values()) clearTimeout(t);
     this.accountTimers.clear();
     if (this.activationTimer) clearTimeout(this.activationTimer);
