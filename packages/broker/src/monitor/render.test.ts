@@ -13,6 +13,10 @@ test('renderChunks: the chunks joined are JSON.stringify of the view, any indent
     assert.equal(text, expected, `indent ${indent}`);
   }
   assert.equal((await collectChunks(renderChunks({ a: 1, l: [] }, [], () => 0, 2))).toString(), JSON.stringify({ a: 1, l: [] }, null, 2));
+  // Entries larger than a chunk buffer, between small ones.
+  const big = (i: number) => ({ i, text: (i % 2 ? 'é' : 'x').repeat(i % 3 === 0 ? 150_000 : 10) });
+  const many = Array.from({ length: 12 }, (_, i) => i);
+  assert.equal((await collectChunks(renderChunks({ l: [] }, many, big, 2))).toString('utf8'), JSON.stringify({ l: many.map(big) }, null, 2));
 });
 
 test('TopK keeps the first k of a full sort, in order', () => {

@@ -64,16 +64,11 @@ class ChunkWriter {
     this.pos += this.buf.write(text, this.pos);
   }
 
-  /** What was written since the last take, as one Buffer (empty when nothing was). */
-  take(): Buffer {
-    let out: Buffer;
-    if (this.full.length === 0) out = this.buf.subarray(0, this.pos);
-    else {
-      if (this.pos > 0) this.full.push(this.buf.subarray(0, this.pos));
-      out = Buffer.concat(this.full);
-      this.full.length = 0;
-    }
-    // The rest of the buffer is written on from here: the Buffer handed out stays as it is.
+  /** What was written since the last take: the filled buffers, then the current one's written part (nothing is copied). */
+  take(): Buffer[] {
+    const out = this.full.splice(0);
+    if (this.pos > 0) out.push(this.buf.subarray(0, this.pos));
+    // The rest of the buffer is written on from here: the Buffers handed out stay as they are.
     this.buf = this.buf.subarray(this.pos);
     this.pos = 0;
     if (this.buf.length < 1024) this.buf = Buffer.allocUnsafe(CHUNK_BYTES);
@@ -85,8 +80,8 @@ class ChunkWriter {
  * JSON.stringify(view, null, indent) as chunks, where the view's last key holds
  * `items.map(fill)`: `head` is the view with that key set to an empty array. Each entry is built
  * and serialized on its own (at the depth, and so with the indentation, it has in the view) and
- * its text encoded straight into the chunk; a slice ends when its time is used, its bytes going
- * out as one chunk.
+ * its text encoded straight into chunk buffers; a slice ends when its time is used, its bytes
+ * going out as they are (one or a few chunks).
  */
 export async function* renderChunks<T>(head: object, items: readonly T[], fill: (item: T) => unknown, indent = 0): AsyncGenerator<Buffer> {
   const base = JSON.stringify(head, null, indent);
@@ -108,7 +103,7 @@ export async function* renderChunks<T>(head: object, items: readonly T[], fill: 
   const slicer = new Slicer(1);
   for (let i = 0; i < items.length; i++) {
     if (slicer.due()) {
-      yield out.take();
+      yield* out.take();
       await slicer.yield();
     }
     wrapper.l[0] = fill(items[i]);
@@ -117,7 +112,7 @@ export async function* renderChunks<T>(head: object, items: readonly T[], fill: 
     out.write(s.slice(prefix.length, s.length - suffix.length));
   }
   out.write(indent > 0 ? `\n${' '.repeat(indent)}]${tail}` : `]${tail}`);
-  yield out.take();
+  yield* out.take();
 }
 
 /** All the chunks as one Buffer. */
