@@ -20,6 +20,10 @@ const CONNS = Math.floor(num(process.env.BENCH_MON_CONNS, 5000));
 const SUBS = Math.floor(num(process.env.BENCH_MON_SUBS, 10));
 const SECONDS = num(process.env.BENCH_MON_SECONDS, 5);
 const SERVERS = (process.env.BENCH_SERVERS || 'switchboard,nats-server').split(',').map((s) => s.trim());
+// The monitoring requests fetched back to back ('none': the canary alone, for a baseline).
+const PATHS = (process.env.BENCH_MON_PATHS || '/connz?subs=detail,/subsz?subs=1').split(',').filter((p) => p.startsWith('/'));
+// Extra node flags for the Switchboard process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
+const SB_NODE_ARGS = (process.env.BENCH_SB_NODE_ARGS || '').split(' ').filter(Boolean);
 
 const children = new Set();
 function cleanup() {
@@ -58,7 +62,7 @@ async function waitPort(port, ms = 20_000) {
 async function start(kind) {
   const [port, mport] = [await freePort(), await freePort()];
   const args = ['-a', '127.0.0.1', '-p', String(port), '-m', String(mport)];
-  const cp = kind === 'switchboard' ? spawn(process.execPath, [SB_CLI, ...args], { stdio: 'ignore' }) : spawn('nats-server', args, { stdio: 'ignore' });
+  const cp = kind === 'switchboard' ? spawn(process.execPath, [...SB_NODE_ARGS, SB_CLI, ...args], { stdio: 'ignore' }) : spawn('nats-server', args, { stdio: 'ignore' });
   children.add(cp);
   await waitPort(port);
   await waitPort(mport);
@@ -103,8 +107,8 @@ async function measure(server) {
   let running = true;
   let monitorRequests = 0;
   const monitor = (async () => {
-    while (running) {
-      for (const p of ['/connz?subs=detail', '/subsz?subs=1']) {
+    while (running && PATHS.length > 0) {
+      for (const p of PATHS) {
         const r = await fetch(`http://127.0.0.1:${server.mport}${p}`);
         await r.arrayBuffer();
         monitorRequests++;
@@ -139,7 +143,7 @@ for (const kind of SERVERS) {
   }
 }
 const f = (v) => (Number.isNaN(v) ? '-' : `${v.toFixed(2)} ms`);
-console.log(`\nmonitoring load: canary request/reply during /connz?subs=detail + /subsz?subs=1 (${CONNS} conns x ${SUBS} subs, ${SECONDS}s)`);
+console.log(`\nmonitoring load: canary request/reply during ${PATHS.join(' + ') || 'no monitoring'} (${CONNS} conns x ${SUBS} subs, ${SECONDS}s)`);
 console.log(`${'server'.padEnd(12)} ${'p50'.padStart(10)} ${'p99'.padStart(10)} ${'canaries'.padStart(9)} ${'monitor reqs'.padStart(13)}`);
 for (const [kind, r] of Object.entries(results)) {
   console.log(`${kind.padEnd(12)} ${f(r.p50).padStart(10)} ${f(r.p99).padStart(10)} ${String(r.canaries).padStart(9)} ${String(r.monitorRequests).padStart(13)}`);

@@ -3,7 +3,8 @@ import type { ClientView, ConnectionView, Subscription } from '../contracts/inde
 import { GLOBAL_ACCOUNT } from '../protocol/accounts.js';
 import type { ClosedClientInfo, MonitoredServer } from './module.js';
 import { goDuration, msToNs, rfc3339, uptimeString } from './format.js';
-import { renderSlicedBuffer } from './render.js';
+import { collectChunks, renderChunks, runSliced, runSync, type Chunks, type Steps } from './render.js';
+import { TopK } from './topk.js';
 
 /** Default page size of /connz and /subsz. */
 export const DEFAULT_LIST_SIZE = 1024;
@@ -211,26 +212,37 @@ function fillClosed(cc: ClosedClientInfo, f: FillOpts): ConnInfo {
  * without acc.
  */
 export function connz(server: MonitoredServer, options: ConnzOptions = {}): Connz {
-  const plan = planConnz(server, options);
+  const plan = runSync(planConnz(server, options));
   plan.result.connections = plan.page.map(plan.fill);
   plan.result.num_connections = plan.result.connections.length;
   return plan.result;
 }
 
 /**
- * /connz as JSON text (JSON.stringify(connz(...), null, indent)), its entries built a slice at a
- * time with the event loop turning in between: a view of thousands of connections with their
- * subscriptions does not stall delivery while it is rendered.
+ * /connz as JSON text (JSON.stringify(connz(...), null, indent)), rendered without holding the
+ * event loop: see connzChunks.
  */
 export async function connzJson(server: MonitoredServer, options: ConnzOptions = {}, indent = 0): Promise<string> {
   return (await connzBody(server, options, indent)).toString('utf8');
 }
 
-/** connzJson as the UTF-8 bytes the HTTP endpoint sends (encoded slice by slice too). */
+/** connzJson as one Buffer. */
 export async function connzBody(server: MonitoredServer, options: ConnzOptions = {}, indent = 0): Promise<Buffer> {
-  const plan = planConnz(server, options);
+  return collectChunks(await connzChunks(server, options, indent));
+}
+
+/**
+ * /connz as the UTF-8 chunks the HTTP endpoint streams. The options are checked at once (a bad one
+ * rejects with MonitorError before any chunk); the connections are then collected, and the page
+ * chosen, a slice at a time, and the page's entries built and serialized a slice at a time, with
+ * the event loop turning in between: a view of thousands of connections with their subscriptions
+ * does not stall delivery. The counts (num_connections, total) are those of the snapshot; a
+ * connection that closes while the page is rendered is still listed, as it is by then.
+ */
+export async function connzChunks(server: MonitoredServer, options: ConnzOptions = {}, indent = 0): Promise<Chunks> {
+  const plan = await runSliced(planConnz(server, options));
   plan.result.num_connections = plan.page.length;
-  return renderSlicedBuffer(plan.result, plan.page, plan.fill, indent);
+  return renderChunks(plan.result, plan.page, plan.fill, indent);
 }
 
 interface ConnzPlan {
@@ -241,28 +253,31 @@ interface ConnzPlan {
   fill: (r: Row) => ConnInfo;
 }
 
-function planConnz(server: MonitoredServer, options: ConnzOptions): ConnzPlan {
+/** The options checked at once (throws MonitorError), then the snapshot: one step per connection. */
+function planConnz(server: MonitoredServer, options: ConnzOptions): Steps<ConnzPlan> {
   const sortIn = options.sort ?? '';
   const sort: SortOpt = sortIn === '' ? 'cid' : (sortIn as SortOpt);
   if (!(SORT_OPTIONS as readonly string[]).includes(sort)) throw new MonitorError(`invalid sorting option: ${sortIn}`);
+  const state = options.state ?? 'open';
+  if (sort === 'stop' && state !== 'closed') throw new MonitorError('sort by stop only valid on closed connections');
+  if (sort === 'reason' && state !== 'closed') throw new MonitorError('sort by reason only valid on closed connections');
+  const acc = options.acc ?? '';
+  if (options.filterSubject && options.filterSubject !== '>' && acc === '') throw new MonitorError('filter by subject only valid with account filtering');
+  return snapshotConnz(server, options, sort, state);
+}
+
+function* snapshotConnz(server: MonitoredServer, options: ConnzOptions, sort: SortOpt, state: string): Steps<ConnzPlan> {
   const auth = options.auth === true;
   const subsDetail = options.subs === 'detail';
   const subs = options.subs === true;
   const offset = Math.max(0, options.offset ?? 0);
   let limit = options.limit ?? 0;
   if (limit <= 0) limit = DEFAULT_LIST_SIZE;
-  const state = options.state ?? 'open';
-  if (sort === 'stop' && state !== 'closed') throw new MonitorError('sort by stop only valid on closed connections');
-  if (sort === 'reason' && state !== 'closed') throw new MonitorError('sort by reason only valid on closed connections');
   const cid = options.cid ?? 0;
   if (cid > 0) limit = 1;
   const acc = options.acc ?? '';
   const user = options.user ?? '';
-  let filter = '';
-  if (options.filterSubject && options.filterSubject !== '>') {
-    if (acc === '') throw new MonitorError('filter by subject only valid with account filtering');
-    filter = options.filterSubject;
-  }
+  const filter = options.filterSubject && options.filterSubject !== '>' ? options.filterSubject : '';
 
   const now = Date.now();
   const result: Connz = { server_id: server.serverId, now: rfc3339(now), num_connections: 0, total: 0, offset, limit, connections: [] };
@@ -272,34 +287,44 @@ function planConnz(server: MonitoredServer, options: ConnzOptions): ConnzPlan {
 
   const wantOpen = state === 'open' || state === 'any';
   const wantClosed = state === 'closed' || state === 'any';
-  const rows: Row[] = [];
+  // Open connections are listed in accept order, which is cid order: sorted by cid (or start)
+  // they are taken as they come. Otherwise only the best offset+limit rows are kept as they come.
+  const inOrder = (sort === 'cid' || sort === 'start') && !wantClosed;
+  const best = inOrder ? null : new TopK<Row>(offset + limit, comparator(sort, now));
+  const page: Row[] = [];
   let total = 0;
+  let matched = 0;
+  const take = (r: Row): void => {
+    if (best !== null) best.add(r);
+    else if (matched >= offset && matched < offset + limit) page.push(r);
+    matched++;
+  };
 
   if (wantOpen) {
+    // A Map's iterator survives changes between slices: a client gone meanwhile is skipped, a new one seen.
     for (const c of server.clients.values()) {
+      yield;
       if (acc !== '' && c.account.name !== acc) continue;
       total++;
       if (cid > 0 && c.cid !== cid) continue;
       if (user !== '' && (c.user ?? c.opts.user) !== user) continue;
       if (options.mqttClient) continue;
       if (filter !== '' && ![...c.subs.values()].some((s) => subjectsCollide(filter, s.subject))) continue;
-      rows.push(openRow(c));
+      take(openRow(c));
     }
   }
   if (wantClosed) {
-    for (const cc of server.monitor.closed) {
+    // A copy: the history drops its oldest entries as connections close.
+    for (const cc of server.monitor.closed.slice()) {
+      yield;
       if (acc !== '' && cc.account !== acc) continue;
       total++;
       if (cid > 0 && cc.cid !== cid) continue;
       if (user !== '' && cc.user !== user) continue;
       if (options.mqttClient) continue;
-      rows.push(closedRow(cc));
+      take(closedRow(cc));
     }
   }
   result.total = total;
-  // Open connections are listed in accept order, which is cid order: sorting by cid (or start)
-  // would change nothing, and with thousands of connections it is the costly part of a page.
-  if (!((sort === 'cid' || sort === 'start') && !wantClosed)) rows.sort(comparator(sort, now));
-  const page = rows.slice(Math.min(offset, rows.length), Math.min(offset + limit, rows.length));
-  return { result, page, fill };
+  return { result, page: best === null ? page : (yield* best.drain()).slice(offset), fill };
 }

@@ -3,10 +3,10 @@
  * JSON shape. The HTTP endpoints and the $SYS.REQ.SERVER.PING.<X> responders both call them.
  * They read the server through the contracts (`ServerView`) and the monitor module's records.
  */
-export { connz, connzJson, connzBody, makeSubDetail, DEFAULT_LIST_SIZE } from './connz.js';
-export { renderSliced, renderSlicedBuffer, Slicer, SLICE_MS } from './render.js';
+export { connz, connzJson, connzBody, connzChunks, makeSubDetail, DEFAULT_LIST_SIZE } from './connz.js';
+export { renderSliced, renderSlicedBuffer, renderChunks, collectChunks, SharedRenders, Slicer, SLICE_MS, type Chunks } from './render.js';
 export { varz, serverTotals, totalSubscriptions, type VarzOptions } from './varz.js';
-export { subsz, subszJson, subszBody, subszHttpBody, sublistStats } from './subsz.js';
+export { subsz, subszJson, subszBody, subszChunks, subszHttpBody, sublistStats } from './subsz.js';
 export { routez, gatewayz, leafz } from './cluster.js';
 export { accountz, accountInfo, accountStatz, extExport, extImport } from './accountz.js';
 export { healthz } from './healthz.js';

@@ -4,7 +4,7 @@ import { isValidLiteralSubject, subjectMatches } from '@switchboard/shared';
 import type { ReadonlySublist } from '../subjects/sublist.js';
 import { DEFAULT_LIST_SIZE, makeSubDetail } from './connz.js';
 import { rfc3339 } from './format.js';
-import { renderSlicedBuffer, Slicer } from './render.js';
+import { collectChunks, renderChunks, runSliced, Slicer, type Chunks, type Steps } from './render.js';
 
 /** Raw sums behind SublistStats, so several sublists can be added up as nats-server does. */
 interface StatsAcc {
@@ -123,8 +123,17 @@ type PageEntry = { sub: Subscription; account: string };
  */
 const lastPage = new WeakMap<ServerView, { key: string; page: PageEntry[] }>();
 
-/** subszJson as the UTF-8 bytes the HTTP endpoint sends. */
+/** subszJson as one Buffer. */
 export async function subszBody(server: ServerView, options: SubszOptions = {}, indent = 0): Promise<Buffer> {
+  return collectChunks(await subszChunks(server, options, indent));
+}
+
+/**
+ * The HTTP /subsz body as the UTF-8 chunks the endpoint streams: the options are checked at once
+ * (MonitorError before any chunk), the subscriptions walked and the page's entries serialized a
+ * slice at a time.
+ */
+export async function subszChunks(server: ServerView, options: SubszOptions = {}, indent = 0): Promise<Chunks> {
   const offset = Math.max(0, options.offset ?? 0);
   let limit = options.limit ?? 0;
   if (limit <= 0) limit = DEFAULT_LIST_SIZE;
@@ -145,24 +154,29 @@ export async function subszBody(server: ServerView, options: SubszOptions = {}, 
   const cached = lastPage.get(server);
   if (options.subs && cached !== undefined && cached.key === key) page = cached.page;
   else {
-    page = [];
-    let seen = 0;
-    const slicer = new Slicer(64);
-    for (const { sublist, account } of lists) {
-      for (const sub of sublist.each()) {
-        if (slicer.due()) await slicer.yield();
-        if (sub.closed) continue;
-        if (test !== '' && !subjectMatches(sub.subject, test)) continue;
-        if (seen >= offset && seen < offset + limit) page.push({ sub, account });
-        seen++;
-      }
-    }
+    page = await runSliced(walkPage(lists, offset, limit, test), new Slicer(64));
     // Only a page walked without a change in between is kept (the counters are read again).
     if (options.subs && key === subszKey(server, offset, limit, test, filterAcc)) lastPage.set(server, { key, page });
   }
-  if (page.length === 0) return Buffer.from(JSON.stringify(stats, null, indent));
+  if (page.length === 0) return renderChunks(stats, [], () => null, indent);
   const head: Subsz = { server_id: server.serverId, now, ...stats, total: page.length, offset, limit, subscriptions_list: [] };
-  return renderSlicedBuffer(head, page, ({ sub, account }) => makeSubDetail(sub.subject, sub.queue, sub.sid, sub.nm, sub.max, sub.conn?.cid ?? 0, account), indent);
+  return renderChunks(head, page, ({ sub, account }) => makeSubDetail(sub.subject, sub.queue, sub.sid, sub.nm, sub.max, sub.conn?.cid ?? 0, account), indent);
+}
+
+/** The page of subscriptions: one step per subscription. */
+function* walkPage(lists: Array<{ sublist: ReadonlySublist<Subscription>; account: string }>, offset: number, limit: number, test: string): Steps<PageEntry[]> {
+  const page: PageEntry[] = [];
+  let seen = 0;
+  for (const { sublist, account } of lists) {
+    for (const sub of sublist.each()) {
+      yield;
+      if (sub.closed) continue;
+      if (test !== '' && !subjectMatches(sub.subject, test)) continue;
+      if (seen >= offset && seen < offset + limit) page.push({ sub, account });
+      seen++;
+    }
+  }
+  return page;
 }
 
 function subszKey(server: ServerView, offset: number, limit: number, test: string, filterAcc: string): string {
