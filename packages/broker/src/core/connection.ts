@@ -31,8 +31,14 @@ const PING = Buffer.from('PING\r\n');
  * before it delivers anything. Reads are handled synchronously and the parser copies whatever it
  * keeps past a read (split tails, held input), so one buffer serves all connections. Without
  * the symbols (another Node version) sockets keep Node's default reads.
+ *
+ * 256 KiB, not nats-server's 64 KiB cap: being one buffer for all connections, its size costs
+ * no memory per connection, and a busy publisher's socket then takes a quarter of the read
+ * syscalls and callbacks. Publish-only 1 KiB measured 300–680 ns of server CPU per message
+ * against 700–810 with 64 KiB reads (and 128 KiB did not help; docs/perf/issue-11.md).
+ * SWITCHBOARD_READ_KB sets another size, for measurements.
  */
-const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
+const READ_BUFFER = Buffer.allocUnsafeSlow(Math.max(4, Number(process.env.SWITCHBOARD_READ_KB) || 256) * 1024);
 const readSymbols = ((): { buffer: symbol; callback: symbol; gen: symbol } | null => {
   try {
     // `onread` is missing from @types/node's constructor options (it is in Node's docs since v12).
