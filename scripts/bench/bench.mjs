@@ -131,8 +131,9 @@ function pinned(cmd, args, cpus) {
 const SERVERS = [];
 // BENCH_SB_NODE_ARGS: extra node flags for the Switchboard servers (e.g. --cpu-prof, --trace-gc);
 // BENCH_SB_OUT: a file that gets their output (stdout and stderr) appended.
-const SB_NODE_ARGS = (env.BENCH_SB_NODE_ARGS || '').split(' ').filter(Boolean);
-const sbServer = (name, cli) => ({ name, cmd: process.execPath, args: (p) => [...SB_NODE_ARGS, cli, '-a', '127.0.0.1', '-p', String(p)], env: {}, out: env.BENCH_SB_OUT });
+const nodeArgs = (v) => (v || '').split(' ').filter(Boolean);
+const SB_NODE_ARGS = nodeArgs(env.BENCH_SB_NODE_ARGS);
+const sbServer = (name, cli, extra = SB_NODE_ARGS) => ({ name, cmd: process.execPath, args: (p) => [...extra, cli, '-a', '127.0.0.1', '-p', String(p)], env: {}, out: env.BENCH_SB_OUT });
 if (WANT_SERVERS.includes('switchboard')) {
   if (!existsSync(SB_CLI)) die(`${path.relative(root, SB_CLI)} not found (run npm run build), or set BENCH_SERVERS=nats-server`);
   SERVERS.push(sbServer('switchboard', SB_CLI));
@@ -145,7 +146,7 @@ if (WANT_SERVERS.includes('nats-server')) {
 if (BASELINE) {
   const cli = path.resolve(BASELINE, 'apps/server/dist/cli.js');
   if (!existsSync(cli)) die(`--baseline: ${cli} not found`);
-  SERVERS.push(sbServer('baseline', cli));
+  SERVERS.push(sbServer('baseline', cli, env.BENCH_BASE_NODE_ARGS === undefined ? SB_NODE_ARGS : nodeArgs(env.BENCH_BASE_NODE_ARGS)));
 }
 if (SERVERS.length === 0) die('no server to measure');
 
@@ -659,11 +660,69 @@ for (const n of CONNS) {
     extra: [{ key: 'kbPerConn', title: `${n} idle conns, KiB/conn`, fmt: (v) => (Number.isFinite(v) ? `${v.toFixed(1)} KiB` : '-'), lowerIsBetter: true, target: { kind: 'ratio<=', v: 1 } }],
   });
 }
+// natsbench (the Go raw-TCP client from /work/shared/tools/natsbench, on nats.go's parser-free
+// raw mode) as a cross-check of the Node load generators: same servers, alternating, medians and
+// ratio like every other row. Only with --natsbench (or BENCH_ONLY naming its rows); skipped
+// with a message when the binary is absent and cannot be built.
+const NATSBENCH_DIR = '/work/shared/tools/natsbench';
+const NATSBENCH_BIN = env.NATSBENCH_BIN || '/tmp/natsbench';
+const NB_SIZES = (env.NATSBENCH_SIZES || '16,1024').split(',').map(Number).filter((n) => n >= 0);
+/** The natsbench binary: NATSBENCH_BIN, else built with the tool's build.sh (Go, Debian's nats.go); null when neither works. */
+function natsbenchBinary() {
+  if (existsSync(NATSBENCH_BIN)) return NATSBENCH_BIN;
+  if (!existsSync(path.join(NATSBENCH_DIR, 'build.sh'))) return (console.log(`# natsbench: ${NATSBENCH_BIN} absent and ${NATSBENCH_DIR} missing; natsbench rows skipped`), null);
+  if (!onPath('go')) return (console.log(`# natsbench: ${NATSBENCH_BIN} absent and no Go toolchain to build it; natsbench rows skipped`), null);
+  console.log(`# natsbench: building ${NATSBENCH_BIN} with ${NATSBENCH_DIR}/build.sh`);
+  const b = spawnSync('sh', [path.join(NATSBENCH_DIR, 'build.sh'), NATSBENCH_BIN], { stdio: 'inherit', timeout: 180000 });
+  if (b.status !== 0 || !existsSync(NATSBENCH_BIN)) return (console.log('# natsbench: build failed; natsbench rows skipped'), null);
+  return NATSBENCH_BIN;
+}
+function natsbenchRun(server, args) {
+  return new Promise((resolve) => {
+    const cp = track(spawn(NATSBENCH_BIN, ['-url', `nats://127.0.0.1:${server.port}`, '-pid', String(server.pid), '-raw', '-timeout', `${TIMEOUT_MS / 1000}s`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    let out = '';
+    let err = '';
+    cp.stdout.on('data', (d) => (out += d));
+    cp.stderr.on('data', (d) => (err += d));
+    const kill = setTimeout(() => cp.kill('SIGKILL'), TIMEOUT_MS + 30000);
+    cp.on('exit', (code, sig) => {
+      clearTimeout(kill);
+      const line = out.split('\n').find((l) => l.startsWith('RESULT ')) ?? '';
+      const f = Object.fromEntries([...line.matchAll(/(\w+)=("[^"]*"|\S+)/g)].map((m) => [m[1], m[2]]));
+      const n = (k) => (f[k] === undefined ? NaN : Number(f[k]));
+      const errors = [];
+      if (f.error) errors.push(`natsbench: ${f.error}`);
+      if (!line) errors.push(`natsbench exited ${code ?? sig} without a RESULT: ${(err || out).trim().slice(-300)}`);
+      resolve({ value: n('rate_msgs'), lost: n('lost'), errors, serverCpu: n('server_cpu_pct'), clientCpu: n('client_cpu_pct'), machineCpu: n('server_cpu_pct') + n('client_cpu_pct') + n('other_cpu_pct'), received: f.received, sent: f.msgs });
+    });
+  });
+}
+for (const [mode, k, title, cnt] of [
+  ['pub', 0, 'publish-only', (size) => counts.pub(size)],
+  ['pubsub', 1, '1→1', (size) => counts.pubsub(size)],
+  ['pubsub', 4, 'fan-out 1→4', (size) => counts.fanout(size, 4)],
+]) {
+  for (const size of NB_SIZES) {
+    const args = (n) => ['-mode', mode, '-size', String(size), '-n', String(n), ...(k > 0 ? ['-k', String(k)] : [])];
+    ROWS.push({
+      id: `nb-${k === 0 ? 'pub' : k === 1 ? 'pubsub' : `fanout${k}x`}${sizeId(size)}`,
+      group: 'natsbench',
+      optional: true,
+      title: `natsbench ${title} ${sizeName(size)}`,
+      unit: k === 0 ? 'msgs/s' : 'msgs/s delivered',
+      fmt: fmtRate,
+      run: (s) => natsbenchRun(s, args(cnt(size))),
+      warm: (s) => natsbenchRun(s, args(Math.ceil(cnt(size) / 4))),
+      detail: (r) => `natsbench -raw ${mode}${k > 0 ? ` k=${k}` : ''} lost=${r.lost}`,
+    });
+  }
+}
 const GROUPS = [...new Set(ROWS.map((r) => r.group))];
 for (const o of ONLY_RAW)
   if (!GROUPS.includes(o) && !ROWS.some((r) => r.id === o)) die(`BENCH_ONLY: unknown row ${o} (groups: ${GROUPS.join(',')}; rows: ${ROWS.map((r) => r.id).join(',')})`);
-const SELECTED = ONLY_RAW.length ? ROWS.filter((r) => ONLY_RAW.includes(r.group) || ONLY_RAW.includes(r.id)) : ROWS;
-const ONLY = [...new Set(SELECTED.map((r) => r.group))]; // natsbench modes
+const SELECTED = ONLY_RAW.length
+  ? ROWS.filter((r) => ONLY_RAW.includes(r.group) || ONLY_RAW.includes(r.id) || (NATSBENCH && r.group === 'natsbench'))
+  : ROWS.filter((r) => !r.optional || (NATSBENCH && r.group === 'natsbench'));
 
 function targetText(t) {
   if (!t) return '';
@@ -811,9 +870,8 @@ async function main() {
   console.log('# all load generators are separate processes speaking raw TCP (no NATS client library); request/reply uses a raw-socket responder and requester');
   const t0 = Date.now();
   const summary = [];
-  for (const sc of SELECTED) summary.push(...(await runRow(sc)));
-
-  if (NATSBENCH) await runNatsbench();
+  const nbOk = !SELECTED.some((r) => r.group === 'natsbench') || natsbenchBinary() !== null;
+  for (const sc of SELECTED) if (nbOk || sc.group !== 'natsbench') summary.push(...(await runRow(sc)));
 
   // compact table
   console.log(`\n## Summary (medians; ratio = switchboard / nats-server; server CPU in % of one core; ns/msg = server CPU time per message) — ${((Date.now() - t0) / 1000).toFixed(0)} s${CPUS > 0 ? ` — servers pinned to ${CPUS} cpu` : ''}`);
@@ -828,41 +886,6 @@ async function main() {
   if (summary.some((l) => l.sb.endsWith('*') || l.nats.endsWith('*')))
     console.log(`* every run of this figure was NOISY (other tasks used > ${MAX_OTHER}% of a core): do not trust it; rerun on a quiet machine`);
   if (hardFailure) console.log('\nbench: FAILED (a server failed to start or exited, a run errored, or messages were lost; see above)');
-}
-
-// Optional: natsbench (the Go raw client from /work/shared/tools/natsbench) against fresh servers.
-async function runNatsbench() {
-  const dir = '/work/shared/tools/natsbench';
-  const bin = env.NATSBENCH_BIN || '/tmp/natsbench';
-  console.log(`\n== natsbench -raw (${bin}) ==`);
-  if (!existsSync(bin)) {
-    if (!existsSync(path.join(dir, 'build.sh'))) return console.log('  natsbench not available; skipped');
-    const b = spawnSync('sh', [path.join(dir, 'build.sh'), bin], { stdio: 'inherit', timeout: 180000 });
-    if (b.status !== 0 || !existsSync(bin)) return console.log('  natsbench build failed; skipped');
-  }
-  const modes = [
-    ['pub', ['-mode', 'pub', '-n', String(counts.pub(SIZE))]],
-    ['pubsub', ['-mode', 'pubsub', '-k', '1', '-n', String(counts.pubsub(SIZE))]],
-    ['fanout', ['-mode', 'pubsub', '-k', '4', '-n', String(counts.fanout(SIZE, 4) * 4)]],
-    ['queue', ['-mode', 'queue', '-k', '4', '-n', String(counts.queue())]],
-  ].filter(([k]) => ONLY.includes(k));
-  for (const [name, args] of modes) {
-    for (const def of SERVERS) {
-      const s = await startServer(def);
-      try {
-        const r = spawnSync(
-          bin,
-          ['-url', `nats://127.0.0.1:${s.port}`, '-pid', String(s.pid), '-raw', '-size', String(SIZE), '-runs', String(RUNS), '-warmup', String(WARMUP), '-timeout', `${TIMEOUT_MS / 1000}s`, '-label', `${s.name}:${name}`, ...args],
-          { encoding: 'utf8', timeout: (RUNS + WARMUP) * (TIMEOUT_MS + 15000) },
-        );
-        const lines = (r.stdout || '').split('\n').filter((l) => l.startsWith('SUMMARY') || (RUNS === 1 && l.startsWith('RESULT')));
-        for (const l of lines) console.log(`  ${l}`);
-        if (r.status !== 0) console.log(`  natsbench exited ${r.status ?? r.signal}: ${(r.stderr || '').slice(-300)}`);
-      } finally {
-        await stopServer(s);
-      }
-    }
-  }
 }
 
 main().then(

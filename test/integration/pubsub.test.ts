@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { connect, StringCodec, headers, createInbox, type NatsConnection } from 'nats';
 import type { Switchboard } from '@switchboard/broker';
 import { startEmbedded, waitFor } from '../helpers/servers.js';
+import { RawConn } from '../helpers/raw.js';
 
 const sc = StringCodec();
 
@@ -138,5 +139,41 @@ describe('pub/sub with the nats.js v2 client', () => {
     await c.flush();
     await waitFor(() => got === 100, 5000, '100 deliveries');
     assert.ok(server.globalAccount.sublist.size >= 10_000);
+  });
+
+  test('a burst larger than the server reads at once arrives whole and in order (frames cut at every read boundary)', async () => {
+    // The server reads sockets through shared buffers of 64 KiB, and of 256 KiB after a read that
+    // delivered nothing: 1 MB without interest, then 1.5 MB with, written at once, reach it in full
+    // reads of both sizes, each ending inside some frame (control line or payload).
+    const c = await nc();
+    const sizes = [0, 1, 7, 100, 1000, 1024, 4093, 20_000, 65_536, 70_001, 200_000];
+    const want: Buffer[] = [];
+    let total = 0;
+    for (let i = 0; total < 1_500_000; i++) {
+      const n = sizes[i % sizes.length] + (i % 13);
+      const b = Buffer.alloc(n);
+      for (let j = 0; j < n; j++) b[j] = (i * 31 + j * 7) & 0xff;
+      want.push(b);
+      total += n;
+    }
+    const got: Buffer[] = [];
+    const sub = c.subscribe('burst.big', { callback: (_e, m) => got.push(Buffer.from(m.data)) });
+    await c.flush();
+    const raw = await RawConn.open(Number(servers.split(':').pop()));
+    raw.write('CONNECT {"verbose":false,"pedantic":false}\r\n');
+    const unheard = want.slice(0, 40).flatMap((b) => [Buffer.from(`PUB burst.nobody ${b.length}\r\n`), b, Buffer.from('\r\n')]);
+    const heard = want.flatMap((b) => [Buffer.from(`PUB burst.big ${b.length}\r\n`), b, Buffer.from('\r\n')]);
+    raw.write(Buffer.concat([...unheard, ...heard, Buffer.from('PING\r\n')]));
+    try {
+      await raw.waitFor(/PONG\r\n/, 30_000);
+      await c.flush();
+      await waitFor(() => got.length >= want.length, 30_000, `${want.length} messages`);
+      assert.equal(got.length, want.length);
+      for (let i = 0; i < want.length; i++) assert.ok(got[i].equals(want[i]), `message ${i} (${want[i].length} bytes) arrived intact`);
+      assert.ok(!/-ERR/.test(raw.text()), raw.text());
+    } finally {
+      raw.close();
+      sub.unsubscribe();
+    }
   });
 });

@@ -23,7 +23,7 @@ export interface ConnectionHost {
 const PING = Buffer.from('PING\r\n');
 
 /**
- * One read buffer for every plain-TCP client and route socket (nats-server reads into a reused buffer too).
+ * Shared read buffers for every plain-TCP client and route socket (nats-server reads into a reused buffer too).
  * Node allocates a fresh 64 KiB buffer for every socket read otherwise, and those allocations
  * drive external-memory GCs under load. net's public `onread` option does this for sockets we
  * create, but accepted sockets are created by net.Server; so the option's three private
@@ -31,8 +31,19 @@ const PING = Buffer.from('PING\r\n');
  * before it delivers anything. Reads are handled synchronously and the parser copies whatever it
  * keeps past a read (split tails, held input), so one buffer serves all connections. Without
  * the symbols (another Node version) sockets keep Node's default reads.
+ *
+ * Two sizes: 64 KiB as nats-server's cap, and 256 KiB for a socket whose last read queued output
+ * for no connection (publishes without interest). Being shared, their size costs no memory per
+ * connection; a busy publisher without subscribers then takes a quarter of the read syscalls
+ * and callbacks (publish-only 1 KiB: ~330 against ~1000 ns of server CPU per message, same run;
+ * docs/perf/issue-11.md). A read that fanned out stays at 64 KiB, so the output one read batch
+ * queues (and the chunks it takes before the batch's flush) stays as small as before.
+ * SWITCHBOARD_READ_KB sets the large size, for measurements (64 = always 64 KiB).
  */
-const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
+const READ_SMALL = Buffer.allocUnsafeSlow(64 * 1024);
+const READ_LARGE = Buffer.allocUnsafeSlow(Math.max(64, Number(process.env.SWITCHBOARD_READ_KB) || 256) * 1024);
+/** Flushes queued so far by all connections: a read after which it has not moved delivered nothing. */
+let flushesQueued = 0;
 const readSymbols = ((): { buffer: symbol; callback: symbol; gen: symbol } | null => {
   try {
     // `onread` is missing from @types/node's constructor options (it is in Node's docs since v12).
@@ -50,14 +61,15 @@ const readSymbols = ((): { buffer: symbol; callback: symbol; gen: symbol } | nul
 })();
 
 /** Switches `socket` to the shared read buffer; false when it cannot (TLS, data already buffered, no symbols). */
-function useSharedReadBuffer(socket: Socket, onRead: (buf: Buffer) => void): boolean {
+function useSharedReadBuffer(socket: Socket, onRead: (buf: Buffer) => void, nextBuffer: () => Buffer): boolean {
   const handle = (socket as unknown as { _handle?: { useUserBuffer?: (b: Buffer) => void } })._handle;
   if (readSymbols === null || typeof handle?.useUserBuffer !== 'function' || 'encrypted' in socket || socket.readableLength > 0) return false;
   const s = socket as unknown as Record<symbol, unknown>;
-  s[readSymbols.buffer] = READ_BUFFER;
+  s[readSymbols.buffer] = READ_SMALL;
   s[readSymbols.callback] = (n: number, buf: Buffer) => onRead(buf.subarray(0, n));
-  s[readSymbols.gen] = null;
-  handle.useUserBuffer(READ_BUFFER);
+  // Asked after each read (its callback has run) for the buffer of the next read.
+  s[readSymbols.gen] = nextBuffer;
+  handle.useUserBuffer(READ_SMALL);
   return true;
 }
 const SHARED_READS = process.env.SWITCHBOARD_SHARED_READS !== '0';
@@ -110,6 +122,8 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
   /** Producers paused because this connection's outbound queue is full. */
   private stalledProducers: Set<Connection> | null = null;
   private paused = false;
+  /** The last read queued output for no connection: the next one may use the large shared buffer. */
+  private readLarge = false;
   /** Bytes that had left the socket's buffer for the kernel when the deadline was armed. */
   private writtenAtArm = 0;
   /** The in-flight write's unsent bytes when the deadline was armed. */
@@ -158,7 +172,8 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
     socket.setNoDelay(true);
     const onData = (chunk: Buffer) => this.onData(chunk);
     // Clients and routes (their parsers copy whatever they keep past a read, as the delivery does).
-    if (!(SHARED_READS && (this.kind === 'CLIENT' || this.kind === 'ROUTER') && useSharedReadBuffer(socket, onData))) socket.on('data', onData);
+    const nextBuffer = () => (this.readLarge ? READ_LARGE : READ_SMALL);
+    if (!(SHARED_READS && (this.kind === 'CLIENT' || this.kind === 'ROUTER') && useSharedReadBuffer(socket, onData, nextBuffer))) socket.on('data', onData);
     socket.on('drain', () => this.onDrain());
     socket.on('error', (err) => {
       this.debug(`${this.kindName} connection error: ${err.message}`);
@@ -173,6 +188,7 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
     const now = Date.now();
     this.lastIn = now;
     this.lastActivity = now;
+    const queuedBefore = flushesQueued;
     try {
       this.parser.parse(chunk);
     } catch (e) {
@@ -183,6 +199,8 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
         this.close(ClosedReason.protocolViolation);
       }
     }
+    // Nothing queued for anyone: the next read may be large (see READ_LARGE).
+    this.readLarge = flushesQueued === queuedBefore;
     // One write per connection per read batch (nats-server flushClients after each read): no
     // subscriber's queue holds more than one read's worth of output waiting for the turn to end.
     this.server.flushQueued();
@@ -321,6 +339,7 @@ export abstract class Connection<H extends ParserHandler = ParserHandler> implem
   scheduleFlush(): void {
     if (!this.flushQueued) {
       this.flushQueued = true;
+      flushesQueued++;
       this.server.queueFlush(this);
     }
   }
