@@ -12,17 +12,17 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, credsAuthenticator, StringCodec, type NatsConnection } from 'nats';
+import { connect, credsAuthenticator, type NatsConnection } from 'nats';
 import { encodeAccount, encodeOperator } from '@nats-io/jwt';
 import { createAccount, createOperator } from '@nats-io/nkeys';
 import type { LightMyRequestResponse } from 'fastify';
 import { ORIGIN, login, startConsole } from '../../../../test/helpers/console.js';
 import { natsServerAvailable, startProcess, waitFor } from '../../../../test/helpers/servers.js';
+import { checkScenario, type Scenario } from '../../../../test/helpers/operator-scenario.js';
 
 const json = (r: LightMyRequestResponse) => r.json() as Record<string, any>;
 const text = (kp: { getSeed(): Uint8Array }) => new TextDecoder().decode(kp.getSeed());
 const LIMITS = { subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1 };
-const sc = StringCodec();
 
 async function fixture(resolver: string, withSigningKey = false) {
   const op = createOperator();
@@ -48,70 +48,6 @@ function expectField(r: LightMyRequestResponse, path: string, re?: RegExp): void
   const issue = json(r).issues.find((i: { path: string }) => i.path === path);
   assert.ok(issue, `no issue for ${path}: ${r.body}`);
   if (re) assert.match(issue.message, re);
-}
-
-/** The first message `sub` gets within a generous bound. */
-async function first(sub: AsyncIterable<{ subject: string; data: Uint8Array }>): Promise<{ subject: string; data: string }> {
-  const timer = new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no message within 10 s')), 10_000));
-  const got = (async () => {
-    for await (const m of sub) return { subject: m.subject, data: sc.decode(m.data) };
-    throw new Error('subscription closed');
-  })();
-  return Promise.race([got, timer]);
-}
-
-interface Scenario {
-  exporterCreds: string;
-  importerCreds: string;
-  scopedCreds: string;
-  scopedName: string;
-  observerCreds: string;
-  remoteOnlyCreds: string;
-  fieldsCreds: string;
-}
-
-/**
- * What must hold on any server running these JWTs: the stream across the activation-token
- * import arrives; the scoped user publishes only where its scope's template lets it; a user
- * limited to another network is refused; a user with src/times/resp/tags connects.
- */
-async function checkScenario(url: string, s: Scenario): Promise<void> {
-  const conns: NatsConnection[] = [];
-  try {
-    const exporter = await open(url, s.exporterCreds);
-    const importer = await open(url, s.importerCreds);
-    conns.push(exporter, importer);
-    const sub = importer.subscribe('private.>', { max: 1 });
-    await importer.flush();
-    // The import may be applied a moment after the account loads: publish until it arrives.
-    const got = first(sub);
-    const pump = setInterval(() => exporter.publish('private.news', sc.encode('across')), 200);
-    try {
-      const m = await got;
-      assert.equal(m.subject, 'private.news');
-      assert.equal(m.data, 'across');
-    } finally {
-      clearInterval(pump);
-    }
-
-    const observer = await open(url, s.observerCreds);
-    const scoped = await open(url, s.scopedCreds);
-    conns.push(observer, scoped);
-    const seen = observer.subscribe('>', { max: 1 });
-    await observer.flush();
-    scoped.publish('forbidden.x', sc.encode('no')); // outside the scope: dropped (permissions violation)
-    scoped.publish(`ops.${s.scopedName}.ok`, sc.encode('yes'));
-    await scoped.flush();
-    const m = await first(seen);
-    assert.equal(m.subject, `ops.${s.scopedName}.ok`, 'the scoped user published outside its template');
-
-    await assert.rejects(open(url, s.remoteOnlyCreds), /Authorization Violation/i);
-    const fields = await open(url, s.fieldsCreds);
-    conns.push(fields);
-    await fields.flush();
-  } finally {
-    for (const c of conns) if (!c.isClosed()) await c.close();
-  }
 }
 
 describe('operator API: activation tokens, scoped keys, user fields, signing keys, delete (full resolver, allow_delete)', () => {
