@@ -15,8 +15,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, lstatSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, StringCodec } from 'nats';
-import { ROOT } from '../helpers/servers.js';
+import { connect, credsAuthenticator, StringCodec } from 'nats';
+import { ROOT, waitFor } from '../helpers/servers.js';
 import { cleanEnv, startCommand, type Started } from './procs.js';
 
 const sc = StringCodec();
@@ -73,8 +73,8 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function start(cmd: string, args: string[], env = cleanEnv()): Promise<Started> {
-  const s = await startCommand(cmd, args, { env, cwd: work });
+async function start(cmd: string, args: string[], env = cleanEnv(), cwd = work): Promise<Started> {
+  const s = await startCommand(cmd, args, { env, cwd });
   running.push(s);
   return s;
 }
@@ -177,4 +177,30 @@ test('installed as a nats-server drop-in through a symlink, it writes nats-serve
   assert.equal(info.port, s.natsPort);
   assert.match(s.output(), /\[INF\] Server is ready/);
   await s.stop();
+});
+
+test('the installed switchboard runs the examples with no warning, and their demo users work', { timeout: 180_000 }, async () => {
+  // Examples name files relative to the repository root, as their comments tell a user to run them.
+  for (const conf of ['examples/accounts/accounts.conf', 'examples/operator/operator.conf']) {
+    const s = await start(installed, ['-c', conf], cleanEnv(), ROOT);
+    try {
+      assert.match(s.output(), /\[INF\] Starting switchboard/);
+      await waitFor(() => /\[INF\] Server is ready/.test(s.output()), 20_000, `${conf}: ready`);
+      assert.doesNotMatch(s.output(), /\[(WRN|ERR|FTL)\]/, `${conf}: no warning or error at start`);
+      const auth =
+        conf.includes('operator')
+          ? { authenticator: credsAuthenticator(readFileSync(join(ROOT, 'examples/operator/shop-demo.creds'))) }
+          : { user: 'alice', pass: 'alice' };
+      const nc = await connect({ servers: `127.0.0.1:${s.natsPort}`, reconnect: false, ...auth });
+      try {
+        const sub = nc.subscribe('example.echo', { max: 1 });
+        nc.publish('example.echo', sc.encode(conf));
+        for await (const m of sub) assert.equal(sc.decode(m.data), conf);
+      } finally {
+        await nc.close();
+      }
+    } finally {
+      await s.stop();
+    }
+  }
 });

@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
-import { connect } from 'nats';
+import { connect, type NatsConnection } from 'nats';
 import { varz, type Switchboard } from '@switchboard/broker';
 import { metricsPlugin } from './metrics.js';
-import { startEmbedded, waitFor } from '../../../../test/helpers/servers.js';
+import { natsServerAvailable, startEmbedded, startProcess, waitFor } from '../../../../test/helpers/servers.js';
+import { client, startNatsServer, startSwitchboard, waitInterest, waitMesh } from '../../../../test/gateway/helpers.js';
 
 const DASHBOARD = new URL('../../grafana/switchboard.json', import.meta.url);
 
@@ -89,4 +90,63 @@ test('the Grafana dashboard queries only metrics /metrics exports', async () => 
 test('metricsIn reads metric names, not functions, labels or ranges', () => {
   assert.deepEqual(metricsIn('sum by (instance) (rate(switchboard_in_msgs_total{instance=~"$instance"}[$__rate_interval]))'), ['switchboard_in_msgs_total']);
   assert.deepEqual(metricsIn('a_total / on(job) b_total'), ['a_total', 'b_total']);
+});
+
+/** The value of one series in an exposition text (labels in any order), or undefined. */
+function series(text: string, name: string, labels: Record<string, string>): number | undefined {
+  for (const m of text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`, 'gm'))) {
+    const have = Object.fromEntries([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[2]);
+  }
+  return undefined;
+}
+
+test('per-route and per-gateway traffic: one labelled series per link, counting what crossed it', { skip: !natsServerAvailable() && 'nats-server not installed' }, async () => {
+  // Switchboard A: cluster "A" with a nats-server route peer, and a gateway to nats-server cluster "B".
+  const a = await startSwitchboard('A', [], { cluster: { name: 'A', host: '127.0.0.1', port: -1 } });
+  const routePeer = await startProcess('nats-server', ['-n', 'ns-a2', '--cluster_name', 'A', '--cluster', 'nats://127.0.0.1:-1', '--routes', `nats-route://127.0.0.1:${a.sb!.clusterModule!.port}`]);
+  const b = await startNatsServer('B', [{ name: 'A', url: a.gatewayUrl }]);
+  const app = Fastify();
+  await app.register(metricsPlugin, { server: a.sb! });
+  const conns: NatsConnection[] = [];
+  try {
+    await waitMesh([a, b]);
+    await waitFor(() => a.sb!.clusterModule!.routes.size === 1, 20_000, 'the route up');
+    const pub = await client(a);
+    const onRoute = await connect({ servers: routePeer.url });
+    const onB = await client(b);
+    conns.push(pub, onRoute, onB);
+    const got = { route: 0, gw: 0 };
+    onRoute.subscribe('m.route', { callback: () => got.route++ });
+    onB.subscribe('m.gw', { callback: () => got.gw++ });
+    await onRoute.flush();
+    await waitInterest(pub, onB);
+    // Interest from the route peer arrives over the route; publish until both have received 5.
+    await waitFor(
+      async () => {
+        pub.publish('m.route', 'r');
+        pub.publish('m.gw', 'g');
+        await pub.flush();
+        return got.route >= 5 && got.gw >= 5;
+      },
+      20_000,
+      'messages over the route and the gateway',
+    );
+    const text = (await app.inject('/metrics')).body;
+    const route = [...a.sb!.clusterModule!.routes.values()][0];
+    const rl = { remote_id: route.remoteId, rid: String(route.cid) };
+    assert.ok((series(text, 'switchboard_route_out_msgs_total', rl) ?? 0) >= 5, 'route out_msgs');
+    assert.ok((series(text, 'switchboard_route_out_bytes_total', rl) ?? 0) >= 5, 'route out_bytes');
+    assert.notEqual(series(text, 'switchboard_route_in_msgs_total', rl), undefined);
+    assert.notEqual(series(text, 'switchboard_route_pending_bytes', rl), undefined);
+    assert.ok((series(text, 'switchboard_gateway_out_msgs_total', { gateway: 'B', direction: 'outbound' }) ?? 0) >= 5, 'gateway out_msgs');
+    assert.notEqual(series(text, 'switchboard_gateway_in_msgs_total', { gateway: 'B', direction: 'inbound' }), undefined);
+    assert.match(text, /^# TYPE switchboard_gateway_out_bytes_total counter$/m);
+  } finally {
+    for (const c of conns) await c.close().catch(() => undefined);
+    await app.close();
+    await b.stop();
+    await routePeer.stop();
+    await a.stop();
+  }
 });

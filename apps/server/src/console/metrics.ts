@@ -5,9 +5,52 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import client from 'prom-client';
-import { varz, type Switchboard } from '@switchboard/broker';
+import { gatewayz, routez, varz, type Switchboard } from '@switchboard/broker';
 
 type Varz = ReturnType<typeof varz>;
+
+/** Traffic of one server-to-server link, labelled as a Prometheus series. */
+interface LinkTraffic {
+  labels: Record<string, string>;
+  inMsgs: number;
+  outMsgs: number;
+  inBytes: number;
+  outBytes: number;
+  pendingBytes: number;
+}
+
+/** The route and gateway links one scrape reads. */
+interface Links {
+  routes: LinkTraffic[];
+  gateways: LinkTraffic[];
+}
+
+function linkTraffic(server: Switchboard): Links {
+  const routes = (routez(server).routes ?? []).map((r) => ({
+    labels: { remote_id: r.remote_id, rid: String(r.rid) },
+    inMsgs: r.in_msgs,
+    outMsgs: r.out_msgs,
+    inBytes: r.in_bytes,
+    outBytes: r.out_bytes,
+    pendingBytes: r.pending_size,
+  }));
+  const gw = gatewayz(server);
+  const gateways: LinkTraffic[] = [];
+  const add = (gateway: string, direction: string, c: (typeof gw.outbound_gateways)[string]['connection']) => {
+    if (!c) return;
+    gateways.push({
+      labels: { gateway, direction, remote_id: c.name ?? '', cid: String(c.cid) },
+      inMsgs: c.in_msgs,
+      outMsgs: c.out_msgs,
+      inBytes: c.in_bytes,
+      outBytes: c.out_bytes,
+      pendingBytes: c.pending_bytes,
+    });
+  };
+  for (const [name, g] of Object.entries(gw.outbound_gateways)) add(name, 'outbound', g.connection);
+  for (const [name, list] of Object.entries(gw.inbound_gateways)) for (const g of list) add(name, 'inbound', g.connection);
+  return { routes, gateways };
+}
 
 export interface MetricsOptions {
   server: Switchboard;
@@ -22,6 +65,7 @@ export async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions):
   const registry = new client.Registry();
   // Set by the /metrics handler before collecting: every metric of a scrape reads the same one.
   let v: Varz | null = null;
+  let links: Links | null = null;
   const gauge = (name: string, help: string, get: (x: Varz) => number) =>
     new client.Gauge({
       name,
@@ -54,6 +98,39 @@ export async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions):
   counter('switchboard_slow_consumers_total', 'Slow consumers detected', (x) => x.slow_consumers);
   gauge('switchboard_mem_bytes', 'Resident memory', (x) => x.mem);
   gauge('switchboard_cpu_percent', 'CPU use (percent)', (x) => x.cpu);
+  // Per route and per gateway connection: one series per link, gone when the link closes.
+  const linkCounter = (name: string, help: string, which: 'routes' | 'gateways', get: (l: LinkTraffic) => number) =>
+    new client.Counter({
+      name,
+      help,
+      labelNames: which === 'routes' ? ['remote_id', 'rid'] : ['gateway', 'direction', 'remote_id', 'cid'],
+      registers: [registry],
+      collect() {
+        if (!links) return;
+        this.reset();
+        for (const l of links[which]) this.inc(l.labels, get(l));
+      },
+    });
+  const linkGauge = (name: string, help: string, which: 'routes' | 'gateways', get: (l: LinkTraffic) => number) =>
+    new client.Gauge({
+      name,
+      help,
+      labelNames: which === 'routes' ? ['remote_id', 'rid'] : ['gateway', 'direction', 'remote_id', 'cid'],
+      registers: [registry],
+      collect() {
+        if (!links) return;
+        this.reset();
+        for (const l of links[which]) this.set(l.labels, get(l));
+      },
+    });
+  for (const which of ['routes', 'gateways'] as const) {
+    const kind = which === 'routes' ? 'route' : 'gateway';
+    linkCounter(`switchboard_${kind}_in_msgs_total`, `Messages received over each ${kind} connection`, which, (l) => l.inMsgs);
+    linkCounter(`switchboard_${kind}_out_msgs_total`, `Messages sent over each ${kind} connection`, which, (l) => l.outMsgs);
+    linkCounter(`switchboard_${kind}_in_bytes_total`, `Bytes received over each ${kind} connection`, which, (l) => l.inBytes);
+    linkCounter(`switchboard_${kind}_out_bytes_total`, `Bytes sent over each ${kind} connection`, which, (l) => l.outBytes);
+    linkGauge(`switchboard_${kind}_pending_bytes`, `Bytes queued to each ${kind} connection`, which, (l) => l.pendingBytes);
+  }
   gauge('switchboard_uptime_seconds', 'Seconds since start', () => (Date.now() - server.startTime.getTime()) / 1000);
 
   // One scrape at a time, so that a scrape never reads another's snapshot.
@@ -62,10 +139,12 @@ export async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions):
     opts.guard?.(req);
     const scrape = queue.then(async () => {
       v = snapshot(server);
+      links = linkTraffic(server);
       try {
         return await registry.metrics();
       } finally {
         v = null;
+        links = null;
       }
     });
     queue = scrape.catch(() => undefined);
