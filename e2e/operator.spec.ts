@@ -2,7 +2,11 @@
  * The console as the operator's tool, end to end in Chromium against a real Switchboard in
  * operator mode (full resolver): the operator the server trusts is imported with its seed, an
  * account and a user are made in the forms, the user's .creds file is downloaded, a real `nats`
- * client connects with it, and one confirmed click revokes the user: the client is cut.
+ * client connects with it, and one confirmed click revokes the user: the client is cut. Then the
+ * pieces that spare the operator nsc: an activation token for a private export issued in the
+ * exporter's panel and pasted into the importer's import (a real client receives across it), a
+ * scoped signing key whose user gets the scope's permissions, and deleting an account on a
+ * resolver with allow_delete.
  */
 import { readFileSync } from 'node:fs';
 import { encodeAccount, encodeOperator } from '@nats-io/jwt';
@@ -16,7 +20,7 @@ const op = createOperator();
 const sys = createAccount();
 const opSeed = new TextDecoder().decode(op.getSeed());
 
-async function operatorConf(): Promise<string> {
+async function operatorConf(allowDelete = false): Promise<string> {
   const opJwt = await encodeOperator('ACME', op, { system_account: sys.getPublicKey() });
   const limits = { subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1 };
   const sysJwt = await encodeAccount('SYS', sys, { limits } as never, { signer: op });
@@ -24,7 +28,7 @@ async function operatorConf(): Promise<string> {
     'listen: 127.0.0.1:{{PORT}}',
     `operator: "${opJwt}"`,
     `system_account: ${sys.getPublicKey()}`,
-    'resolver: { type: full, dir: "./jwt", allow_delete: false }',
+    `resolver: { type: full, dir: "./jwt", allow_delete: ${allowDelete} }`,
     `resolver_preload: { ${sys.getPublicKey()}: "${sysJwt}" }`,
     '',
   ].join('\n');
@@ -125,6 +129,128 @@ test.describe('operator mode', () => {
       await viewerContext.close();
     } finally {
       if (nc && !nc.isClosed()) await nc.close();
+      await sb.stop();
+    }
+  });
+
+  test('activation token for a private export, imported in the form: a client receives across it; a scoped signing key issues a user with the scope\'s permissions; delete an account', async ({ page }) => {
+    test.setTimeout(180_000);
+    const sb = await startSwitchboard({ conf: await operatorConf(true) });
+    const conns: NatsConnection[] = [];
+    const sc = StringCodec();
+    const open = async (creds: string) => {
+      const nc = await connect({ servers: sb.natsUrl, authenticator: credsAuthenticator(new TextEncoder().encode(creds)), reconnect: false });
+      conns.push(nc);
+      return nc;
+    };
+    const issue = async (account: string, name: string, fill?: (d: import('@playwright/test').Locator) => Promise<void>) => {
+      await page.getByRole('button', { name: `New user in ${account}` }).click();
+      const d = page.getByRole('dialog', { name: `New user in ${account}` });
+      await d.getByLabel('User name').fill(name);
+      if (fill) await fill(d);
+      const [download] = await Promise.all([page.waitForEvent('download'), d.getByRole('button', { name: 'Issue and download creds' }).click()]);
+      await expect(page.getByTestId(`account-${account}`).getByTestId(`user-${name}`)).toBeVisible();
+      return readFileSync((await download.path())!, 'utf8');
+    };
+    const newAccount = async (name: string, exportsText?: string) => {
+      await page.getByRole('button', { name: 'New account' }).click();
+      const d = page.getByRole('dialog', { name: 'New account' });
+      await d.getByLabel('Account name').fill(name);
+      if (exportsText) await d.getByLabel('Exports', { exact: true }).fill(exportsText);
+      await d.getByRole('button', { name: 'Create and push' }).click();
+      await expect(page.getByTestId(`account-${name}`)).toContainText('on the server');
+      await page.getByRole('button', { name: 'I have kept them' }).click();
+    };
+    try {
+      await new LoginPage(page).login(sb.url, 'admin', ADMIN_PASSWORD);
+      await page.goto(sb.url + '/operator');
+      const importForm = page.getByRole('form', { name: 'Import an operator' });
+      await importForm.getByLabel('Operator seed').fill(opSeed);
+      await importForm.getByRole('button', { name: 'Import operator' }).click();
+      await expect(page.getByTestId('operator-panel')).toContainText('trusted by this server');
+
+      await newAccount('EXP', 'stream private.> token');
+      await newAccount('IMP');
+      const exp = page.getByTestId('account-EXP');
+      const imp = page.getByTestId('account-IMP');
+      await expect(exp).toContainText('private: token required');
+      const impKey = (await imp.locator('code').first().getAttribute('title'))!;
+
+      // The exporter issues a token for IMP.
+      await exp.getByRole('button', { name: 'Activation token for private.>' }).click();
+      const act = page.getByRole('dialog', { name: 'Activation token for private.>' });
+      await act.getByLabel('Importing account', { exact: true }).selectOption(impKey);
+      await act.getByLabel('Token expires after (days)').fill('30');
+      await shot(page, 'operator-activation-dialog');
+      await act.getByRole('button', { name: 'Issue token' }).click();
+      const tokenBox = act.getByLabel('Issued activation token');
+      await expect(tokenBox).toHaveValue(/^eyJ/);
+      const token = await tokenBox.inputValue();
+      await act.getByRole('button', { name: 'Done' }).click();
+
+      // The importer pastes it: the import's type, account and subject come from the token.
+      await imp.getByRole('button', { name: 'Edit' }).click();
+      const edit = page.getByRole('dialog', { name: 'Edit account IMP' });
+      await edit.getByRole('button', { name: 'Add import' }).click();
+      await edit.getByLabel('Activation token').fill(token);
+      await expect(edit.getByLabel('Import subject')).toHaveValue('private.>');
+      await expect(edit.getByLabel('Import type')).toHaveValue('stream');
+      await shot(page, 'operator-import-token');
+      await edit.getByRole('button', { name: 'Sign and push' }).click();
+      await expect(imp).toContainText('imports stream private.> from EXP (with activation token)');
+
+      // Real clients: published in EXP, received in IMP across the import.
+      const publisher = await open(await issue('EXP', 'pub'));
+      const subscriber = await open(await issue('IMP', 'sub'));
+      const sub = subscriber.subscribe('private.>', { max: 1 });
+      await subscriber.flush();
+      const pump = setInterval(() => publisher.publish('private.news', sc.encode('across')), 250);
+      try {
+        for await (const m of sub) expect(`${m.subject} ${sc.decode(m.data)}`).toBe('private.news across');
+      } finally {
+        clearInterval(pump);
+      }
+
+      // A scoped signing key for IMP, role ops: its users may publish on ops.<their name>.> only.
+      await imp.getByRole('button', { name: 'New signing key for IMP' }).click();
+      const skd = page.getByRole('dialog', { name: 'New signing key for IMP' });
+      await skd.getByLabel('Role name').fill('ops');
+      await skd.getByLabel('Scope Publish allow').fill('ops.{{name()}}.>');
+      await skd.getByLabel('Scope Subscribe allow').fill('ops.>');
+      await shot(page, 'operator-scoped-key-dialog');
+      await skd.getByRole('button', { name: 'Add key, sign and push' }).click();
+      await expect(imp.getByTestId('signing-key-ops')).toContainText('pub ops.{{name()}}.>');
+      await expect(page.getByTestId('new-signing-key-seed').getByLabel('New signing key seed')).toHaveValue(/^SA[A-Z2-7]{56}$/);
+      const bobCreds = await issue('IMP', 'bob', async (d) => {
+        const value = await d.getByLabel('Signed by').locator('option', { hasText: 'role ops' }).getAttribute('value');
+        await d.getByLabel('Signed by').selectOption(value!);
+        await expect(d.getByTestId('scope-notice')).toContainText('role ops');
+        await expect(d.getByLabel('Publish allow')).toHaveCount(0);
+      });
+      await expect(imp.getByTestId('user-bob')).toContainText('scope ops');
+      const bob = await open(bobCreds);
+      const seen = subscriber.subscribe('>', { max: 1 });
+      await subscriber.flush();
+      bob.publish('forbidden.x', sc.encode('no'));
+      bob.publish('ops.bob.ok', sc.encode('yes'));
+      await bob.flush();
+      for await (const m of seen) expect(m.subject).toBe('ops.bob.ok');
+
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await shot(page, 'operator-keys-1280');
+
+      // Delete EXP (the resolver allows it): typed confirmation; its client is cut.
+      const cut = publisher.closed();
+      await exp.getByRole('button', { name: 'Delete account EXP' }).click();
+      const del = page.getByRole('dialog', { name: 'Delete account EXP' });
+      await expect(del).toContainText('allows deleting');
+      await del.getByLabel('Type EXP to confirm').fill('EXP');
+      await del.getByRole('button', { name: 'Delete account' }).click();
+      await expect(page.getByTestId('account-EXP')).toHaveCount(0);
+      const r = await Promise.race([cut.then(() => 'closed'), new Promise<string>((res) => setTimeout(() => res('still connected'), 15_000))]);
+      expect(r).toBe('closed');
+    } finally {
+      for (const nc of conns) if (!nc.isClosed()) await nc.close();
       await sb.stop();
     }
   });

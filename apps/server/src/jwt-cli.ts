@@ -11,7 +11,8 @@
  */
 import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { encodeAccount, encodeOperator, encodeUser, type Account, type Operator, type User } from '@nats-io/jwt';
+import { encodeAccount, encodeActivation, encodeOperator, encodeUser, type Account, type Operator, type User } from '@nats-io/jwt';
+import { isCidr, isTimeZone } from '@switchboard/shared';
 import { createAccount, createOperator, createUser, fromPublic, fromSeed, type KeyPair } from '@nats-io/nkeys';
 import { jwt as J } from '@switchboard/broker';
 
@@ -23,14 +24,23 @@ export const JWT_USAGE = `Usage: switchboard jwt <command> [flags]
   create account  --name N --operator-seed FILE --jwt FILE --seed FILE [--signing-key FILE]
                   [--conn N] [--subs N] [--payload N] [--data N] [--imports N] [--exports N]
                   [--leaf N] [--no-wildcards] [--disallow-bearer]
-                  [--export stream:SUBJECT|service:SUBJECT]... [--import stream|service:ACCOUNT:SUBJECT[:LOCAL]]...
+                  [--export stream:SUBJECT|service:SUBJECT]... [--private-export stream:SUBJECT|service:SUBJECT]...
+                  [--import stream|service:ACCOUNT:SUBJECT[:LOCAL]]... [--import-token FILE]...
   create user     --name N --account-seed FILE [--account KEY | --account-jwt FILE]
                   --creds FILE [--jwt FILE] [--seed FILE]
                   [--pub-allow S]... [--pub-deny S]... [--sub-allow S]... [--sub-deny S]...
                   [--resp-max N] [--resp-ttl DURATION] [--bearer] [--src CIDR]...
+                  [--time HH:MM:SS-HH:MM:SS]... [--locale TZ]
                   [--connection-type T]... [--subs N] [--payload N] [--data N] [--tag T]...
+                  (signed by a scoped key named in --account-jwt: no permission flags, the scope applies)
+  create activation --account-seed FILE [--account KEY | --account-jwt FILE] --target-account KEY
+                  --subject S [--kind stream|service] --out FILE
+                  (an activation token for a private export; --account-jwt checks the export)
   add signing-key --jwt FILE --seed FILE (--new-seed FILE | --key PUBLIC_KEY)
                   [--operator-seed FILE]   (account JWTs are re-signed by the operator)
+                  [--role R [user permission flags as in create user]]   (a scoped account key)
+  add import      --jwt FILE --operator-seed FILE (--import-token FILE | --import stream|service:ACCOUNT:SUBJECT[:LOCAL])...
+                  (the account JWT re-signed with the imports added)
   revoke user     --account-jwt FILE --operator-seed FILE (--user KEY | --creds FILE) [--at UNIX]
   creds           --jwt FILE --seed FILE (--out FILE | --print)
   describe        FILE
@@ -44,6 +54,9 @@ export class JwtCliError extends Error {}
 type Flags = { _: string[]; [k: string]: string[] | undefined };
 
 const BOOLEAN = new Set(['strict', 'sys', 'no-wildcards', 'disallow-bearer', 'bearer', 'force', 'show-seed', 'print', 'help']);
+
+/** Flags that set a user's permissions and limits (create user; a scoped key's template). */
+const USER_PERMISSION_FLAGS = ['pub-allow', 'pub-deny', 'sub-allow', 'sub-deny', 'resp-max', 'resp-ttl', 'bearer', 'src', 'time', 'locale', 'connection-type', 'subs', 'payload', 'data'];
 
 function parseFlags(argv: string[]): Flags {
   const f: Flags = { _: [] };
@@ -169,10 +182,26 @@ function accountLimits(f: Flags): NonNullable<Account['limits']> {
 }
 
 function parseExports(f: Flags): NonNullable<Account['exports']> {
-  return many(f, 'export').map((spec) => {
+  const parse = (spec: string, flagName: string) => {
     const m = /^(stream|service):(.+)$/.exec(spec);
-    if (!m) throw new JwtCliError(`--export "${spec}": use stream:SUBJECT or service:SUBJECT`);
+    if (!m) throw new JwtCliError(`--${flagName} "${spec}": use stream:SUBJECT or service:SUBJECT`);
     return { name: m[2]!, subject: m[2]!, type: m[1] as 'stream' | 'service' };
+  };
+  return [...many(f, 'export').map((s) => parse(s, 'export')), ...many(f, 'private-export').map((s) => ({ ...parse(s, 'private-export'), token_req: true }))];
+}
+
+/** `--import-token FILE`: an import made from an activation token (its issuer, subject and kind). */
+function importsFromTokens(f: Flags): NonNullable<Account['imports']> {
+  return many(f, 'import-token').map((file) => {
+    const token = readJwt(file);
+    let act: J.ActivationClaims;
+    try {
+      act = J.decodeActivationJwt(token);
+    } catch (e) {
+      throw new JwtCliError(`${file}: not an activation token: ${(e as Error).message}`);
+    }
+    const account = act.nats.issuerAccount || act.iss;
+    return { name: act.nats.subject, type: act.nats.kind as 'stream' | 'service', account, subject: act.nats.subject, token };
   });
 }
 
@@ -236,7 +265,7 @@ async function createAccountCmd(f: Flags, out: string[]): Promise<void> {
   if (sk) nats.signing_keys = [sk.getPublicKey()];
   const exports = parseExports(f);
   if (exports.length) nats.exports = exports;
-  const imports = parseImports(f);
+  const imports = [...parseImports(f), ...importsFromTokens(f)];
   if (imports.length) nats.imports = imports;
   const token = checked(await encodeAccount(name, kp, nats, { signer, ...expiry(f) }));
   const errors = J.validateAccountClaims(J.decodeAccountJwt(token)).errors();
@@ -258,13 +287,40 @@ async function createUserCmd(f: Flags, out: string[]): Promise<void> {
   if (!J.isValidPublicKey(account, 'A')) throw new JwtCliError(`--account: "${account}" is not a public account key`);
   account = fromPublic(account).getPublicKey();
   const kp = createUser();
+  // A scoped signing key (named in the account JWT) signs users without permissions: the scope applies.
+  const scope = one(f, 'account-jwt') ? scopedKeyOf(J.decodeAccountJwt(readJwt(need(f, 'account-jwt'))), signer.getPublicKey()) : undefined;
+  if (scope !== undefined) {
+    const set = USER_PERMISSION_FLAGS.filter((k) => f[k] !== undefined);
+    if (set.length) throw new JwtCliError(`the signing key is scoped (role "${scope}"): its users take their permissions from the scope; drop ${set.map((k) => `--${k}`).join(', ')}`);
+  }
+  const nats: Partial<User> & Record<string, unknown> = scope !== undefined ? {} : userPermissions(f);
+  if (many(f, 'tag').length) nats.tags = many(f, 'tag');
+  const viaSigningKey = signer.getPublicKey() !== account;
+  const token = checked(await encodeUser(name, kp.getPublicKey(), viaSigningKey ? account : signer, nats, { ...(viaSigningKey ? { signer } : {}), ...(scope !== undefined ? { scopedUser: true } : {}), ...expiry(f) }));
+  const errors = J.validateUserClaims(J.decodeUserJwt(token)).errors();
+  if (errors.length) throw new JwtCliError(`the user would be refused by the server: ${errors.join('; ')}`);
+  writeOut(need(f, 'creds'), J.formatUserCreds(token, seedText(kp)), true, force);
+  if (one(f, 'jwt')) writeOut(need(f, 'jwt'), token, false, force);
+  if (one(f, 'seed')) writeOut(need(f, 'seed'), seedText(kp), true, force);
+  out.push(`user ${name}: ${kp.getPublicKey()} (account ${account}${viaSigningKey ? `, ${scope !== undefined ? `scoped signing key, role ${scope}` : 'signing key'} ${signer.getPublicKey()}` : ''})`, `  creds: ${one(f, 'creds')}`);
+  if (flag(f, 'show-seed')) out.push(`  seed: ${seedText(kp)}`);
+}
+
+/** The role of `key` when it is a scoped signing key of the account, else undefined. */
+function scopedKeyOf(account: J.AccountClaims, key: string): string | undefined {
+  const scope = account.nats.signingKeys.get(key);
+  return scope ? scope.role : undefined;
+}
+
+/** A user's permissions and limits from the flags (nats-server's JSON names: `times_location`, `resp.ttl` in ns). */
+function userPermissions(f: Flags): Partial<User> & Record<string, unknown> {
   const perm = (allow: string, deny: string) => {
     const p: { allow?: string[]; deny?: string[] } = {};
     if (many(f, allow).length) p.allow = many(f, allow);
     if (many(f, deny).length) p.deny = many(f, deny);
     return p;
   };
-  const nats: Partial<User> = { pub: perm('pub-allow', 'pub-deny'), sub: perm('sub-allow', 'sub-deny') };
+  const nats: Partial<User> & Record<string, unknown> = { pub: perm('pub-allow', 'pub-deny'), sub: perm('sub-allow', 'sub-deny'), subs: -1, data: -1, payload: -1 };
   const respMax = int(f, 'resp-max');
   const respTtl = one(f, 'resp-ttl');
   if (respMax !== undefined || respTtl !== undefined) {
@@ -272,22 +328,61 @@ async function createUserCmd(f: Flags, out: string[]): Promise<void> {
     nats.resp = { max: respMax ?? 1, ttl };
   }
   if (flag(f, 'bearer')) nats.bearer_token = true;
-  if (many(f, 'src').length) nats.src = many(f, 'src');
+  const src = many(f, 'src');
+  for (const c of src) if (!isCidr(c)) throw new JwtCliError(`--src "${c}": a network in CIDR notation, like 10.0.0.0/8`);
+  if (src.length) nats.src = src;
+  const times = many(f, 'time').map((t) => {
+    const m = /^(\d{2}:\d{2}:\d{2})-(\d{2}:\d{2}:\d{2})$/.exec(t);
+    const ok = (x: string) => /^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(x);
+    if (!m || !ok(m[1]!) || !ok(m[2]!)) throw new JwtCliError(`--time "${t}": use HH:MM:SS-HH:MM:SS, like 08:00:00-17:00:00`);
+    return { start: m[1]!, end: m[2]! };
+  });
+  if (times.length) nats.times = times;
+  const locale = one(f, 'locale');
+  if (locale !== undefined) {
+    if (!isTimeZone(locale)) throw new JwtCliError(`--locale "${locale}": an IANA time zone, like UTC or Europe/Berlin`);
+    nats.times_location = locale;
+  }
   if (many(f, 'connection-type').length) nats.allowed_connection_types = many(f, 'connection-type').map((t) => t.toUpperCase()) as User['allowed_connection_types'];
   for (const k of ['subs', 'payload', 'data'] as const) {
     const v = int(f, k);
     if (v !== undefined) nats[k] = v;
   }
-  if (many(f, 'tag').length) nats.tags = many(f, 'tag');
+  return nats;
+}
+
+async function createActivationCmd(f: Flags, out: string[]): Promise<void> {
+  const signer = readSeed(need(f, 'account-seed'), ['SA']);
+  const accountJwt = one(f, 'account-jwt') ? J.decodeAccountJwt(readJwt(need(f, 'account-jwt'))) : undefined;
+  const account = one(f, 'account') ?? accountJwt?.sub ?? signer.getPublicKey();
+  if (!J.isValidPublicKey(account, 'A')) throw new JwtCliError(`--account: "${account}" is not a public account key`);
+  const target = need(f, 'target-account');
+  if (!J.isValidPublicKey(target, 'A')) throw new JwtCliError(`--target-account: "${target}" is not a public account key`);
+  const subject = need(f, 'subject');
+  let kind = one(f, 'kind');
+  if (accountJwt) {
+    const exp = accountJwt.nats.exports.find((e) => e && (e.subject === subject || subjectWithin(subject, e.subject)));
+    if (!exp) throw new JwtCliError(`account ${accountJwt.name} exports nothing containing "${subject}"`);
+    if (!exp.tokenReq) throw new JwtCliError(`the export "${exp.subject}" is public: importers need no activation token`);
+    kind ??= exp.type;
+  }
+  if (kind !== 'stream' && kind !== 'service') throw new JwtCliError('--kind: stream or service (or give --account-jwt to read it from the export)');
   const viaSigningKey = signer.getPublicKey() !== account;
-  const token = checked(await encodeUser(name, kp.getPublicKey(), viaSigningKey ? account : signer, nats, { ...(viaSigningKey ? { signer } : {}), ...expiry(f) }));
-  const errors = J.validateUserClaims(J.decodeUserJwt(token)).errors();
-  if (errors.length) throw new JwtCliError(`the user would be refused by the server: ${errors.join('; ')}`);
-  writeOut(need(f, 'creds'), J.formatUserCreds(token, seedText(kp)), true, force);
-  if (one(f, 'jwt')) writeOut(need(f, 'jwt'), token, false, force);
-  if (one(f, 'seed')) writeOut(need(f, 'seed'), seedText(kp), true, force);
-  out.push(`user ${name}: ${kp.getPublicKey()} (account ${account}${viaSigningKey ? `, signing key ${signer.getPublicKey()}` : ''})`, `  creds: ${one(f, 'creds')}`);
-  if (flag(f, 'show-seed')) out.push(`  seed: ${seedText(kp)}`);
+  const token = await encodeActivation(subject, target, viaSigningKey ? account : signer, kind, { subject }, { ...(viaSigningKey ? { signer } : {}), ...expiry(f) });
+  J.decodeActivationJwt(token);
+  writeOut(need(f, 'out'), token, false, flag(f, 'force'));
+  out.push(`activation: ${kind} ${subject} of ${account} for ${target}`, `  token: ${one(f, 'out')}`);
+}
+
+/** Whether `subject` lies within `container` (wildcards in the container). */
+function subjectWithin(subject: string, container: string): boolean {
+  const s = subject.split('.');
+  const c = container.split('.');
+  for (let i = 0; i < c.length; i++) {
+    if (c[i] === '>') return i < s.length;
+    if (i >= s.length || (c[i] !== '*' && c[i] !== s[i])) return false;
+  }
+  return s.length === c.length;
 }
 
 function goDurationNs(v: string): number {
@@ -324,7 +419,11 @@ async function addSigningKeyCmd(f: Flags, out: string[]): Promise<void> {
   }
   const p = rawPayload(token);
   const keys = (p.nats.signing_keys as unknown[] | undefined) ?? [];
-  p.nats.signing_keys = [...keys.filter((k) => k !== newKey), newKey];
+  const role = one(f, 'role');
+  if (role !== undefined && claims.kind !== 'account') throw new JwtCliError('--role: only account signing keys are scoped');
+  // A scoped key: the user permission flags are its template (jwt v2 UserScope).
+  const entry = role !== undefined ? { kind: 'user_scope', key: newKey, role, template: userPermissions(f) } : newKey;
+  p.nats.signing_keys = [...keys.filter((k) => (typeof k === 'string' ? k : (k as { key?: string }).key) !== newKey), entry];
   const dates = { ...(p.exp ? { exp: p.exp } : {}), ...(p.nbf ? { nbf: p.nbf } : {}) };
   let updated: string;
   if (claims.kind === 'operator') updated = await encodeOperator(p.name, identity, p.nats as Partial<Operator>, dates);
@@ -335,8 +434,24 @@ async function addSigningKeyCmd(f: Flags, out: string[]): Promise<void> {
   checked(updated);
   if (newSeed) writeOut(need(f, 'new-seed'), seedText(newSeed), true, force);
   writeOut(jwtFile, updated, false, true);
-  out.push(`${claims.kind} ${claims.sub}: signing key ${newKey} added; ${jwtFile} re-signed`);
+  out.push(`${claims.kind} ${claims.sub}: ${role !== undefined ? `scoped signing key (role ${role})` : 'signing key'} ${newKey} added; ${jwtFile} re-signed`);
   if (claims.kind === 'account') out.push('  push the new account JWT to the resolver for it to take effect');
+}
+
+async function addImportCmd(f: Flags, out: string[]): Promise<void> {
+  const jwtFile = need(f, 'jwt');
+  const token = readJwt(jwtFile);
+  const claims = J.decodeAccountJwt(token);
+  const opSigner = readSeed(need(f, 'operator-seed'), ['SO']);
+  const added = [...parseImports(f), ...importsFromTokens(f)];
+  if (!added.length) throw new JwtCliError('add import: give --import-token FILE or --import SPEC');
+  const p = rawPayload(token);
+  p.nats.imports = [...((p.nats.imports as unknown[] | undefined) ?? []), ...added];
+  const updated = checked(await encodeAccount(p.name, claims.sub, p.nats as Partial<Account>, { signer: opSigner, ...(p.exp ? { exp: p.exp } : {}), ...(p.nbf ? { nbf: p.nbf } : {}) }));
+  const errors = J.validateAccountClaims(J.decodeAccountJwt(updated)).errors();
+  if (errors.length) throw new JwtCliError(`the account would be refused by the server: ${errors.join('; ')}`);
+  writeOut(jwtFile, updated, false, true);
+  out.push(`account ${claims.sub}: ${added.length} import(s) added; ${jwtFile} re-signed`, '  push the new account JWT to the resolver for it to take effect');
 }
 
 async function revokeUserCmd(f: Flags, out: string[]): Promise<void> {
@@ -396,6 +511,8 @@ export async function runJwt(argv: string[]): Promise<string[]> {
     'create user': createUserCmd,
     'add signing-key': addSigningKeyCmd,
     'revoke user': revokeUserCmd,
+    'create activation': createActivationCmd,
+    'add import': addImportCmd,
   };
   const run = two[`${cmd} ${what ?? ''}`];
   if (run) {

@@ -59,6 +59,7 @@ export const API_ERRORS = {
   OPERATOR_SIGNER_REQUIRED: { status: 422, message: 'A signing seed is needed: the console stores none for this key' },
   OPERATOR_INVALID_JWT: { status: 422, message: 'The JWT is not valid for this' },
   OPERATOR_PUSH_FAILED: { status: 502, message: 'The server did not take the account JWT' },
+  OPERATOR_DELETE_NOT_ALLOWED: { status: 409, message: 'The server cannot delete this account' },
   INTERNAL: { status: 500, message: 'Internal error' },
   CONFIG_WRITE_FAILED: { status: 500, message: 'The config file could not be written; nothing changed' },
   BROKER_STOPPED: { status: 503, message: 'The broker is not running' },

@@ -101,8 +101,53 @@ export const ImportOperatorAccountRequestSchema = z.object({
 export type ImportOperatorAccountRequest = z.input<typeof ImportOperatorAccountRequestSchema>;
 
 
-export const IssueUserRequestSchema = z.object({
-  name: Name,
+/** IPv4 or IPv6 CIDR as Go's net.ParseCIDR reads it (`10.0.0.0/8`, `::1/128`). */
+export function isCidr(s: string): boolean {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(s);
+  if (!m) return false;
+  const [ip, bits] = [m[1]!, Number(m[2])];
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) return bits <= 32 && ip.split('.').every((o) => Number(o) <= 255 && !/^0\d/.test(o));
+  if (!ip.includes(':') || bits > 128 || !/^[0-9a-fA-F:.]+$/.test(ip)) return false;
+  const halves = ip.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
+  const v4tail = groups.length > 0 && groups[groups.length - 1]!.includes('.');
+  if (v4tail && !/^\d{1,3}(\.\d{1,3}){3}$/.test(groups[groups.length - 1]!)) return false;
+  const n = groups.length + (v4tail ? 1 : 0);
+  if (!groups.slice(0, v4tail ? -1 : undefined).every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  return halves.length === 2 ? n < 8 : n === 8;
+}
+
+/** An IANA time zone name (Go's time.LoadLocation), checked with the runtime's zone data. */
+export function isTimeZone(s: string): boolean {
+  if (s === 'UTC' || s === 'Local') return true;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: s });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A Go duration as nsc takes it (`500ms`, `30s`, `2m`, `1h`, `1h30m`) → nanoseconds, or undefined. */
+export function goDurationNanos(s: string): number | undefined {
+  const t = s.trim();
+  if (!/^(\d+(ns|us|µs|ms|s|m|h))+$/.test(t)) return undefined;
+  const unit: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+  let total = 0;
+  for (const m of t.matchAll(/(\d+)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * unit[m[2]!]!;
+  return total;
+}
+
+/** Connection types a user JWT may allow (jwt v2, nats-server 2.9). */
+export const CONNECTION_TYPES = ['STANDARD', 'WEBSOCKET', 'LEAFNODE', 'LEAFNODE_WS', 'MQTT', 'MQTT_WS'] as const;
+const TimeOfDay = z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/, 'a time of day as HH:MM:SS');
+
+/**
+ * What a user JWT (or a scoped signing key's template) says a user may do: permissions,
+ * response permission, limits, source networks, time windows, bearer, connection types.
+ */
+export const UserPermissionLimitsSchema = z.object({
   pubAllow: z.array(Subject).default([]),
   pubDeny: z.array(Subject).default([]),
   subAllow: z.array(Subject).default([]),
@@ -110,7 +155,34 @@ export const IssueUserRequestSchema = z.object({
   subs: Limit.default(-1),
   payload: Limit.default(-1),
   data: Limit.default(-1),
+  /** Allow publishing to reply subjects of received requests: at most `max` replies within `ttl`. */
+  resp: z
+    .object({
+      max: z.number().int().min(1, 'at least 1 reply'),
+      /** A Go duration (`5s`, `1m`); absent = no time limit. */
+      ttl: z.string().trim().refine((v) => goDurationNanos(v) !== undefined, 'a duration like 500ms, 30s, 2m or 1h').optional(),
+    })
+    .optional(),
+  /** Source networks (CIDR) the user may connect from; empty = anywhere. */
+  src: z.array(z.string().trim().refine(isCidr, 'a network in CIDR notation, like 10.0.0.0/8 or 192.168.1.10/32')).default([]),
+  /** Time windows (start–end, HH:MM:SS) the user may connect in; empty = any time. */
+  times: z.array(z.object({ start: TimeOfDay, end: TimeOfDay })).default([]),
+  /** The time zone of `times` (IANA name); absent = the server's local zone. */
+  locale: z.string().trim().refine(isTimeZone, 'an IANA time zone, like UTC or Europe/Berlin').optional(),
   bearer: z.boolean().default(false),
+  /** Connection types allowed; empty = all. */
+  connectionTypes: z.array(z.enum(CONNECTION_TYPES)).default([]),
+});
+export type UserPermissionLimits = z.output<typeof UserPermissionLimitsSchema>;
+export type UserPermissionLimitsInput = z.input<typeof UserPermissionLimitsSchema>;
+
+const Tag = z.string().trim().min(1, 'a tag is not empty').max(64, 'at most 64 characters').regex(/^[^\s]+$/, 'a tag without spaces');
+
+export const IssueUserRequestSchema = UserPermissionLimitsSchema.extend({
+  name: Name,
+  tags: z.array(Tag).default([]),
+  /** Sign with this account signing key (plain or scoped); absent = a key the console holds (the account's own first). */
+  signingKey: AccountKeySchema.optional(),
   /** Days until the credentials expire; absent = never. */
   expiresInDays: z.number().int().min(1).max(36500).optional(),
   /** Keep the user's seed (encrypted) so the creds can be downloaded again. */
@@ -123,6 +195,59 @@ export type IssueUserRequest = z.input<typeof IssueUserRequestSchema>;
 export const RevokeUserRequestSchema = z.object({ ...signer }).default({});
 export type RevokeUserRequest = z.input<typeof RevokeUserRequestSchema>;
 
+/** An activation token for a private (`token_req`) export, issued by the exporting account. */
+export const IssueActivationRequestSchema = z.object({
+  /** The importing account. */
+  importer: AccountKeySchema,
+  /** The exported subject (or a narrower one). */
+  subject: Subject,
+  /** Days until the token expires; absent = never. */
+  expiresInDays: z.number().int().min(1).max(36500).optional(),
+  /** The exporting account's seed or a plain signing key's, when the console stores none. */
+  accountSeed: NkeySeedSchema.optional(),
+});
+export type IssueActivationRequest = z.input<typeof IssueActivationRequestSchema>;
+
+export const ActivationResponseSchema = z.object({
+  token: z.string(),
+  kind: z.enum(['stream', 'service']),
+  subject: z.string(),
+  importer: z.string(),
+  exporter: z.string(),
+  expiresAt: z.string().optional(),
+});
+export type ActivationResponse = z.output<typeof ActivationResponseSchema>;
+
+/** What deleting an account does on the running server. */
+export const DeleteAccountRequestSchema = z
+  .object({
+    /** `delete`: $SYS.REQ.CLAIMS.DELETE (a full resolver with allow_delete); `revoke-users`: re-sign with every user revoked and push; `keep`: the server is not changed. */
+    server: z.enum(['delete', 'revoke-users', 'keep']).default('delete'),
+    ...signer,
+  })
+  .default({ server: 'delete' });
+export type DeleteAccountRequest = z.input<typeof DeleteAccountRequestSchema>;
+
+/** A new account signing key; with a `role` it is scoped: users it signs get `template`'s permissions. */
+export const AddAccountSigningKeyRequestSchema = z.object({
+  role: z.string().trim().min(1, 'a role name').max(64).optional(),
+  template: UserPermissionLimitsSchema.prefault({}),
+  storeSeed: z.boolean().default(true),
+  push: z.boolean().default(true),
+  ...signer,
+});
+export type AddAccountSigningKeyRequest = z.input<typeof AddAccountSigningKeyRequestSchema>;
+
+export const SignerOnlyRequestSchema = z.object({ ...signer, push: z.boolean().default(true) }).default({ push: true });
+export type SignerOnlyRequest = z.input<typeof SignerOnlyRequestSchema>;
+
+/** A new operator signing key (the operator JWT is re-signed with the operator's own seed). */
+export const AddOperatorSigningKeyRequestSchema = z.object({ storeSeed: z.boolean().default(true), ...signer }).default({ storeSeed: true });
+export type AddOperatorSigningKeyRequest = z.input<typeof AddOperatorSigningKeyRequestSchema>;
+
+export const SigningKeyParamsSchema = z.object({ key: OperatorKeySchema });
+export const AccountSigningKeyParamsSchema = z.object({ account: AccountKeySchema, key: AccountKeySchema });
+
 export const OperatorAccountParamsSchema = z.object({ account: AccountKeySchema });
 export const OperatorUserParamsSchema = z.object({ account: AccountKeySchema, user: UserKeySchema });
 
@@ -133,6 +258,10 @@ export const OperatorViewSchema = z.object({
   publicKey: z.string(),
   jwt: z.string(),
   signingKeys: z.array(z.string()),
+  /** Its keys that sign accounts: the identity and each signing key, whether the console holds the seed, whether the running server trusts it. */
+  signers: z.array(z.object({ key: z.string(), identity: z.boolean(), seedStored: z.boolean(), trusted: z.boolean(), accounts: z.number().int() })),
+  /** The server's operator JWT differs from this one (a signing key was added or removed here): save it to the server config and restart. */
+  serverJwtOutdated: z.boolean(),
   systemAccount: z.string().optional(),
   /** The console holds a seed that signs for it (identity or a signing key). */
   canSign: z.boolean(),
@@ -152,6 +281,13 @@ export const ManagedUserSchema = z.object({
   credsAvailable: z.boolean(),
   pubAllow: z.array(z.string()),
   subAllow: z.array(z.string()),
+  /** The key that signed it (the account's, or a signing key). */
+  issuer: z.string(),
+  /** The role of the scoped signing key that signed it: its permissions come from that scope. */
+  scopedRole: z.string().optional(),
+  /** Everything the JWT says (not for scoped users: the scope decides). */
+  limits: UserPermissionLimitsSchema.omit({ pubAllow: true, subAllow: true }),
+  tags: z.array(z.string()),
 });
 export type ManagedUser = z.output<typeof ManagedUserSchema>;
 
@@ -163,6 +299,17 @@ export const ManagedAccountSchema = z.object({
   exports: z.array(OperatorExportSchema),
   imports: z.array(OperatorImportSchema),
   revocations: z.array(z.object({ user: z.string(), at: z.string() })),
+  signingKeys: z.array(
+    z.object({
+      key: z.string(),
+      /** Scoped: users it signs get the template's permissions, whatever their JWT says. */
+      role: z.string().optional(),
+      template: UserPermissionLimitsSchema.optional(),
+      seedStored: z.boolean(),
+    }),
+  ),
+  /** The operator key that signed this JWT. */
+  signedBy: z.string(),
   /** The console holds a seed that signs its users. */
   canIssue: z.boolean(),
   /** The running server's resolver holds this very JWT. */
@@ -177,7 +324,16 @@ export const ServerOperatorSchema = z.object({
   operatorMode: z.boolean(),
   operators: z.array(z.object({ name: z.string(), publicKey: z.string(), signingKeys: z.array(z.string()), jwt: z.string() })),
   systemAccount: z.string().optional(),
-  resolver: z.object({ type: z.enum(['memory', 'full', 'cache', 'url']), pushable: z.boolean(), how: z.string() }).optional(),
+  resolver: z
+    .object({
+      type: z.enum(['memory', 'full', 'cache', 'url']),
+      pushable: z.boolean(),
+      how: z.string(),
+      /** Accounts can be deleted on the server ($SYS.REQ.CLAIMS.DELETE: a full resolver with allow_delete). */
+      deletable: z.boolean(),
+      deleteHow: z.string(),
+    })
+    .optional(),
   /** Accounts the resolver holds. */
   accounts: z.array(z.object({ publicKey: z.string(), name: z.string(), jwt: z.string(), managed: z.boolean() })),
 });
@@ -191,13 +347,13 @@ export const OperatorStateSchema = z.object({
 export type OperatorState = z.output<typeof OperatorStateSchema>;
 
 /** A new seed, in the one response that shows it. */
-export const ShownSeedSchema = z.object({ kind: z.enum(['operator', 'operator signing key', 'account', 'system account']), name: z.string(), publicKey: z.string(), seed: z.string() });
+export const ShownSeedSchema = z.object({ kind: z.enum(['operator', 'operator signing key', 'account', 'account signing key', 'system account']), name: z.string(), publicKey: z.string(), seed: z.string() });
 export type ShownSeed = z.output<typeof ShownSeedSchema>;
 
 export const PushResultSchema = z.object({
   ok: z.boolean(),
   /** `claims-update`: $SYS.REQ.CLAIMS.UPDATE (full/cache resolver); `config`: resolver_preload written and reloaded (MEMORY); `memory`: the MEMORY resolver updated live (no config file: lost at a restart); `none`: not pushed. */
-  via: z.enum(['claims-update', 'config', 'memory', 'none']),
+  via: z.enum(['claims-update', 'claims-delete', 'config', 'memory', 'none']),
   message: z.string(),
   revision: z.string().optional(),
 });
@@ -216,3 +372,16 @@ export type OperatorAccountWriteResponse = z.output<typeof OperatorAccountWriteR
 
 export const IssueUserResponseSchema = z.object({ user: ManagedUserSchema, creds: z.string(), fileName: z.string() });
 export type IssueUserResponse = z.output<typeof IssueUserResponseSchema>;
+
+export const DeleteAccountResponseSchema = z.object({ deleted: z.string(), name: z.string(), server: PushResultSchema });
+export type DeleteAccountResponse = z.output<typeof DeleteAccountResponseSchema>;
+
+export const OperatorSigningKeyResponseSchema = z.object({
+  operator: OperatorViewSchema,
+  seeds: z.array(ShownSeedSchema),
+  /** Accounts re-signed (a removed key signed them) and how each push went. */
+  resigned: z.array(z.object({ name: z.string(), publicKey: z.string(), push: PushResultSchema })),
+  /** What to do for the server to trust the change. */
+  notice: z.string(),
+});
+export type OperatorSigningKeyResponse = z.output<typeof OperatorSigningKeyResponseSchema>;

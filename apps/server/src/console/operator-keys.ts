@@ -4,7 +4,7 @@
  * work on them — made with @nats-io/jwt and @nats-io/nkeys, checked with the broker's decoder
  * (as the server will check them) before they are kept. No HTTP here.
  */
-import { encodeAccount, encodeOperator, encodeUser, type Account, type User } from '@nats-io/jwt';
+import { encodeAccount, encodeActivation, encodeGeneric, encodeOperator, encodeUser, type Account, type Operator, type User } from '@nats-io/jwt';
 import { createAccount, createOperator, createUser, fromSeed, type KeyPair } from '@nats-io/nkeys';
 import { jwt as J } from '@switchboard/broker';
 import type {
@@ -15,9 +15,11 @@ import type {
   OperatorImport,
   OperatorView,
   ShownSeed,
+  UserPermissionLimits,
 } from '@switchboard/shared';
 import type { Db } from './db.js';
-import { ApiHttpError } from './errors.js';
+import { ApiHttpError, validationFailed } from './errors.js';
+import { scopeEntry, setUserFields, signingKeyEntries, userFormFrom, userNatsFrom, type SigningKeyEntry } from './operator-claims.js';
 import type { SeedVault } from './seed-vault.js';
 
 export type EntityKind = 'operator' | 'account' | 'user';
@@ -133,6 +135,16 @@ export class OperatorKeys {
     this.db.prepare('UPDATE op_entities SET revoked_at = ? WHERE public_key = ?').run(at, publicKey);
   }
 
+  /** Forgets an account, the users it issued and their seeds, and its own (and its signing keys') seeds. */
+  forgetAccount(publicKey: string): void {
+    this.db.transaction(() => {
+      for (const u of this.userRows(publicKey)) this.vault.deleteOwnedBy(u.public_key);
+      this.db.prepare("DELETE FROM op_entities WHERE kind = 'user' AND parent = ?").run(publicKey);
+      this.vault.deleteOwnedBy(publicKey);
+      this.db.prepare("DELETE FROM op_entities WHERE kind = 'account' AND public_key = ?").run(publicKey);
+    })();
+  }
+
   /** Forgets the operator and everything under it, seeds included. */
   forgetAll(): void {
     this.db.transaction(() => {
@@ -147,7 +159,7 @@ export class OperatorKeys {
    * The key that signs account JWTs: the seed given (the operator's or one of its signing
    * keys'), else a stored one (a signing key first). Strict operators sign with signing keys only.
    */
-  operatorSigner(given?: string): KeyPair {
+  operatorSigner(given?: string, trusted?: ReadonlySet<string>): KeyPair {
     const op = this.requireOperator();
     const nats = rawPayload(op.jwt).nats;
     const signing = ((nats.signing_keys as string[] | undefined) ?? []).filter((k) => typeof k === 'string');
@@ -160,11 +172,27 @@ export class OperatorKeys {
       }
       return kp;
     }
-    for (const k of [...signing, ...(strict ? [] : [op.public_key])]) {
+    // Keys the running server trusts first: a key added here is not trusted before a restart.
+    const order = [...signing, ...(strict ? [] : [op.public_key])];
+    if (trusted) order.sort((a, b) => Number(trusted.has(b)) - Number(trusted.has(a)));
+    for (const k of order) {
       const seed = this.vault.get(k);
       if (seed) return keyPairOf(seed);
     }
     throw new ApiHttpError('OPERATOR_SIGNER_REQUIRED', `the console stores no seed of operator ${op.name}: give the operator's seed (or a signing key's) to sign the account`);
+  }
+
+  /** The operator's own key (only it signs the operator JWT): the seed given, else the stored one. */
+  operatorIdentity(given?: string): KeyPair {
+    const op = this.requireOperator();
+    if (given) {
+      const kp = keyPairOf(given);
+      if (kp.getPublicKey() !== op.public_key) throw new ApiHttpError('OPERATOR_SIGNER_REQUIRED', `the operator JWT is signed by the operator's own key ${op.public_key}; a signing key's seed cannot change it`);
+      return kp;
+    }
+    const seed = this.vault.get(op.public_key);
+    if (seed) return keyPairOf(seed);
+    throw new ApiHttpError('OPERATOR_SIGNER_REQUIRED', `the console stores no seed of operator ${op.name} itself: give the operator's own seed (SO…) to change its signing keys`);
   }
 
   canSignAsOperator(op: EntityRow): boolean {
@@ -186,6 +214,26 @@ export class OperatorKeys {
       if (seed) return keyPairOf(seed);
     }
     throw new ApiHttpError('OPERATOR_SIGNER_REQUIRED', `the console stores no seed of account ${account.name}: give the account's seed to issue users`);
+  }
+
+  /**
+   * The key that signs a user: `signingKey` (the account's own or one of its signing keys,
+   * plain or scoped) with the seed given or stored; without `signingKey`, as accountSigner.
+   */
+  userSigner(account: EntityRow, given?: string, signingKey?: string): { kp: KeyPair; scope?: SigningKeyEntry } {
+    if (!signingKey) return { kp: this.accountSigner(account, given) };
+    const entries = signingKeyEntries(rawPayload(account.jwt).nats);
+    const entry = entries.find((e) => e.key === signingKey);
+    if (signingKey !== account.public_key && !entry) throw validationFailed([{ path: 'body.signingKey', message: `not a signing key of account ${account.name}` }], 'body');
+    const scope = entry?.role !== undefined ? entry : undefined;
+    if (given) {
+      const kp = keyPairOf(given);
+      if (kp.getPublicKey() !== signingKey) throw new ApiHttpError('OPERATOR_SIGNER_REQUIRED', `the seed given is not the seed of signing key ${signingKey}`);
+      return { kp, ...(scope ? { scope } : {}) };
+    }
+    const seed = this.vault.get(signingKey);
+    if (!seed) throw new ApiHttpError('OPERATOR_SIGNER_REQUIRED', `the console stores no seed of signing key ${signingKey}: give its seed to issue the user`);
+    return { kp: keyPairOf(seed), ...(scope ? { scope } : {}) };
   }
 
   canIssue(account: EntityRow): boolean {
@@ -289,45 +337,149 @@ export class OperatorKeys {
     return token;
   }
 
-  /** A new user of `account` signed by `signer`; returns its JWT and seed. */
+  /**
+   * A new user of `account` signed by `signer`; returns its JWT and seed. A user signed by a
+   * scoped key carries no permissions or limits (nats-server refuses it otherwise): the scope's
+   * template applies on connect.
+   */
   async issueUser(
     account: EntityRow,
-    signer: KeyPair,
-    u: { name: string; pubAllow: string[]; pubDeny: string[]; subAllow: string[]; subDeny: string[]; subs: number; payload: number; data: number; bearer: boolean; expiresInDays?: number | undefined },
+    signer: { kp: KeyPair; scope?: SigningKeyEntry },
+    u: UserPermissionLimits & { name: string; tags: string[]; expiresInDays?: number | undefined },
   ): Promise<{ publicKey: string; jwt: string; seed: string }> {
+    if (signer.scope) {
+      const set = setUserFields(u);
+      if (set.length) {
+        throw validationFailed(
+          set.map((f) => ({ path: `body.${f}`, message: `a user of the scoped signing key "${signer.scope!.role}" takes its permissions and limits from the scope; leave ${f} empty` })),
+          'body',
+        );
+      }
+    }
     const kp = createUser();
-    const perm = (allow: string[], deny: string[]) => ({ ...(allow.length ? { allow } : {}), ...(deny.length ? { deny } : {}) });
-    const nats: Partial<User> = { pub: perm(u.pubAllow, u.pubDeny), sub: perm(u.subAllow, u.subDeny), subs: u.subs, payload: u.payload, data: u.data };
-    if (u.bearer) nats.bearer_token = true;
-    const viaSigningKey = signer.getPublicKey() !== account.public_key;
+    const nats: Partial<User> & Record<string, unknown> = signer.scope ? {} : userNatsFrom(u);
+    if (u.tags.length) nats.tags = u.tags;
+    const viaSigningKey = signer.kp.getPublicKey() !== account.public_key;
     const exp = u.expiresInDays ? { exp: Math.floor(Date.now() / 1000) + u.expiresInDays * 86_400 } : {};
-    const token = await encodeUser(u.name, kp.getPublicKey(), viaSigningKey ? account.public_key : signer, nats, { ...(viaSigningKey ? { signer } : {}), ...exp });
+    const token = await encodeUser(u.name, kp.getPublicKey(), viaSigningKey ? account.public_key : signer.kp, nats, {
+      ...(viaSigningKey ? { signer: signer.kp } : {}),
+      ...(signer.scope ? { scopedUser: true } : {}),
+      ...exp,
+    });
     const c = checkedJwt(token, 'user');
     const errors = J.validateUserClaims(c as J.UserClaims).errors();
     if (errors.length) throw new ApiHttpError('OPERATOR_INVALID_JWT', `the server would refuse this user: ${errors.join('; ')}`);
     return { publicKey: kp.getPublicKey(), jwt: token, seed: seedText(kp) };
   }
 
+  /** The account JWT re-signed by `signer` with `change` applied to its `nats` (everything else kept). */
+  async resignAccount(account: EntityRow, signer: KeyPair, change: (nats: Record<string, unknown>) => void = () => {}): Promise<string> {
+    const p = rawPayload(account.jwt);
+    const nats = structuredClone(p.nats);
+    delete nats.type;
+    delete nats.version;
+    change(nats);
+    if (Array.isArray(nats.signing_keys) && nats.signing_keys.length === 0) delete nats.signing_keys;
+    const token = await encodeAccount(p.name, account.public_key, nats as Partial<Account>, { signer, ...(p.exp ? { exp: p.exp } : {}), ...(p.nbf ? { nbf: p.nbf } : {}) });
+    const c = checkedJwt(token, 'account');
+    const errors = J.validateAccountClaims(c as J.AccountClaims).errors();
+    if (errors.length) throw new ApiHttpError('OPERATOR_INVALID_JWT', `the server would refuse this account: ${errors.join('; ')}`);
+    return token;
+  }
+
+  /** A new account signing key (scoped when `role` is given) in the account JWT; its seed. */
+  async addAccountSigningKey(account: EntityRow, opSigner: KeyPair, role: string | undefined, template: UserPermissionLimits): Promise<{ jwt: string; kp: KeyPair }> {
+    const kp = createAccount();
+    const entry = role !== undefined ? scopeEntry(kp.getPublicKey(), role, template) : kp.getPublicKey();
+    const jwt = await this.resignAccount(account, opSigner, (n) => {
+      n.signing_keys = [...((n.signing_keys as unknown[] | undefined) ?? []), entry];
+    });
+    return { jwt, kp };
+  }
+
+  async removeAccountSigningKey(account: EntityRow, opSigner: KeyPair, key: string): Promise<string> {
+    if (!signingKeyEntries(rawPayload(account.jwt).nats).some((e) => e.key === key)) throw new ApiHttpError('NOT_FOUND', `${key} is not a signing key of account ${account.name}`);
+    return this.resignAccount(account, opSigner, (n) => {
+      n.signing_keys = ((n.signing_keys as unknown[] | undefined) ?? []).filter((e) => (typeof e === 'string' ? e : (e as { key?: string }).key) !== key);
+    });
+  }
+
+  /**
+   * An activation token for `importer` to import `subject` of a `token_req` export of `account`,
+   * signed by the account or a plain signing key (then naming the account as issuer_account).
+   */
+  async issueActivation(account: EntityRow, signer: KeyPair, importer: string, subject: string, kind: 'stream' | 'service', expiresInDays?: number): Promise<{ token: string; exp?: number }> {
+    const viaSigningKey = signer.getPublicKey() !== account.public_key;
+    const exp = expiresInDays ? Math.floor(Date.now() / 1000) + expiresInDays * 86_400 : undefined;
+    const token = await encodeActivation(subject, importer, viaSigningKey ? account.public_key : signer, kind, { subject }, { ...(viaSigningKey ? { signer } : {}), ...(exp ? { exp } : {}) });
+    const act = J.decodeActivationJwt(token);
+    const vr = new J.ValidationResults();
+    J.validateActivationClaims(act, vr, true, Date.now());
+    if (vr.errors().length) throw new ApiHttpError('OPERATOR_INVALID_JWT', `the server would refuse this activation: ${vr.errors().join('; ')}`);
+    return { token, ...(exp ? { exp } : {}) };
+  }
+
+  /** The `$SYS.REQ.CLAIMS.DELETE` request: a generic JWT self-signed by an operator key, `nats.accounts` listing what to delete. */
+  async deleteRequest(opSigner: KeyPair, accounts: string[]): Promise<string> {
+    return encodeGeneric('delete accounts', opSigner, 'generic', { accounts });
+  }
+
+  /** The operator JWT re-signed by its own key with `change` applied to its `nats`. */
+  async resignOperator(identity: KeyPair, change: (nats: Record<string, unknown>) => void): Promise<string> {
+    const op = this.requireOperator();
+    const p = rawPayload(op.jwt);
+    const nats = structuredClone(p.nats);
+    delete nats.type;
+    delete nats.version;
+    change(nats);
+    if (Array.isArray(nats.signing_keys) && nats.signing_keys.length === 0) delete nats.signing_keys;
+    const token = await encodeOperator(p.name, identity, nats as Partial<Operator>, { ...(p.exp ? { exp: p.exp } : {}), ...(p.nbf ? { nbf: p.nbf } : {}) });
+    checkedJwt(token, 'operator');
+    return token;
+  }
+
+  /** Managed accounts whose JWT `key` signed. */
+  accountsSignedBy(key: string): EntityRow[] {
+    return this.accountRows().filter((a) => rawPayload(a.jwt).iss === key);
+  }
+
   // ---- views -------------------------------------------------------------------------------
 
-  operatorView(op: EntityRow, trusted: boolean): OperatorView {
+  /**
+   * `server`: the operator the running server trusts with this key (its JWT and the keys it
+   * accepts), when it does.
+   */
+  operatorView(op: EntityRow, server?: { jwt: string; keys: ReadonlySet<string> }): OperatorView {
     const nats = rawPayload(op.jwt).nats;
     const sys = typeof nats.system_account === 'string' && nats.system_account !== '' ? nats.system_account : undefined;
+    const signingKeys = ((nats.signing_keys as string[] | undefined) ?? []).filter((k) => typeof k === 'string');
+    const signedCount = new Map<string, number>();
+    for (const a of this.accountRows()) signedCount.set(rawPayload(a.jwt).iss, (signedCount.get(rawPayload(a.jwt).iss) ?? 0) + 1);
     return {
       name: op.name,
       publicKey: op.public_key,
       jwt: op.jwt,
-      signingKeys: ((nats.signing_keys as string[] | undefined) ?? []).filter((k) => typeof k === 'string'),
+      signingKeys,
+      signers: [op.public_key, ...signingKeys].map((k) => ({
+        key: k,
+        identity: k === op.public_key,
+        seedStored: this.vault.has(k),
+        trusted: server?.keys.has(k) ?? false,
+        accounts: signedCount.get(k) ?? 0,
+      })),
+      serverJwtOutdated: server !== undefined && server.jwt !== '' && server.jwt !== op.jwt,
       ...(sys ? { systemAccount: sys } : {}),
       canSign: this.canSignAsOperator(op),
-      trusted,
+      trusted: server !== undefined,
     };
   }
 
   userView(u: EntityRow): ManagedUser {
     const p = rawPayload(u.jwt);
-    const pub = (p.nats.pub as { allow?: string[] } | undefined)?.allow ?? [];
-    const sub = (p.nats.sub as { allow?: string[] } | undefined)?.allow ?? [];
+    const form = userFormFrom(p.nats);
+    const account = u.parent ? this.row(u.parent, 'account') : undefined;
+    const scope = account ? signingKeyEntries(rawPayload(account.jwt).nats).find((e) => e.key === p.iss && e.role !== undefined) : undefined;
+    const { pubAllow, subAllow, ...limits } = form;
     return {
       publicKey: u.public_key,
       name: u.name,
@@ -336,8 +488,12 @@ export class OperatorKeys {
       ...(p.exp ? { expiresAt: iso(p.exp) } : {}),
       ...(u.revoked_at !== null ? { revokedAt: iso(u.revoked_at) } : {}),
       credsAvailable: this.vault.has(u.public_key),
-      pubAllow: pub,
-      subAllow: sub,
+      pubAllow,
+      subAllow,
+      issuer: p.iss,
+      ...(scope ? { scopedRole: scope.role! } : {}),
+      limits,
+      tags: Array.isArray(p.nats.tags) ? (p.nats.tags as unknown[]).map(String) : [],
     };
   }
 
@@ -376,6 +532,8 @@ export class OperatorKeys {
       exports,
       imports,
       revocations: Object.entries(rev).map(([user, at]) => ({ user, at: iso(at) })),
+      signingKeys: signingKeyEntries(n).map((e) => ({ ...e, seedStored: this.vault.has(e.key) })),
+      signedBy: rawPayload(a.jwt).iss,
       canIssue: this.canIssue(a),
       onServer: extra.onServer,
       ...(a.pushed_at !== null ? { pushedAt: new Date(a.pushed_at).toISOString() } : {}),

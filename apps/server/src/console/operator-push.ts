@@ -21,14 +21,53 @@ export function resolverInfo(ctx: ConsoleContext): ServerOperator['resolver'] | 
   const op = ctx.server.operator;
   if (!op) return undefined;
   const type = op.resolver.kind;
-  if (type === 'url') return { type, pushable: false, how: 'read-only here: push account JWTs to the account server (nsc push)' };
+  const del = deletable(ctx);
+  const base = { deletable: del.ok, deleteHow: del.how };
+  if (type === 'url') return { type, pushable: false, how: 'read-only here: push account JWTs to the account server (nsc push)', ...base };
   if (type === 'memory') {
     return ctx.config.editable
-      ? { type, pushable: true, how: 'pushed accounts are written into resolver_preload of the config file and reloaded (kept across restarts)' }
-      : { type, pushable: true, how: 'no config file: pushed accounts live in memory only (lost at a restart)' };
+      ? { type, pushable: true, how: 'pushed accounts are written into resolver_preload of the config file and reloaded (kept across restarts)', ...base }
+      : { type, pushable: true, how: 'no config file: pushed accounts live in memory only (lost at a restart)', ...base };
   }
-  if (!ctx.server.events.enabled) return { type, pushable: false, how: 'the server runs without a system account: nothing can be pushed' };
-  return { type, pushable: true, how: 'pushed on $SYS.REQ.CLAIMS.UPDATE, stored in the resolver directory' };
+  if (!ctx.server.events.enabled) return { type, pushable: false, how: 'the server runs without a system account: nothing can be pushed', ...base };
+  return { type, pushable: true, how: 'pushed on $SYS.REQ.CLAIMS.UPDATE, stored in the resolver directory', ...base };
+}
+
+/** Whether the running server deletes accounts on `$SYS.REQ.CLAIMS.DELETE`, and why not. */
+function deletable(ctx: ConsoleContext): { ok: boolean; how: string } {
+  const op = ctx.server.operator!;
+  const kind = op.resolver.kind;
+  if (kind === 'memory') return { ok: false, how: 'the MEMORY resolver cannot delete accounts (nats-server has no delete for it)' };
+  if (kind === 'url') return { ok: false, how: 'the URL resolver is read-only here: delete the account on the account server' };
+  if (kind === 'cache') return { ok: false, how: 'a cache resolver only forgets accounts; delete on the server holding the full resolver' };
+  const r = ctx.server.opts.resolver;
+  if (!r || (r.type !== 'full' && r.type !== 'cache') || r.allowDelete !== true) return { ok: false, how: 'the full resolver runs with allow_delete: false; set allow_delete: true in its config to delete accounts' };
+  if (!ctx.server.events.enabled) return { ok: false, how: 'the server runs without a system account: nothing can be sent to it' };
+  return { ok: true, how: 'deleted on $SYS.REQ.CLAIMS.DELETE: the resolver renames its JWT file to .deleted and cuts its clients' };
+}
+
+/** Sends a `$SYS.REQ.CLAIMS.DELETE` request (a generic JWT signed by an operator key). */
+export async function deleteOnServer(ctx: ConsoleContext, request: string): Promise<PushResult> {
+  const info = resolverInfo(ctx);
+  if (!info?.deletable) return { ok: false, via: 'none', message: info?.deleteHow ?? 'the server is not in operator mode' };
+  let reply: unknown;
+  try {
+    reply = await ctx.server.events.request('$SYS.REQ.CLAIMS.DELETE', request, PUSH_TIMEOUT_MS);
+  } catch (e) {
+    return { ok: false, via: 'claims-delete', message: (e as Error).message };
+  }
+  const r = replyOutcome(reply);
+  return { ok: r.ok, via: 'claims-delete', message: r.message };
+}
+
+/** The operator the running server trusts with key `pub`: its JWT and the keys it accepts account JWTs from. */
+export function serverOperator(ctx: ConsoleContext, pub: string): { jwt: string; keys: ReadonlySet<string> } | undefined {
+  const op = ctx.server.operator;
+  if (!op) return undefined;
+  const o = op.mode.operators.find((x) => x.sub === pub);
+  if (o) return { jwt: o.jwt, keys: new Set([...(o.nats.strictSigningKeyUsage ? [] : [o.sub]), ...o.nats.signingKeys]) };
+  if ((ctx.server.opts.trustedKeys ?? []).includes(pub)) return { jwt: '', keys: new Set([pub]) };
+  return undefined;
 }
 
 /** The reply of a resolver request: `{data:{code,message}}` or `{error:{code,description}}`. */

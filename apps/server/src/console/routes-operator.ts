@@ -41,7 +41,9 @@ import {
 import { audited, type ConsoleContext } from './context.js';
 import { ApiHttpError } from './errors.js';
 import { OperatorKeys, checkedJwt, operatorConfigText, rawPayload, type EntityRow } from './operator-keys.js';
-import { pushAccountJwt, resolverInfo, serverAccounts } from './operator-push.js';
+import { pushAccountJwt, resolverInfo, serverAccounts, serverOperator } from './operator-push.js';
+import { operatorKeyRoutes } from './routes-operator-keys.js';
+import { checkImportTokens } from './operator-activation.js';
 import { SeedVault } from './seed-vault.js';
 
 const err = ApiErrorBodySchema;
@@ -54,11 +56,14 @@ const credsFileName = (name: string): string => `${name.replace(/[^A-Za-z0-9_.-]
 export const operatorRoutes: FastifyPluginAsyncZod<{ ctx: ConsoleContext }> = async (app, { ctx }) => {
   const tags = ['operator'];
   const keys = new OperatorKeys(ctx.db, new SeedVault(ctx.db));
-  const serverTrusts = (pub: string): boolean => {
-    const op = ctx.server.operator;
-    if (!op) return false;
-    return op.mode.operators.some((o) => o.sub === pub) || (ctx.server.opts.trustedKeys ?? []).includes(pub);
+  const serverTrusts = (pub: string): boolean => serverOperator(ctx, pub) !== undefined;
+  /** The operator keys the running server accepts (signers it trusts are preferred). */
+  const trustedKeys = (): ReadonlySet<string> | undefined => {
+    const op = keys.operatorRow();
+    return op ? serverOperator(ctx, op.public_key)?.keys : undefined;
   };
+  const opSigner = (given?: string) => keys.operatorSigner(given, trustedKeys());
+  const opView = (row: EntityRow) => keys.operatorView(row, serverOperator(ctx, row.public_key));
 
   async function state(): Promise<OperatorState> {
     const op = ctx.server.operator;
@@ -76,7 +81,7 @@ export const operatorRoutes: FastifyPluginAsyncZod<{ ctx: ConsoleContext }> = as
         ...(op ? { resolver: resolverInfo(ctx) } : {}),
         accounts: onServer.map((a) => ({ ...a, managed: managedKeys.has(a.publicKey) })),
       },
-      operator: opRow ? keys.operatorView(opRow, serverTrusts(opRow.public_key)) : null,
+      operator: opRow ? opView(opRow) : null,
       accounts: managed.map((a) => keys.accountView(a, { onServer: serverJwt.get(a.public_key) === a.jwt, system: a.public_key === sys })),
     };
   }
@@ -90,6 +95,8 @@ export const operatorRoutes: FastifyPluginAsyncZod<{ ctx: ConsoleContext }> = as
     return r;
   };
 
+  await app.register(operatorKeyRoutes, { kit: { ctx, keys, state, push, accountResult, opSigner, opView } });
+
   app.get('/operator', { schema: { tags, summary: 'Operator mode: the running server and what the console manages', response: { 200: OperatorStateSchema } } }, async () => state());
 
   app.post(
@@ -102,7 +109,7 @@ export const operatorRoutes: FastifyPluginAsyncZod<{ ctx: ConsoleContext }> = as
         const made = await keys.createOperator(body.name, body.storeSeeds);
         const opRow = keys.operatorRow()!;
         const config = operatorConfigText({ name: body.name, operator: opRow.public_key, operatorJwt: made.operatorJwt, sys: made.sys, sysJwt: made.sysJwt, resolver: body.resolver });
-        return { operator: keys.operatorView(opRow, serverTrusts(opRow.public_key)), seeds: made.seeds, config };
+        return { operator: opView(opRow), seeds: made.seeds, config };
       }, (r) => ({ detail: `${r.operator.publicKey}; seeds ${body.storeSeeds ? 'stored encrypted' : 'not stored'}` }));
       reply.code(201);
       return r;
@@ -147,7 +154,8 @@ export const operatorRoutes: FastifyPluginAsyncZod<{ ctx: ConsoleContext }> = as
       const body = req.body;
       const r = await audited(ctx, req, { action: 'operator.account.create', target: body.name }, async () => {
         const op = keys.requireOperator();
-        const signer = keys.operatorSigner(body.operatorSeed);
+        checkImportTokens(body.imports, null);
+        const signer = opSigner(body.operatorSeed);
         const made = await keys.signAccount(body, signer);
         ctx.db.transaction(() => {
           keys.save({ publicKey: made.publicKey, kind: 'account', parent: op.public_key, name: body.name, jwt: made.jwt });
@@ -196,7 +204,8 @@ export const operatorRoutes: FastifyPluginAsyncZod<{ ctx: ConsoleContext }> = as
       const { account } = req.params;
       return audited(ctx, req, { action: 'operator.account.update', target: `${body.name} (${account})` }, async () => {
         const row = keys.requireAccount(account);
-        const signed = await keys.signAccount(body, keys.operatorSigner(body.operatorSeed), row);
+        checkImportTokens(body.imports, account);
+        const signed = await keys.signAccount(body, opSigner(body.operatorSeed), row);
         keys.save({ publicKey: account, kind: 'account', parent: row.parent ?? undefined, name: body.name, jwt: signed.jwt });
         const next = keys.requireAccount(account);
         const pushed = body.push ? await push(req, next) : undefined;
@@ -226,7 +235,7 @@ export const operatorRoutes: FastifyPluginAsyncZod<{ ctx: ConsoleContext }> = as
       const { account } = req.params;
       const r = await audited(ctx, req, { action: 'operator.user.issue', target: `${body.name} (account ${account})` }, async () => {
         const row = keys.requireAccount(account);
-        const made = await keys.issueUser(row, keys.accountSigner(row, body.accountSeed), body);
+        const made = await keys.issueUser(row, keys.userSigner(row, body.accountSeed, body.signingKey), body);
         ctx.db.transaction(() => {
           keys.save({ publicKey: made.publicKey, kind: 'user', parent: account, name: body.name, jwt: made.jwt });
           if (body.storeSeed) keys.vault.put(made.publicKey, made.publicKey, made.seed);
@@ -262,7 +271,7 @@ export const operatorRoutes: FastifyPluginAsyncZod<{ ctx: ConsoleContext }> = as
       return audited(ctx, req, { action: 'operator.user.revoke', target: `${user} (account ${account})` }, async () => {
         const row = keys.requireAccount(account);
         const at = Math.floor(Date.now() / 1000);
-        const signed = await keys.revokeInAccount(row, user, at, keys.operatorSigner(req.body?.operatorSeed));
+        const signed = await keys.revokeInAccount(row, user, at, opSigner(req.body?.operatorSeed));
         keys.save({ publicKey: account, kind: 'account', parent: row.parent ?? undefined, name: row.name, jwt: signed });
         if (keys.row(user, 'user')) keys.markRevoked(user, at);
         const pushed = await push(req, keys.requireAccount(account));

@@ -94,6 +94,10 @@ export class SeedVault {
     }
   }
 
+  deleteKey(publicKey: string): void {
+    this.db.prepare('DELETE FROM op_seeds WHERE public_key = ?').run(publicKey);
+  }
+
   deleteOwnedBy(owner: string): void {
     this.db.prepare('DELETE FROM op_seeds WHERE owner = ?').run(owner);
   }

@@ -1,12 +1,15 @@
 /** One account the console manages: its limits, exports, imports, users; edit, push, issue, revoke. */
 import { useCallback, useState } from 'react';
-import type { ManagedAccount, ManagedUser, OperatorState } from '@switchboard/shared';
+import type { ManagedAccount, ManagedUser, OperatorExport, OperatorState } from '@switchboard/shared';
+import { Dialog } from '../components/Dialog';
 import { ErrorBox } from '../components/states';
 import { WriteButton } from '../components/WriteButton';
 import { downloadText } from '../lib/download';
 import { formatTime } from '../lib/format';
 import { AccountDialog, IssueUserDialog, RevokeDialog } from './dialogs';
-import { fetchCreds, shortKey, usePushAccount } from './useOperator';
+import { ActivationDialog, DeleteAccountDialog, SigningKeyDialog } from './dialogs-keys';
+import { permSummary } from './permissions';
+import { fetchCreds, shortKey, usePushAccount, useRemoveAccountSigningKey } from './useOperator';
 
 const lim = (n: number) => (n === -1 ? '∞' : String(n));
 
@@ -17,6 +20,12 @@ export function AccountPanel({ account: a, state }: { account: ManagedAccount; s
   const [revoking, setRevoking] = useState<ManagedUser | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [credsError, setCredsError] = useState<unknown>(null);
+  const [activating, setActivating] = useState<OperatorExport | null>(null);
+  const [addingKey, setAddingKey] = useState(false);
+  const [removingKey, setRemovingKey] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  const removeKey = useRemoveAccountSigningKey();
+  const [newSeed, setNewSeed] = useState<{ key: string; seed: string } | null>(null);
   const closeEdit = useCallback(() => setEditing(false), []);
   const closeIssue = useCallback(() => setIssuing(false), []);
   const closeRevoke = useCallback(() => setRevoking(null), []);
@@ -38,9 +47,17 @@ export function AccountPanel({ account: a, state }: { account: ManagedAccount; s
         >
           {push.isPending ? 'Pushing…' : 'Push'}
         </WriteButton>
+        <WriteButton onClick={() => (setNotice(null), setAddingKey(true))} aria-label={`New signing key for ${a.name}`}>
+          Signing key
+        </WriteButton>
         <WriteButton className="primary" onClick={() => (setNotice(null), setIssuing(true))} aria-label={`New user in ${a.name}`}>
           New user
         </WriteButton>
+        {!a.system && (
+          <WriteButton className="danger" onClick={() => (setNotice(null), setDeleting(true))} aria-label={`Delete account ${a.name}`}>
+            Delete
+          </WriteButton>
+        )}
       </div>
       <div className="small muted" style={{ marginTop: 6 }}>
         connections {lim(a.limits.conn)} · subscriptions {lim(a.limits.subs)} · payload {lim(a.limits.payload)} · data {lim(a.limits.data)} · imports {lim(a.limits.imports)} · exports{' '}
@@ -52,7 +69,15 @@ export function AccountPanel({ account: a, state }: { account: ManagedAccount; s
           {a.exports.map((e) => (
             <li key={`e-${e.type}-${e.subject}`}>
               exports {e.type} <code>{e.subject}</code>
-              {e.tokenReq && ' (token required)'}
+              {e.tokenReq && (
+                <>
+                  {' '}
+                  <span className="badge">private: token required</span>{' '}
+                  <WriteButton className="small" onClick={() => setActivating(e)} aria-label={`Activation token for ${e.subject}`}>
+                    Issue activation token
+                  </WriteButton>
+                </>
+              )}
             </li>
           ))}
           {a.imports.map((i) => (
@@ -64,15 +89,49 @@ export function AccountPanel({ account: a, state }: { account: ManagedAccount; s
                   as <code>{i.localSubject}</code>
                 </>
               )}
+              {i.token && ' (with activation token)'}
             </li>
           ))}
         </ul>
+      )}
+      {a.signingKeys.length > 0 && (
+        <ul className="small" style={{ margin: '6px 0', paddingLeft: 18, overflowWrap: 'anywhere' }} aria-label={`Signing keys of ${a.name}`}>
+          {a.signingKeys.map((k) => (
+            <li key={k.key} data-testid={`signing-key-${k.role ?? k.key}`}>
+              {k.role !== undefined ? (
+                <>
+                  scoped signing key <strong>{k.role}</strong> <code title={k.key}>{shortKey(k.key)}</code>: {k.template ? permSummary(k.template) : ''}
+                </>
+              ) : (
+                <>
+                  signing key <code title={k.key}>{shortKey(k.key)}</code>
+                </>
+              )}
+              {!k.seedStored && <span className="muted"> (seed not stored)</span>}{' '}
+              <WriteButton className="danger small" onClick={() => setRemovingKey(k.key)} aria-label={`Remove signing key ${k.role ?? shortKey(k.key)}`}>
+                Remove
+              </WriteButton>
+            </li>
+          ))}
+        </ul>
+      )}
+      {newSeed && (
+        <div className="alert warn" data-testid="new-signing-key-seed">
+          <label className="field">
+            <span>Seed of the new signing key {shortKey(newSeed.key)}: shown once</span>
+            <input readOnly className="mono" value={newSeed.seed} onFocus={(e) => e.currentTarget.select()} aria-label="New signing key seed" />
+          </label>
+          <button type="button" onClick={() => setNewSeed(null)}>
+            I have kept it
+          </button>
+        </div>
       )}
       {notice && (
         <div className="alert ok" role="status">
           {notice}
         </div>
       )}
+      {removeKey.error && <ErrorBox action="remove the signing key" error={removeKey.error} />}
       {push.error && <ErrorBox action={`push account ${a.name}`} error={push.error} />}
       {credsError != null && <ErrorBox action="download the creds" error={credsError} />}
       {a.users.length > 0 && (
@@ -84,6 +143,7 @@ export function AccountPanel({ account: a, state }: { account: ManagedAccount; s
                 <th>User</th>
                 <th>Key</th>
                 <th>Issued</th>
+                <th>May</th>
                 <th>Status</th>
                 <th />
               </tr>
@@ -98,6 +158,16 @@ export function AccountPanel({ account: a, state }: { account: ManagedAccount; s
                     <code title={u.publicKey}>{shortKey(u.publicKey)}</code>
                   </td>
                   <td>{formatTime(u.issuedAt)}</td>
+                  <td className="small" style={{ maxWidth: 320, overflowWrap: 'anywhere' }}>
+                    {u.scopedRole !== undefined ? (
+                      <span className="badge" title="permissions from the scoped signing key">
+                        scope {u.scopedRole}
+                      </span>
+                    ) : (
+                      permSummary({ ...u.limits, pubAllow: u.pubAllow, subAllow: u.subAllow })
+                    )}
+                    {u.tags.length > 0 && <span className="muted"> · tags {u.tags.join(', ')}</span>}
+                  </td>
                   <td>{u.revokedAt ? <span className="badge bad">revoked</span> : u.expiresAt ? <span className="badge">until {formatTime(u.expiresAt)}</span> : <span className="badge ok">active</span>}</td>
                   <td style={{ whiteSpace: 'nowrap' }}>
                     {u.credsAvailable && (
@@ -149,6 +219,46 @@ export function AccountPanel({ account: a, state }: { account: ManagedAccount; s
           }}
         />
       )}
+      {activating && <ActivationDialog account={a} exp={activating} state={state} onClose={() => setActivating(null)} />}
+      {addingKey && (
+        <SigningKeyDialog
+          account={a}
+          canSign={!!state.operator?.canSign}
+          onClose={() => setAddingKey(false)}
+          onDone={(r) => {
+            setAddingKey(false);
+            const s = r.seeds[0];
+            if (s) setNewSeed({ key: s.publicKey, seed: s.seed });
+            setNotice(`Signing key added; ${r.push ? `${r.push.ok ? 'pushed' : 'not pushed'} (${r.push.via}): ${r.push.message}` : 'not pushed'}`);
+          }}
+        />
+      )}
+      {removingKey && (
+        <Dialog title="Remove signing key?" onClose={() => setRemovingKey(null)}>
+          <p>
+            Account {a.name} is re-signed without <code>{shortKey(removingKey)}</code> and pushed: the server disconnects users it signed, and their creds stop working.
+          </p>
+          <div className="actions">
+            <button type="button" onClick={() => setRemovingKey(null)} data-close>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="danger primary"
+              disabled={removeKey.isPending}
+              onClick={() =>
+                removeKey.mutate(
+                  { account: a.publicKey, key: removingKey },
+                  { onSuccess: (r) => (setRemovingKey(null), setNotice(`Signing key removed; ${r.push ? `${r.push.ok ? 'pushed' : 'not pushed'}: ${r.push.message}` : 'not pushed'}`)) },
+                )
+              }
+            >
+              Remove key
+            </button>
+          </div>
+        </Dialog>
+      )}
+      {deleting && <DeleteAccountDialog account={a} state={state} onClose={() => setDeleting(false)} onDone={() => setDeleting(false)} />}
       {revoking && (
         <RevokeDialog
           account={a}

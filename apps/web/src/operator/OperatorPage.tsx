@@ -12,6 +12,7 @@ import { ReadOnlyNotice, WriteButton, WriteFieldset } from '../components/WriteB
 import { downloadText } from '../lib/download';
 import { AccountPanel } from './AccountPanel';
 import { AccountDialog, ImportAccountDialog } from './dialogs';
+import { OperatorSigningKeys } from './dialogs-keys';
 import { shortKey, useCreateOperator, useForgetOperator, useImportOperator, useOperatorQuery } from './useOperator';
 
 export function OperatorPage() {
@@ -233,14 +234,14 @@ function OperatorPanel({ state }: { state: OperatorState }) {
         <div>
           Key <code>{op.publicKey}</code>
         </div>
-        {op.signingKeys.length > 0 && (
-          <div>
-            Signing keys{' '}
-            {op.signingKeys.map((k) => (
-              <code key={k} title={k} style={{ marginRight: 6 }}>
-                {shortKey(k)}
-              </code>
-            ))}
+        <OperatorSigningKeys state={state} />
+        {op.serverJwtOutdated && (
+          <div className="alert warn" data-testid="operator-jwt-outdated">
+            The running server still has the previous operator JWT (operators are read at start): keys added here are not trusted by it yet. Put this operator JWT in its config and
+            restart it.{' '}
+            <button type="button" onClick={() => downloadText(`${op.name}.jwt`, op.jwt)}>
+              Download {op.name}.jwt
+            </button>
           </div>
         )}
         {!op.trusted && (

@@ -1,16 +1,15 @@
 /** The operator page's forms: an account (new or edited), an imported account, a new user, a revocation. */
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import type { IssueUserResponse, ManagedAccount, ManagedUser, OperatorAccountWriteResponse, OperatorState } from '@switchboard/shared';
 import { Dialog } from '../components/Dialog';
 import { ErrorBox } from '../components/states';
 import { WriteButton, WriteFieldset } from '../components/WriteButton';
+import { Field, ImportRows, PermissionFields, importRowsFrom, importsFromRows, type ImportRow } from './forms';
+import { emptyPermText, entries, parsePermText, permSummary } from './permissions';
 import {
   exportsText,
-  importsText,
   limitText,
-  lines,
   parseExports,
-  parseImports,
   parseLimit,
   shortKey,
   useCreateAccount,
@@ -20,18 +19,8 @@ import {
   useUpdateAccount,
 } from './useOperator';
 
-function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
-  return (
-    <label className="field">
-      <span>{label}</span>
-      {children}
-      {hint && <span className="hint">{hint}</span>}
-    </label>
-  );
-}
-
 /** A seed input shown when the console stores none for the signer. */
-function SeedInput({ label, value, onChange, prefix }: { label: string; value: string; onChange: (v: string) => void; prefix: string }) {
+export function SeedInput({ label, value, onChange, prefix }: { label: string; value: string; onChange: (v: string) => void; prefix: string }) {
   return (
     <Field label={label} hint="Used for this signature only; not stored.">
       <input type="password" value={value} onChange={(e) => onChange(e.target.value)} autoComplete="off" placeholder={`${prefix}…`} aria-label={label} />
@@ -58,7 +47,7 @@ export function AccountDialog({ state, account, onClose, onDone }: { state: Oper
   const [limits, setLimits] = useState<Record<LimitKey, string>>(() => Object.fromEntries(LIMITS.map(([k]) => [k, account ? limitText(account.limits[k]) : ''])) as Record<LimitKey, string>);
   const [wildcards, setWildcards] = useState(account?.limits.wildcards ?? true);
   const [exportsTxt, setExports] = useState(account ? exportsText(account.exports) : '');
-  const [importsTxt, setImports] = useState(account ? importsText(account.imports) : '');
+  const [importRows, setImportRows] = useState<ImportRow[]>(account ? importRowsFrom(account.imports) : []);
   const [storeSeed, setStoreSeed] = useState(true);
   const [operatorSeed, setOperatorSeed] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -74,7 +63,7 @@ export function AccountDialog({ state, account, onClose, onDone }: { state: Oper
     }
     const ex = parseExports(exportsTxt);
     if (!ex.ok) return setProblem(`Exports, ${ex.error}`);
-    const im = parseImports(importsTxt);
+    const im = importsFromRows(importRows);
     if (!im.ok) return setProblem(`Imports, ${im.error}`);
     const body = {
       name: name.trim(),
@@ -115,24 +104,13 @@ export function AccountDialog({ state, account, onClose, onDone }: { state: Oper
               <input type="checkbox" checked={wildcards} onChange={(e) => setWildcards(e.target.checked)} /> Wildcard exports allowed
             </label>
           </fieldset>
-          <div className="grid cols-2">
-            <Field label="Exports" hint='One a line: "stream orders.>" or "service stock.check"; add "token" to require an activation token.'>
-              <textarea rows={3} className="mono" value={exportsTxt} onChange={(e) => setExports(e.target.value)} spellCheck={false} aria-label="Exports" />
-            </Field>
-            <Field label="Imports" hint='One a line: "stream|service ACCOUNT_KEY SUBJECT [LOCAL_SUBJECT]".'>
-              <textarea rows={3} className="mono" value={importsTxt} onChange={(e) => setImports(e.target.value)} spellCheck={false} aria-label="Imports" />
-            </Field>
-          </div>
-          {state.accounts.length > 0 && (
-            <p className="hint">
-              Account keys:{' '}
-              {state.accounts.map((x) => (
-                <span key={x.publicKey} style={{ marginRight: 8 }}>
-                  {x.name} <code>{x.publicKey}</code>
-                </span>
-              ))}
-            </p>
-          )}
+          <Field
+            label="Exports"
+            hint='One a line: "stream orders.>" or "service stock.check"; add "token" to make it private (importers need an activation token this account issues).'
+          >
+            <textarea rows={3} className="mono" value={exportsTxt} onChange={(e) => setExports(e.target.value)} spellCheck={false} aria-label="Exports" />
+          </Field>
+          <ImportRows rows={importRows} onChange={setImportRows} state={state} {...(account ? { self: account.publicKey } : {})} />
           {!account && (
             <label className="row">
               <input type="checkbox" checked={storeSeed} onChange={(e) => setStoreSeed(e.target.checked)} /> Store the account seed in the console, encrypted (to issue its users
@@ -199,30 +177,32 @@ export function ImportAccountDialog({ jwt, name, onClose }: { jwt: string; name:
 export function IssueUserDialog({ account, onClose, onDone }: { account: ManagedAccount; onClose: () => void; onDone: (r: IssueUserResponse) => void }) {
   const issue = useIssueUser();
   const [name, setName] = useState('');
-  const [pubAllow, setPubAllow] = useState('');
-  const [pubDeny, setPubDeny] = useState('');
-  const [subAllow, setSubAllow] = useState('');
-  const [subDeny, setSubDeny] = useState('');
+  const [perm, setPerm] = useState(emptyPermText);
+  const [tags, setTags] = useState('');
   const [days, setDays] = useState('');
-  const [bearer, setBearer] = useState(false);
+  const [signingKey, setSigningKey] = useState('');
   const [storeSeed, setStoreSeed] = useState(false);
   const [accountSeed, setAccountSeed] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  const chosen = account.signingKeys.find((k) => k.key === signingKey);
+  const scoped = chosen?.role !== undefined && chosen.template ? chosen : undefined;
+  // A seed is asked for when the console holds none for the chosen key.
+  const needsSeed = chosen ? !chosen.seedStored : !account.canIssue;
   const submit = () => {
     setProblem(null);
     const d = days.trim();
     if (d && !/^\d+$/.test(d)) return setProblem('Expires after: a number of days, or empty for never');
+    const p = parsePermText(perm);
+    if (!scoped && !p.ok) return setProblem(p.error);
     issue.mutate(
       {
         account: account.publicKey,
         body: {
           name: name.trim(),
-          pubAllow: lines(pubAllow),
-          pubDeny: lines(pubDeny),
-          subAllow: lines(subAllow),
-          subDeny: lines(subDeny),
-          bearer,
+          ...(scoped || !p.ok ? {} : p.value),
+          tags: entries(tags),
           storeSeed,
+          ...(signingKey ? { signingKey } : {}),
           ...(d ? { expiresInDays: Number(d) } : {}),
           ...(accountSeed.trim() ? { accountSeed: accountSeed.trim() } : {}),
         },
@@ -241,36 +221,40 @@ export function IssueUserDialog({ account, onClose, onDone }: { account: Managed
         }}
       >
         <WriteFieldset>
-          <Field label="User name">
-            <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" aria-label="User name" />
-          </Field>
-          <p className="hint">Permissions: subjects one a line (or comma separated). Nothing allowed listed = everything allowed.</p>
-          <div className="grid cols-2">
-            <Field label="Publish allow">
-              <textarea rows={2} className="mono" value={pubAllow} onChange={(e) => setPubAllow(e.target.value)} aria-label="Publish allow" />
+          <div className="row" style={{ flexWrap: 'wrap' }}>
+            <Field label="User name">
+              <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" aria-label="User name" />
             </Field>
-            <Field label="Publish deny">
-              <textarea rows={2} className="mono" value={pubDeny} onChange={(e) => setPubDeny(e.target.value)} aria-label="Publish deny" />
+            <Field label="Signed by" hint={scoped ? undefined : 'The account key or one of its signing keys.'}>
+              <select value={signingKey} onChange={(e) => setSigningKey(e.target.value)} aria-label="Signed by">
+                <option value="">{account.canIssue ? 'a key the console holds' : 'the account key'}</option>
+                {account.signingKeys.map((k) => (
+                  <option key={k.key} value={k.key}>
+                    {k.role !== undefined ? `scoped key, role ${k.role}` : 'signing key'} {shortKey(k.key)}
+                    {k.seedStored ? '' : ' (seed needed)'}
+                  </option>
+                ))}
+              </select>
             </Field>
-            <Field label="Subscribe allow">
-              <textarea rows={2} className="mono" value={subAllow} onChange={(e) => setSubAllow(e.target.value)} aria-label="Subscribe allow" />
+            <Field label="Tags" hint="Comma separated; {{tag(name)}} in a scope's subjects reads them">
+              <input value={tags} onChange={(e) => setTags(e.target.value)} aria-label="Tags" />
             </Field>
-            <Field label="Subscribe deny">
-              <textarea rows={2} className="mono" value={subDeny} onChange={(e) => setSubDeny(e.target.value)} aria-label="Subscribe deny" />
-            </Field>
-          </div>
-          <div className="row">
             <Field label="Expires after (days)">
               <input inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value)} placeholder="never" aria-label="Expires after (days)" style={{ width: 120 }} />
             </Field>
-            <label className="row">
-              <input type="checkbox" checked={bearer} onChange={(e) => setBearer(e.target.checked)} /> Bearer token (no nonce signature)
-            </label>
           </div>
+          {scoped ? (
+            <div className="alert" data-testid="scope-notice">
+              Signed by the scoped key of role <strong>{scoped.role}</strong>: the server gives this user the scope&apos;s permissions and limits on connect, whatever its JWT says (so
+              it carries none): {permSummary(scoped.template!)}.
+            </div>
+          ) : (
+            <PermissionFields value={perm} onChange={setPerm} />
+          )}
           <label className="row">
             <input type="checkbox" checked={storeSeed} onChange={(e) => setStoreSeed(e.target.checked)} /> Store the user seed in the console, encrypted (creds can be downloaded again)
           </label>
-          {!account.canIssue && <SeedInput label="Account seed" prefix="SA" value={accountSeed} onChange={setAccountSeed} />}
+          {needsSeed && <SeedInput label={chosen ? 'Signing key seed' : 'Account seed'} prefix="SA" value={accountSeed} onChange={setAccountSeed} />}
           {problem && (
             <div className="alert error" role="alert">
               {problem}

@@ -6,19 +6,24 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
+  ActivationResponseSchema,
   CreateOperatorResponseSchema,
+  DeleteAccountResponseSchema,
+  OperatorSigningKeyResponseSchema,
   IssueUserResponseSchema,
   OkSchema,
   OperatorAccountWriteResponseSchema,
   OperatorStateSchema,
   PushResultSchema,
+  type AddAccountSigningKeyRequest,
   type CreateOperatorRequest,
+  type DeleteAccountRequest,
+  type IssueActivationRequest,
   type CreateOperatorAccountRequest,
   type ImportOperatorAccountRequest,
   type ImportOperatorRequest,
   type IssueUserRequest,
   type OperatorExport,
-  type OperatorImport,
   type UpdateOperatorAccountRequest,
 } from '@switchboard/shared';
 import { z } from 'zod';
@@ -39,7 +44,7 @@ function useWrite<V, R>(fn: (v: V) => Promise<R>) {
   });
 }
 
-const post = <T>(path: string, body: unknown, schema: z.ZodType<T>, method: 'POST' | 'PUT' = 'POST') => request(path, { method, body, schema }).then((r) => r.data);
+const post = <T>(path: string, body: unknown, schema: z.ZodType<T>, method: 'POST' | 'PUT' | 'DELETE' = 'POST') => request(path, { method, body, schema }).then((r) => r.data);
 const acc = (key: string) => `/api/operator/accounts/${encodeURIComponent(key)}`;
 
 export const useCreateOperator = () => useWrite((v: CreateOperatorRequest) => post('/api/operator', v, CreateOperatorResponseSchema));
@@ -55,18 +60,25 @@ export const useRevokeUser = () =>
   useWrite((v: { account: string; user: string; operatorSeed?: string }) =>
     post(`${acc(v.account)}/users/${encodeURIComponent(v.user)}/revoke`, v.operatorSeed ? { operatorSeed: v.operatorSeed } : {}, OperatorAccountWriteResponseSchema),
   );
+export const useIssueActivation = () =>
+  useWrite((v: { account: string; body: IssueActivationRequest }) => post(`${acc(v.account)}/activations`, v.body, ActivationResponseSchema));
+export const useDeleteAccount = () => useWrite((v: { account: string; body: DeleteAccountRequest }) => post(acc(v.account), v.body, DeleteAccountResponseSchema, 'DELETE'));
+export const useAddAccountSigningKey = () =>
+  useWrite((v: { account: string; body: AddAccountSigningKeyRequest }) => post(`${acc(v.account)}/signing-keys`, v.body, OperatorAccountWriteResponseSchema));
+export const useRemoveAccountSigningKey = () =>
+  useWrite((v: { account: string; key: string; operatorSeed?: string }) =>
+    post(`${acc(v.account)}/signing-keys/${encodeURIComponent(v.key)}`, v.operatorSeed ? { operatorSeed: v.operatorSeed } : {}, OperatorAccountWriteResponseSchema, 'DELETE'),
+  );
+export const useAddOperatorSigningKey = () =>
+  useWrite((v: { storeSeed: boolean; operatorSeed?: string }) => post('/api/operator/signing-keys', v, OperatorSigningKeyResponseSchema));
+export const useRemoveOperatorSigningKey = () =>
+  useWrite((v: { key: string; operatorSeed?: string }) =>
+    post(`/api/operator/signing-keys/${encodeURIComponent(v.key)}`, v.operatorSeed ? { operatorSeed: v.operatorSeed } : {}, OperatorSigningKeyResponseSchema, 'DELETE'),
+  );
 export const fetchCreds = (account: string, user: string) => getJson(`${acc(account)}/users/${encodeURIComponent(user)}/creds`, z.object({ creds: z.string(), fileName: z.string() }));
 
 // ---------------------------------------------------------------------------------------------
 // Pure helpers (unit tested): the text areas of the forms.
-
-/** One entry a line (commas also separate); blanks dropped. */
-export function lines(text: string): string[] {
-  return text
-    .split(/[\n,]/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
 
 export type Parsed<T> = { ok: true; value: T[] } | { ok: false; error: string };
 
@@ -83,25 +95,8 @@ export function parseExports(text: string): Parsed<OperatorExport> {
   return { ok: true, value: out };
 }
 
-/** Imports, one a line: `stream|service ACCOUNT_KEY SUBJECT [LOCAL_SUBJECT]`. */
-export function parseImports(text: string): Parsed<OperatorImport> {
-  const out: OperatorImport[] = [];
-  for (const [i, line] of text.split('\n').entries()) {
-    const t = line.trim();
-    if (!t) continue;
-    const m = /^(stream|service)\s+(A[A-Z2-7]{55})\s+(\S+)(?:\s+(\S+))?$/.exec(t);
-    if (!m) return { ok: false, error: `line ${i + 1}: write "stream|service ACCOUNT_KEY SUBJECT [LOCAL_SUBJECT]" (the account key starts with A, 56 characters)` };
-    out.push({ type: m[1] as 'stream' | 'service', account: m[2]!, subject: m[3]!, ...(m[4] ? { localSubject: m[4] } : {}) });
-  }
-  return { ok: true, value: out };
-}
-
 export function exportsText(e: readonly OperatorExport[]): string {
   return e.map((x) => `${x.type} ${x.subject}${x.tokenReq ? ' token' : ''}`).join('\n');
-}
-
-export function importsText(i: readonly OperatorImport[]): string {
-  return i.map((x) => `${x.type} ${x.account} ${x.subject}${x.localSubject && x.localSubject !== x.subject ? ` ${x.localSubject}` : ''}`).join('\n');
 }
 
 /** A limit input: empty or "unlimited" is -1. */
