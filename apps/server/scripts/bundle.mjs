@@ -91,6 +91,11 @@ await build({
 });
 renameSync(`${workerOut}.${process.pid}.tmp`, workerOut);
 
+// Non-ASCII characters survive in comments and regular expressions (esbuild escapes them in
+// strings only). One of them makes V8 hold the whole multi-megabyte source as a two-byte string;
+// as \u escapes the source stays one byte per character (≈ 4.7 MB less resident). A \u escape
+// means the same character in a regular expression and is plain text in a comment.
+writeFileSync(tmp, readFileSync(tmp, 'utf8').replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 chmodSync(tmp, 0o755);
 renameSync(tmp, out);
 // `node dist/cli.js` and `./dist/cli.js` both work in a checkout (the tsc output keeps the shebang).
