@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../cluster/ports.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type Msg, type NatsConnection } from 'nats';
@@ -43,17 +43,6 @@ const OPTIONS = {
     },
   },
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** Every key path of a JSON value; arrays contribute the union of their elements' paths. */
 function keyPaths(v: unknown, prefix = '', out = new Set<string>()): Set<string> {
