@@ -99,37 +99,36 @@ export async function metricsPlugin(app: FastifyInstance, opts: MetricsOptions):
   gauge('switchboard_mem_bytes', 'Resident memory', (x) => x.mem);
   gauge('switchboard_cpu_percent', 'CPU use (percent)', (x) => x.cpu);
   // Per route and per gateway connection: one series per link, gone when the link closes.
-  const linkCounter = (name: string, help: string, which: 'routes' | 'gateways', get: (l: LinkTraffic) => number) =>
-    new client.Counter({
-      name,
-      help,
-      labelNames: which === 'routes' ? ['remote_id', 'rid'] : ['gateway', 'direction', 'remote_id', 'cid'],
-      registers: [registry],
+  const linkMetric = (type: 'counter' | 'gauge', name: string, help: string, which: keyof Links, get: (l: LinkTraffic) => number) => {
+    const config = { name, help, labelNames: which === 'routes' ? ['remote_id', 'rid'] : ['gateway', 'direction', 'remote_id', 'cid'], registers: [registry] };
+    // Read only inside a scrape, when `links` is set.
+    const each = (record: (l: LinkTraffic) => void) => {
+      for (const l of links?.[which] ?? []) record(l);
+    };
+    if (type === 'counter') {
+      return new client.Counter({
+        ...config,
+        collect() {
+          this.reset();
+          each((l) => this.inc(l.labels, get(l)));
+        },
+      });
+    }
+    return new client.Gauge({
+      ...config,
       collect() {
-        if (!links) return;
         this.reset();
-        for (const l of links[which]) this.inc(l.labels, get(l));
+        each((l) => this.set(l.labels, get(l)));
       },
     });
-  const linkGauge = (name: string, help: string, which: 'routes' | 'gateways', get: (l: LinkTraffic) => number) =>
-    new client.Gauge({
-      name,
-      help,
-      labelNames: which === 'routes' ? ['remote_id', 'rid'] : ['gateway', 'direction', 'remote_id', 'cid'],
-      registers: [registry],
-      collect() {
-        if (!links) return;
-        this.reset();
-        for (const l of links[which]) this.set(l.labels, get(l));
-      },
-    });
+  };
   for (const which of ['routes', 'gateways'] as const) {
     const kind = which === 'routes' ? 'route' : 'gateway';
-    linkCounter(`switchboard_${kind}_in_msgs_total`, `Messages received over each ${kind} connection`, which, (l) => l.inMsgs);
-    linkCounter(`switchboard_${kind}_out_msgs_total`, `Messages sent over each ${kind} connection`, which, (l) => l.outMsgs);
-    linkCounter(`switchboard_${kind}_in_bytes_total`, `Bytes received over each ${kind} connection`, which, (l) => l.inBytes);
-    linkCounter(`switchboard_${kind}_out_bytes_total`, `Bytes sent over each ${kind} connection`, which, (l) => l.outBytes);
-    linkGauge(`switchboard_${kind}_pending_bytes`, `Bytes queued to each ${kind} connection`, which, (l) => l.pendingBytes);
+    linkMetric('counter', `switchboard_${kind}_in_msgs_total`, `Messages received over each ${kind} connection`, which, (l) => l.inMsgs);
+    linkMetric('counter', `switchboard_${kind}_out_msgs_total`, `Messages sent over each ${kind} connection`, which, (l) => l.outMsgs);
+    linkMetric('counter', `switchboard_${kind}_in_bytes_total`, `Bytes received over each ${kind} connection`, which, (l) => l.inBytes);
+    linkMetric('counter', `switchboard_${kind}_out_bytes_total`, `Bytes sent over each ${kind} connection`, which, (l) => l.outBytes);
+    linkMetric('gauge', `switchboard_${kind}_pending_bytes`, `Bytes queued to each ${kind} connection`, which, (l) => l.pendingBytes);
   }
   gauge('switchboard_uptime_seconds', 'Seconds since start', () => (Date.now() - server.startTime.getTime()) / 1000);
 

@@ -5,7 +5,7 @@ import { Dialog, TypeToConfirm } from '../components/Dialog';
 import { ErrorBox } from '../components/states';
 import { WriteButton, WriteFieldset } from '../components/WriteButton';
 import { SeedInput } from './dialogs';
-import { Field, PermissionFields } from './forms';
+import { Field, SignFormFooter, PermissionFields } from './forms';
 import { emptyPermText, parsePermText } from './permissions';
 import { shortKey, useAddAccountSigningKey, useAddOperatorSigningKey, useDeleteAccount, useIssueActivation, useRemoveOperatorSigningKey } from './useOperator';
 
@@ -90,20 +90,7 @@ export function ActivationDialog({ account, exp, state, onClose }: { account: Ma
               </Field>
             </div>
             {!account.canIssue && <SeedInput label="Account seed" prefix="SA" value={seed} onChange={setSeed} />}
-            {problem && (
-              <div className="alert error" role="alert">
-                {problem}
-              </div>
-            )}
-            {issue.error && <ErrorBox action="issue the token" error={issue.error} />}
-            <div className="actions">
-              <button type="button" onClick={onClose} data-close>
-                Cancel
-              </button>
-              <WriteButton type="submit" className="primary" disabled={issue.isPending}>
-                {issue.isPending ? 'Signing…' : 'Issue token'}
-              </WriteButton>
-            </div>
+            <SignFormFooter problem={problem} error={issue.error} action="issue the token" pending={issue.isPending} label="Issue token" onCancel={onClose} />
           </WriteFieldset>
         </form>
       )}
@@ -169,20 +156,7 @@ export function SigningKeyDialog({ account, canSign, onClose, onDone }: { accoun
             <input type="checkbox" checked={storeSeed} onChange={(e) => setStoreSeed(e.target.checked)} /> Store its seed in the console, encrypted (to issue users with it here)
           </label>
           {!canSign && <SeedInput label="Operator seed" prefix="SO" value={operatorSeed} onChange={setOperatorSeed} />}
-          {problem && (
-            <div className="alert error" role="alert">
-              {problem}
-            </div>
-          )}
-          {add.error && <ErrorBox action="add the signing key" error={add.error} />}
-          <div className="actions">
-            <button type="button" onClick={onClose} data-close>
-              Cancel
-            </button>
-            <WriteButton type="submit" className="primary" disabled={add.isPending}>
-              {add.isPending ? 'Signing…' : 'Add key, sign and push'}
-            </WriteButton>
-          </div>
+          <SignFormFooter problem={problem} error={add.error} action="add the signing key" pending={add.isPending} label="Add key, sign and push" onCancel={onClose} />
         </WriteFieldset>
       </form>
     </Dialog>

@@ -4,7 +4,7 @@ import type { IssueUserResponse, ManagedAccount, ManagedUser, OperatorAccountWri
 import { Dialog } from '../components/Dialog';
 import { ErrorBox } from '../components/states';
 import { WriteButton, WriteFieldset } from '../components/WriteButton';
-import { Field, ImportRows, PermissionFields, importRowsFrom, importsFromRows, type ImportRow } from './forms';
+import { Field, SignFormFooter, ImportRows, PermissionFields, importRowsFrom, importsFromRows, type ImportRow } from './forms';
 import { emptyPermText, entries, parsePermText, permSummary } from './permissions';
 import {
   exportsText,
@@ -118,20 +118,7 @@ export function AccountDialog({ state, account, onClose, onDone }: { state: Oper
             </label>
           )}
           {!canSign && <SeedInput label="Operator seed" prefix="SO" value={operatorSeed} onChange={setOperatorSeed} />}
-          {problem && (
-            <div className="alert error" role="alert">
-              {problem}
-            </div>
-          )}
-          {m.error && <ErrorBox action={account ? 'save the account' : 'create the account'} error={m.error} />}
-          <div className="actions">
-            <button type="button" onClick={onClose} data-close>
-              Cancel
-            </button>
-            <WriteButton type="submit" className="primary" disabled={m.isPending || !name.trim()}>
-              {m.isPending ? 'Signing…' : account ? 'Sign and push' : 'Create and push'}
-            </WriteButton>
-          </div>
+          <SignFormFooter problem={problem} error={m.error} action={account ? 'save the account' : 'create the account'} pending={m.isPending} disabled={!name.trim()} label={account ? 'Sign and push' : 'Create and push'} onCancel={onClose} />
         </WriteFieldset>
       </form>
     </Dialog>
@@ -255,20 +242,7 @@ export function IssueUserDialog({ account, onClose, onDone }: { account: Managed
             <input type="checkbox" checked={storeSeed} onChange={(e) => setStoreSeed(e.target.checked)} /> Store the user seed in the console, encrypted (creds can be downloaded again)
           </label>
           {needsSeed && <SeedInput label={chosen ? 'Signing key seed' : 'Account seed'} prefix="SA" value={accountSeed} onChange={setAccountSeed} />}
-          {problem && (
-            <div className="alert error" role="alert">
-              {problem}
-            </div>
-          )}
-          {issue.error && <ErrorBox action="issue the user" error={issue.error} />}
-          <div className="actions">
-            <button type="button" onClick={onClose} data-close>
-              Cancel
-            </button>
-            <WriteButton type="submit" className="primary" disabled={issue.isPending || !name.trim()}>
-              {issue.isPending ? 'Signing…' : 'Issue and download creds'}
-            </WriteButton>
-          </div>
+          <SignFormFooter problem={problem} error={issue.error} action="issue the user" pending={issue.isPending} disabled={!name.trim()} label="Issue and download creds" onCancel={onClose} />
         </WriteFieldset>
       </form>
     </Dialog>

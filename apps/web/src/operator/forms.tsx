@@ -1,8 +1,32 @@
 /** Form pieces of the operator page: what a user may do (also a scope's template), and an account's imports. */
 import { type ReactNode } from 'react';
+import { ErrorBox } from '../components/states';
+import { WriteButton } from '../components/WriteButton';
 import { CONNECTION_TYPES, type OperatorImport, type OperatorState } from '@switchboard/shared';
 import { activationOf, type PermText } from './permissions';
 import { shortKey } from './useOperator';
+
+/** The end of a signing form: the form's own problem, the server's error, Cancel and the submit button. */
+export function SignFormFooter(p: { problem: string | null | undefined; error: unknown; action: string; pending: boolean; disabled?: boolean; label: string; onCancel: () => void }) {
+  return (
+    <>
+      {p.problem && (
+        <div className="alert error" role="alert">
+          {p.problem}
+        </div>
+      )}
+      {p.error ? <ErrorBox action={p.action} error={p.error} /> : null}
+      <div className="actions">
+        <button type="button" onClick={p.onCancel} data-close>
+          Cancel
+        </button>
+        <WriteButton type="submit" className="primary" disabled={p.pending || p.disabled}>
+          {p.pending ? 'Signing…' : p.label}
+        </WriteButton>
+      </div>
+    </>
+  );
+}
 
 export function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
   return (
