@@ -36,8 +36,9 @@ async function spawnServer(kind: 'switchboard' | 'nats-server', args: string[] =
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
   let done = false;
+  // 'close', not 'exit': it comes after the last of the child's output has been read from its pipes.
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    proc.on('exit', (code, signal) => {
+    proc.on('close', (code, signal) => {
       done = true;
       r({ code, signal });
     }),
@@ -116,7 +117,8 @@ describe('CLI process', () => {
       assert.equal(s.portsFile, join(s.dir, `cli_${pid}.ports`));
       assert.deepEqual(JSON.parse(readFileSync(s.portsFile, 'utf8')), { nats: [`nats://127.0.0.1:${s.port}`] });
       assert.equal(readFileSync(pidFile, 'utf8').trim(), String(pid));
-      assert.match(s.output(), /\[INF\] Server is ready/);
+      // The ports file is written after the line is logged, but the pipe may deliver it later.
+      await waitFor(() => /\[INF\] Server is ready/.test(s.output()), 10_000, 'the ready line');
 
       const nc = await connect({ servers: `127.0.0.1:${s.port}`, reconnect: false });
       const closed = nc.closed();
@@ -237,6 +239,7 @@ describe('CLI logging in nats-server style', () => {
   test('-T=false drops the timestamp', async () => {
     const s = await spawnServer('switchboard', ['-T=false']);
     try {
+      await waitFor(() => /\[INF\] Server is ready/.test(s.output()), 10_000, 'the ready line');
       assert.match(s.output(), /^\[\d+\] \[INF\] Server is ready$/m);
     } finally {
       await s.kill();

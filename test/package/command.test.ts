@@ -10,7 +10,7 @@ import { mkdtempSync, statSync, symlinkSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, StringCodec } from 'nats';
-import { ROOT } from '../helpers/servers.js';
+import { ROOT, waitFor } from '../helpers/servers.js';
 import { cleanEnv, startCommand } from './procs.js';
 
 const BIN = join(ROOT, 'apps/server/bin/switchboard.js');
@@ -51,7 +51,7 @@ test('started as `nats-server` from the PATH through a symlink, the ports file i
   const s = await startCommand('nats-server', [], { env });
   try {
     assert.equal(s.portsFileName, `nats-server_${s.pid}.ports`);
-    assert.match(s.output(), /\[INF\] Server is ready/);
+    await waitFor(() => /\[INF\] Server is ready/.test(s.output()), 10_000, 'the ready line');
     // It is Switchboard that answers, and it serves clients.
     const nc = await connect({ servers: `127.0.0.1:${s.natsPort}`, reconnect: false });
     try {

@@ -175,7 +175,7 @@ test('installed as a nats-server drop-in through a symlink, it writes nats-serve
   const info = nc.info!;
   await nc.close();
   assert.equal(info.port, s.natsPort);
-  assert.match(s.output(), /\[INF\] Server is ready/);
+  await waitFor(() => /\[INF\] Server is ready/.test(s.output()), 10_000, 'the ready line');
   await s.stop();
 });
 
