@@ -57,8 +57,13 @@ interface NodeSpec {
   cluster: string;
   /** JWTs in `resolver_preload` besides the system account's. */
   preload: Acc[];
-  /** This server's gateway lists the other cluster (it dials; the other learns it from the inbound and dials back). */
-  solicits?: boolean;
+  /**
+   * Servers (indices) whose gateway URLs this server's `gateways` block lists: it dials their
+   * clusters; the others learn this cluster from the inbound (and gossip) and dial back.
+   */
+  dials?: number[];
+  /** A server (index) of the same cluster this one has in its `cluster { routes }`. */
+  routeTo?: number;
 }
 
 interface Fixtures {
@@ -75,11 +80,11 @@ async function fixtures(): Promise<Fixtures> {
 }
 
 /** Servers answering `$SYS.REQ.SERVER.PING` seen from `port` (a system user). */
-async function pingIds(port: number, sysKp: KeyPair): Promise<number> {
+async function pingIds(port: number, sysKp: KeyPair, expect: number): Promise<number> {
   const nc = await natsConnect(port, await makeUser(sysKp, LIM));
   try {
     const ids = new Set<string>();
-    const it = await nc.requestMany('$SYS.REQ.SERVER.PING', undefined, { maxWait: 2000, maxMessages: 2 });
+    const it = await nc.requestMany('$SYS.REQ.SERVER.PING', undefined, { maxWait: 2000, maxMessages: expect });
     for await (const m of it) ids.add((JSON.parse(sc.decode(m.data)) as { server: { id: string } }).server.id);
     return ids.size;
   } finally {
@@ -88,12 +93,17 @@ async function pingIds(port: number, sysKp: KeyPair): Promise<number> {
 }
 
 /**
- * Starts the two single-server clusters (in order; ports known before either starts) and
- * returns when a system user on each gets PING answers from both servers: gateways are up in
- * both directions and the system account's interest crossed them.
+ * Starts the servers in order (every port known before any starts) and returns when a system
+ * user on each gets `$SYS.REQ.SERVER.PING` answers from all of them: routes and gateways are up
+ * in every direction and the system account's interest crossed them.
  */
-async function startSuper(name: string, fx: Fixtures, specs: [NodeSpec, NodeSpec], resolver = RESOLVER): Promise<[GwNode, GwNode]> {
-  const gwPorts = [await freePort(), await freePort()];
+async function startSuper<T extends NodeSpec[]>(name: string, fx: Fixtures, specs: [...T], resolver = RESOLVER): Promise<{ [K in keyof T]: GwNode }> {
+  const gwPorts: number[] = [];
+  const clusterPorts: number[] = [];
+  for (let i = 0; i < specs.length; i++) {
+    gwPorts.push(await freePort());
+    clusterPorts.push(await freePort());
+  }
   const nodes: GwNode[] = [];
   for (const [i, spec] of specs.entries()) {
     const dir = tmpDir(`${name}-${spec.kind}`);
@@ -102,15 +112,19 @@ async function startSuper(name: string, fx: Fixtures, specs: [NodeSpec, NodeSpec
     const jwtDir = join(dir, 'jwt');
     mkdirSync(jwtDir, { recursive: true });
     const httpPort = await freePort();
-    const other = specs[1 - i]!;
-    const remotes = spec.solicits ? `{ name: "${other.cluster}", urls: ["nats://127.0.0.1:${gwPorts[1 - i]}"] }` : '';
+    const byCluster = new Map<string, string[]>();
+    for (const d of spec.dials ?? []) byCluster.set(specs[d]!.cluster, [...(byCluster.get(specs[d]!.cluster) ?? []), `"nats://127.0.0.1:${gwPorts[d]}"`]);
+    const remotes = [...byCluster].map(([cl, urls]) => `{ name: "${cl}", urls: [${urls.join(', ')}] }`).join(', ');
     const preload = [fx.sys, ...spec.preload].map((a) => `  ${a.pub}: "${a.jwt}"`).join('\n');
+    const clustered = specs.some((o, k) => k !== i && o.cluster === spec.cluster);
+    const routes = spec.routeTo !== undefined ? `routes: ["nats-route://127.0.0.1:${clusterPorts[spec.routeTo]}"]` : '';
     const conf = [
-      `server_name: ${name}-${spec.cluster}-${spec.kind}`,
+      `server_name: ${name}-${spec.cluster}${i}-${spec.kind}`,
       `http: "127.0.0.1:${httpPort}"`,
       `operator: "${opFile}"`,
       `resolver: { type: full, dir: "${jwtDir}", ${resolver} }`,
       `resolver_preload: {\n${preload}\n}`,
+      clustered ? `cluster { name: "${spec.cluster}", listen: "127.0.0.1:${clusterPorts[i]}", ${routes} }` : '',
       `gateway { name: "${spec.cluster}", listen: "127.0.0.1:${gwPorts[i]}", gateways: [${remotes}] }`,
     ].join('\n');
     writeFileSync(join(dir, 'server.conf'), conf + '\n');
@@ -119,9 +133,9 @@ async function startSuper(name: string, fx: Fixtures, specs: [NodeSpec, NodeSpec
     nodes.push({ kind: spec.kind, cluster: spec.cluster, srv, jwtDir, httpPort });
   }
   for (const n of nodes) {
-    await waitFor(async () => (await pingIds(n.srv.port, fx.sysKp)) === 2, 90_000, `both servers answering $SYS.REQ.SERVER.PING from ${n.kind} (${n.cluster})`);
+    await waitFor(async () => (await pingIds(n.srv.port, fx.sysKp, nodes.length)) === nodes.length, 90_000, `all ${nodes.length} servers answering $SYS.REQ.SERVER.PING from ${n.kind} (${n.cluster})`);
   }
-  return nodes as [GwNode, GwNode];
+  return nodes as { [K in keyof T]: GwNode };
 }
 
 function stored(node: GwNode, acc: { pub: string }): string | undefined {
@@ -213,8 +227,8 @@ for (const t of TOPOLOGIES) {
     const xKp = createAccount();
     const x = await makeAccount(fx.op.sk, {}, { kp: xKp, name: 'X' });
     const [h, f] = await startSuper('gwlk', fx, [
-      { kind: t.holder, cluster: 'A', preload: [x], solicits: t.solicitor === 'holder' },
-      { kind: t.fetcher, cluster: 'B', preload: [], solicits: t.solicitor === 'fetcher' },
+      { kind: t.holder, cluster: 'A', preload: [x], dials: t.solicitor === 'holder' ? [1] : [] },
+      { kind: t.fetcher, cluster: 'B', preload: [], dials: t.solicitor === 'fetcher' ? [0] : [] },
     ]);
     assert.equal(stored(f, x), undefined, 'B starts without X');
     assert.equal(stored(h, x), x.jwt, 'A holds X');
@@ -270,7 +284,7 @@ for (const [label, kinds] of [
     const fx = await fixtures();
     const [a, b] = await startSuper('gwghost', fx, [
       { kind: kinds[0], cluster: 'A', preload: [] },
-      { kind: kinds[1], cluster: 'B', preload: [], solicits: true },
+      { kind: kinds[1], cluster: 'B', preload: [], dials: [0] },
     ]);
     const ghostKp = createAccount();
     const ghost = await makeAccount(fx.op.sk, {}, { kp: ghostKp, name: 'GHOST' });
@@ -288,7 +302,7 @@ for (const [label, kinds] of [
       seen.set(n, rec);
     }
     // The watchers' interest crosses the gateways before the lookups are made.
-    for (const n of [a, b]) await waitFor(async () => (await pingIds(n.srv.port, fx.sysKp)) === 2, 60_000, 'PING across after the watchers subscribed');
+    for (const n of [a, b]) await waitFor(async () => (await pingIds(n.srv.port, fx.sysKp, 2)) === 2, 60_000, 'PING across after the watchers subscribed');
 
     const user = await makeUser(ghostKp, LIM);
     const outcomes: Record<string, string> = {};
@@ -324,10 +338,47 @@ for (const [label, kinds] of [
       fx,
       [
         { kind: kinds[0], cluster: 'A', preload: [p] },
-        { kind: kinds[1], cluster: 'B', preload: [q], solicits: true },
+        { kind: kinds[1], cluster: 'B', preload: [q], dials: [0] },
       ],
       'interval: "1s", timeout: "2s"',
     );
     await waitFor(() => [a, b].every((n) => stored(n, p) === p.jwt && stored(n, q) === q.jwt), 60_000, 'P and Q on both disks');
+  });
+}
+
+/**
+ * Cluster B of two servers (one of each kind, routed): A dials only `near`, so A's one outbound
+ * to cluster B lands there, and the lookup reply for `far` comes across the gateway to `near`
+ * and on over the route. A user of X connects to `far` first, then to `near`; each is accepted,
+ * each server has X on disk, and messages and requests cross between A and each of them.
+ */
+for (const t of [
+  { holder: 'switchboard', near: 'nats-server', far: 'switchboard' },
+  { holder: 'nats-server', near: 'switchboard', far: 'nats-server' },
+] as const) {
+  test(`across a gateway into a two-server cluster (A ${t.holder}; B: ${t.near} reached by A, ${t.far} behind its route): both fetch and exchange messages`, { skip, timeout: 300_000 }, async () => {
+    const fx = await fixtures();
+    const xKp = createAccount();
+    const x = await makeAccount(fx.op.sk, {}, { kp: xKp, name: 'X' });
+    const [h, near, far] = await startSuper('gw3', fx, [
+      { kind: t.holder, cluster: 'A', preload: [x], dials: [1] },
+      { kind: t.near, cluster: 'B', preload: [] },
+      { kind: t.far, cluster: 'B', preload: [], routeTo: 1 },
+    ]);
+    for (const n of [near, far]) assert.equal(stored(n, x), undefined, `${n.kind} (B) starts without X`);
+    const onA = await natsConnect(h.srv.port, await makeUser(xKp, LIM));
+    clients.push(onA);
+    // (nats-server `near` may load X before its own user comes: it looks up the account of a
+    // gateway or routed message it relays for `far`'s subscriptions.)
+    for (const [n, label] of [
+      [far, 'far'],
+      [near, 'near'],
+    ] as const) {
+      const nc = await natsConnect(n.srv.port, await makeUser(xKp, LIM), { timeout: 20_000 });
+      clients.push(nc);
+      await nc.flush();
+      assert.equal(stored(n, x), x.jwt, `${label} (${n.kind}) stored the JWT it looked up`);
+      await exchange(onA, nc, `${t.holder}(A)<->${n.kind}(B ${label})`);
+    }
   });
 }
