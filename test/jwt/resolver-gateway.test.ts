@@ -19,27 +19,21 @@
  *   per cluster the other cluster's server answers across the gateway and each ends with the
  *   JWTs only the other held.
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringCodec, type NatsConnection } from 'nats';
 import { createAccount, type KeyPair } from '@nats-io/nkeys';
-import { natsServerAvailable, startProcess, waitFor, type ProcServer } from '../helpers/servers.js';
+import { startProcess, waitFor, type ProcServer } from '../helpers/servers.js';
 import { tmpDir } from '../auth/helpers.js';
 import { freePort } from '../cluster/ports.js';
 import { makeAccount, makeOperator, makeUser, type Acc, type Op } from '../../packages/broker/src/jwt/fixtures.test.js';
-import { connectOutcome, natsConnect, type Kind } from './server-helpers.js';
+import { USER_LIMITS as LIM, connectOutcome, natsConnect, skipWithoutNatsServer, stopAfterFile, type Kind } from './server-helpers.js';
 
-const skip = natsServerAvailable() ? false : 'nats-server is not on PATH';
-const procs: ProcServer[] = [];
-const clients: NatsConnection[] = [];
-after(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-  await Promise.all(procs.map((p) => p.stop()));
-});
+const skip = skipWithoutNatsServer();
+const { procs, clients } = stopAfterFile();
 const sc = StringCodec();
-const LIM = { subs: -1, payload: -1, data: -1 };
 // A long interval: no pack sync during a test, only lookups and pushed updates.
 const RESOLVER = 'interval: "10m", timeout: "2s"';
 
