@@ -15,6 +15,7 @@ import { ClientConnection, type ClientHost } from './client.js';
 import type { Connection } from './connection.js';
 import { Delivery } from './delivery.js';
 import { runLameDuck, type LameDuckState } from './lameduck.js';
+import { advertisedHostPort } from './link.js';
 import { planReload, explainChange, type ReloadResult } from './reload.js';
 
 export interface ServerDeps {
@@ -225,16 +226,8 @@ export class Server extends EventEmitter<ServerEvents> implements ServerView, Cl
   /** INFO fields in nats-server's order (server.go: Info). */
   rebuildInfo(): void {
     const o = this.opts;
-    const advertise = o.clientAdvertise;
-    let host = o.host;
-    let port = this.listener ? this.port : o.port;
-    if (advertise) {
-      const i = advertise.lastIndexOf(':');
-      if (i > 0) {
-        host = advertise.slice(0, i);
-        port = Number(advertise.slice(i + 1));
-      } else host = advertise;
-    }
+    const listening = this.listener ? this.port : o.port;
+    const { host, port } = o.clientAdvertise ? advertisedHostPort(o.clientAdvertise, listening) : { host: o.host, port: listening };
     const info: Record<string, unknown> = {
       server_id: this.serverId,
       server_name: this.name,
