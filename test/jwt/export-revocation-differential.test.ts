@@ -3,7 +3,8 @@
  * `$SYS.REQ.CLAIMS.UPDATE` by a system-account client, real `nats` clients connected throughout):
  *
  * - export revocations of activation tokens: an exporter JWT whose private export gains a
- *   revocation for the importer ends the live stream import; a token issued in the very second
+ *   revocation for the importer ends the live stream import (and a service import: there
+ *   nats-server's requester times out where ours hears no responders, as with expired tokens); a token issued in the very second
  *   of the revocation stays revoked (issued at or before), one issued later works again; `*`
  *   revokes every importer; removing the revocations restores the import;
  * - strict signing key usage: an account JWT signed by the operator's identity key is refused
@@ -175,6 +176,60 @@ test('a pushed export revocation ends a live import; a token issued after it wor
     'every importer revoked (*): stopped',
     'the revocations removed: delivers',
   ]);
+});
+
+test('a pushed revocation on a private service export ends the live service import on both servers', { skip, timeout: 120_000 }, async () => {
+  const { op, sys, sysUser } = await systemSetup();
+  const eKp = createAccount();
+  const iKp = createAccount();
+  const I = iKp.getPublicKey();
+  const exporterJwt = async (revocations?: Record<string, number>) =>
+    (await makeAccount(op.sk, { exports: [{ name: 'svc', subject: 'svc.>', type: 'service', token_req: true, ...(revocations ? { revocations } : {}) }] } as Partial<Account>, { kp: eKp, name: 'E' })).jwt;
+  const token = await makeActivation(eKp, I, 'service', 'svc.>');
+  const importer = await makeAccount(op.sk, { imports: [{ name: 'svc', subject: 'svc.>', account: eKp.getPublicKey(), type: 'service', token }] } as Partial<Account>, { kp: iKp, name: 'I' });
+  const e0 = await exporterJwt();
+  const revoked = await exporterJwt({ [I]: iatOf(token) });
+  const servers = await startBoth(
+    'jwt-export-rev-svc',
+    op.jwt,
+    (dir, opFile) => `operator: "${opFile}"\nresolver: { type: full, dir: "${dir}/jwt" }\nresolver_preload: {\n  ${sys.pub}: "${sys.jwt}"\n  ${eKp.getPublicKey()}: "${e0}"\n  ${I}: "${importer.jwt}"\n}\n`,
+    procs,
+  );
+  const outcomes: Record<Kind, string[]> = { switchboard: [], 'nats-server': [] };
+  const codes: Record<Kind, string> = { switchboard: '', 'nats-server': '' };
+  for (const kind of KINDS) {
+    const port = servers[kind].srv.port;
+    const sysNc = await natsConnect(port, await sysUser());
+    const eNc = await natsConnect(port, await makeUser(eKp));
+    const iNc = await natsConnect(port, await makeUser(iKp));
+    clients.push(sysNc, eNc, iNc);
+    eNc.subscribe('svc.>', { callback: (_e, m) => m.respond(sc.encode('yes')) });
+    await eNc.flush();
+    const ask = () =>
+      iNc.request('svc.q', sc.encode('?'), { timeout: 2000 }).then(
+        (m) => sc.decode(m.data),
+        (e: Error & { code?: string }) => String(e.code),
+      );
+    outcomes[kind].push(`valid token: ${await ask()}`);
+    assert.equal((await pushJwt(sysNc, revoked)).data !== undefined, true, `${kind}: the revocation is stored`);
+    let last = 'yes';
+    await waitFor(
+      async () => {
+        last = await ask();
+        return last !== 'yes';
+      },
+      20_000,
+      `${kind}: the service import to end`,
+    ).catch(() => undefined);
+    outcomes[kind].push(`revoked: ${last === 'yes' ? 'answered' : 'not answered'}`);
+    codes[kind] = last;
+    for (const nc of [sysNc, eNc, iNc]) await nc.close();
+  }
+  assert.deepEqual(outcomes.switchboard, outcomes['nats-server']);
+  assert.deepEqual(outcomes['nats-server'], ['valid token: yes', 'revoked: not answered']);
+  // Known difference (as for an expired token): nats-server keeps the invalid import's subscription,
+  // so the request times out; Switchboard removes the import, so the requester hears "no responders".
+  assert.deepEqual(codes, { switchboard: '503', 'nats-server': 'TIMEOUT' });
 });
 
 test('strict signing key usage: an account signed by the operator identity is refused by both servers, one signed by a signing key is not', { skip, timeout: 120_000 }, async () => {
