@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { varz } from '@switchboard/broker';
 import type { NatsConnection } from 'nats';
-import { CLI, natsServerAvailable, waitFor } from '../helpers/servers.js';
+import { CLI, natsServerAvailable, waitFor, waitForOutput } from '../helpers/servers.js';
 import { makeLinkPki, tlsBlock, type LinkPki } from '../helpers/link-pki.js';
 import { awaitInterest, client, startNs, startSb, stopAll, waitMesh, type ClusterNode, type NodeKind } from './nodes.js';
 
@@ -70,8 +70,8 @@ describe('route TLS with nats-server 2.9.10', { skip }, () => {
         const ns = nodes.find((n) => n.kind === 'ns')!;
         // Both ends ran a handshake (Switchboard as TLS server when accepting, client when soliciting).
         const side = seed === 'sb' ? 'server' : 'client';
-        assert.match(sb.output(), new RegExp(`Starting TLS route ${side} handshake`));
-        assert.match(sb.output(), /rid:\d+ - TLS version 1\.[23], cipher suite TLS_/);
+        await waitForOutput(sb, new RegExp(`Starting TLS route ${side} handshake`));
+        await waitForOutput(sb, /rid:\d+ - TLS version 1\.[23], cipher suite TLS_/);
         await waitFor(() => /TLS handshake complete/.test(ns.output()), 10_000, 'nats-server logs its handshake');
         await flows(ns, sb, conns, 'tls.ns2sb');
         await flows(sb, ns, conns, 'tls.sb2ns');
@@ -97,8 +97,8 @@ describe('route TLS with nats-server 2.9.10', { skip }, () => {
       const b = await startSb({ name: 'sb-b', conf: clusterConf(pki.ca), routes: [a.routeUrl] });
       nodes.push(b);
       await waitMesh(nodes, 20_000);
-      assert.match(a.output(), /Starting TLS route server handshake/);
-      assert.match(b.output(), /Starting TLS route client handshake/);
+      await waitForOutput(a, /Starting TLS route server handshake/);
+      await waitForOutput(b, /Starting TLS route client handshake/);
       await flows(a, b, conns, 'tls.a2b');
       await flows(b, a, conns, 'tls.b2a');
     } finally {

@@ -26,6 +26,14 @@ export interface ProcServer {
   stop: () => Promise<void>;
 }
 
+/**
+ * Waits until a process's output matches `re`. A child's log line reaches the test through a
+ * pipe, so it can arrive after what the test waited on (a file, a port, another socket).
+ */
+export async function waitForOutput(p: { output: () => string }, re: RegExp, ms = 10_000): Promise<void> {
+  await waitFor(() => re.test(p.output()), ms, `output matching ${re}`);
+}
+
 /** Polls `cond` every 20 ms until true or `ms` passed. */
 export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {
   const until = Date.now() + ms;

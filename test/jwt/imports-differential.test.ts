@@ -5,24 +5,20 @@
  * (`to` prefix, `local_subject`). Real `nats` clients observe which imports nats-server lets
  * messages through; `checkImportAuthorized` must allow exactly those.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
 import { createAccount } from '@nats-io/nkeys';
 import { jwt as J } from '@switchboard/broker';
-import { startProcess, natsServerAvailable, waitFor, type ProcServer } from '../helpers/servers.js';
+import { startProcess, waitFor } from '../helpers/servers.js';
 import { tmpDir } from '../auth/helpers.js';
 import { makeAccount, makeActivation, makeOperator, makeUser, nowSec } from '../../packages/broker/src/jwt/fixtures.test.js';
+import { skipWithoutNatsServer, stopAfterFile } from './server-helpers.js';
 
-const skip = natsServerAvailable() ? false : 'nats-server is not on PATH';
-const procs: ProcServer[] = [];
-const clients: NatsConnection[] = [];
-after(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-  await Promise.all(procs.map((p) => p.stop()));
-});
+const skip = skipWithoutNatsServer();
+const { procs, clients } = stopAfterFile();
 
 test('stream and service imports between JWT accounts: authorized exactly as nats-server authorizes them', { skip }, async () => {
   const op = await makeOperator();

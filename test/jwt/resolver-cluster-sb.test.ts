@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
 import { createAccount } from '@nats-io/nkeys';
 import type { OptionsInput } from '@switchboard/shared';
-import { waitFor } from '../helpers/servers.js';
+import { waitFor, waitForOutput } from '../helpers/servers.js';
 import { tmpDir } from '../auth/helpers.js';
 import { startSb, waitMesh, type ClusterNode } from '../cluster/nodes.js';
 import { makeAccount, makeOperator, makeUser, type Acc, type Usr } from '../../packages/broker/src/jwt/fixtures.test.js';
@@ -90,7 +90,7 @@ test('full and cache resolvers look an account up from the peer; a full resolver
   const n4 = await startSb({ name: 'sbres-4', clusterName: 'sbres', routes: [nodes[0]!.routeUrl], options: operatorOptions(opFile, { type: 'full', dir: d4, interval: 300, timeout: 1500 }, [sys]) });
   nodes.push(n4);
   await waitFor(() => stored(d4, a) === a.jwt && stored(d4, b) === b.jwt, 60_000, 'A and B synced to the new node');
-  assert.match(n4.output(), /Merging succeeded and changed/);
+  await waitForOutput(n4, /Merging succeeded and changed/);
 });
 
 test('a lookup nobody answers: fetching jwt timed out, the user gets Authorization Violation', { timeout: 120_000 }, async () => {

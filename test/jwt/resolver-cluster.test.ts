@@ -14,27 +14,21 @@
  * - a pushed `$SYS.REQ.CLAIMS.UPDATE` / `$SYS.ACCOUNT.<acc>.CLAIMS.UPDATE` given to one node
  *   reaches the other's store through the routes.
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringCodec, type NatsConnection } from 'nats';
 import { createAccount, type KeyPair } from '@nats-io/nkeys';
-import { natsServerAvailable, startProcess, waitFor, type ProcServer } from '../helpers/servers.js';
+import { startProcess, waitFor, type ProcServer } from '../helpers/servers.js';
 import { tmpDir } from '../auth/helpers.js';
 import { freePortPair } from '../cluster/ports.js';
 import { makeAccount, makeOperator, makeUser, nowSec, type Acc, type Op } from '../../packages/broker/src/jwt/fixtures.test.js';
-import { connectOutcome, natsConnect, type Kind } from './server-helpers.js';
+import { connectOutcome, natsConnect, type Kind, skipWithoutNatsServer, stopAfterFile, USER_LIMITS as LIM } from './server-helpers.js';
 
-const skip = natsServerAvailable() ? false : 'nats-server is not on PATH';
-const procs: ProcServer[] = [];
-const clients: NatsConnection[] = [];
-after(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-  await Promise.all(procs.map((p) => p.stop()));
-});
+const skip = skipWithoutNatsServer();
+const { procs, clients } = stopAfterFile();
 const sc = StringCodec();
-const LIM = { subs: -1, payload: -1, data: -1 };
 
 interface Node {
   kind: Kind;

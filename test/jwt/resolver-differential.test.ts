@@ -11,21 +11,17 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, createInbox, jwtAuthenticator, type NatsConnection } from 'nats';
+import { connect, createInbox, jwtAuthenticator } from 'nats';
 import { encodeGeneric } from '@nats-io/jwt';
 import { createAccount } from '@nats-io/nkeys';
 import { jwt as J } from '@switchboard/broker';
-import { startProcess, natsServerAvailable, waitFor, type ProcServer } from '../helpers/servers.js';
+import { startProcess, waitFor } from '../helpers/servers.js';
 import { tmpDir } from '../auth/helpers.js';
 import { makeAccount, makeOperator, makeUser, nowSec } from '../../packages/broker/src/jwt/fixtures.test.js';
+import { skipWithoutNatsServer, stopAfterFile } from './server-helpers.js';
 
-const skip = natsServerAvailable() ? false : 'nats-server is not on PATH';
-const procs: ProcServer[] = [];
-const clients: NatsConnection[] = [];
-after(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-  await Promise.all(procs.map((p) => p.stop()));
-});
+const skip = skipWithoutNatsServer();
+const { procs, clients } = stopAfterFile();
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

@@ -8,24 +8,18 @@
  * so the requester times out; Switchboard removes the import, so the requester gets no
  * responders (503). Both are asserted as observed.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StringCodec, type NatsConnection } from 'nats';
+import { StringCodec } from 'nats';
 import { createAccount } from '@nats-io/nkeys';
-import { natsServerAvailable, waitFor, type ProcServer } from '../helpers/servers.js';
+import { waitFor } from '../helpers/servers.js';
 import { RawConn } from '../helpers/raw.js';
 import { makeAccount, makeActivation, makeOperator, makeUser, nowSec } from '../../packages/broker/src/jwt/fixtures.test.js';
-import { KINDS, natsConnect, startBoth } from './server-helpers.js';
+import { KINDS, natsConnect, startBoth, skipWithoutNatsServer, stopAfterFile, USER_LIMITS as LIM } from './server-helpers.js';
 
-const skip = natsServerAvailable() ? false : 'nats-server is not on PATH';
-const procs: ProcServer[] = [];
-const clients: NatsConnection[] = [];
-after(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-  await Promise.all(procs.map((p) => p.stop()));
-});
+const skip = skipWithoutNatsServer();
+const { procs, clients } = stopAfterFile();
 const sc = StringCodec();
-const LIM = { subs: -1, payload: -1, data: -1 };
 
 test('an expiring activation token ends its import; INFO has auth_required and a nonce', { skip, timeout: 120_000 }, async () => {
   const sysKp = createAccount();

@@ -8,21 +8,16 @@
  * stream and service imports between JWT accounts (public exports and an activation token),
  * and requests from a system-account user.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StringCodec, type NatsConnection } from 'nats';
+import { StringCodec } from 'nats';
 import { createAccount, createUser } from '@nats-io/nkeys';
-import { natsServerAvailable, waitFor, type ProcServer } from '../helpers/servers.js';
+import { waitFor } from '../helpers/servers.js';
 import { makeAccount, makeActivation, makeOperator, makeUser, nowSec, UNLIMITED } from '../../packages/broker/src/jwt/fixtures.test.js';
-import { KINDS, closedReason, collectErrors, connectOutcome, natsConnect, startBoth, type Kind, type Running } from './server-helpers.js';
+import { KINDS, closedReason, collectErrors, connectOutcome, natsConnect, startBoth, type Kind, type Running, skipWithoutNatsServer, stopAfterFile } from './server-helpers.js';
 
-const skip = natsServerAvailable() ? false : 'nats-server is not on PATH';
-const procs: ProcServer[] = [];
-const clients: NatsConnection[] = [];
-after(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-  await Promise.all(procs.map((p) => p.stop()));
-});
+const skip = skipWithoutNatsServer();
+const { procs, clients } = stopAfterFile();
 const sc = StringCodec();
 
 async function fixture() {

@@ -3,16 +3,39 @@
  * users for Switchboard and nats-server 2.9.10, a conf per server (its own resolver directory),
  * and real `nats` clients whose outcomes are reduced to comparable strings.
  */
+import { after } from 'node:test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, jwtAuthenticator, type NatsConnection } from 'nats';
 import type { KeyPair } from '@nats-io/nkeys';
-import { startProcess, waitFor, type ProcServer } from '../helpers/servers.js';
+import { natsServerAvailable, startProcess, waitFor, type ProcServer } from '../helpers/servers.js';
 import { tmpDir } from '../auth/helpers.js';
 import { signNonce, type Usr } from '../../packages/broker/src/jwt/fixtures.test.js';
 import { RawConn } from '../helpers/raw.js';
 
 export type Kind = 'switchboard' | 'nats-server';
+
+/** A test's `skip` option: the differential tests need nats-server on the PATH. */
+export function skipWithoutNatsServer(): false | string {
+  return natsServerAvailable() ? false : 'nats-server is not on PATH';
+}
+
+/**
+ * Lists for the servers and clients a test file starts; when the file's tests have run (passed,
+ * failed or timed out) the clients are closed and the servers stopped by PID.
+ */
+export function stopAfterFile(): { procs: ProcServer[]; clients: NatsConnection[] } {
+  const procs: ProcServer[] = [];
+  const clients: NatsConnection[] = [];
+  after(async () => {
+    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    await Promise.all(procs.map((p) => p.stop()));
+  });
+  return { procs, clients };
+}
+
+/** A user JWT's limits with nothing limited. */
+export const USER_LIMITS = { subs: -1, payload: -1, data: -1 };
 export const KINDS: Kind[] = ['switchboard', 'nats-server'];
 
 export interface Running {

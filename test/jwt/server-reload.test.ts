@@ -8,24 +8,16 @@
  * them as users that "moved account" because operator mode has no nkey map. Switchboard keeps
  * them; the test records both outcomes.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NatsConnection } from 'nats';
 import { createAccount, createUser } from '@nats-io/nkeys';
-import { natsServerAvailable, type ProcServer } from '../helpers/servers.js';
 import { makeAccount, makeOperator, makeUser, nowSec } from '../../packages/broker/src/jwt/fixtures.test.js';
-import { KINDS, closedReason, natsConnect, startBoth } from './server-helpers.js';
+import { KINDS, closedReason, natsConnect, startBoth, skipWithoutNatsServer, stopAfterFile, USER_LIMITS as LIM } from './server-helpers.js';
 
-const skip = natsServerAvailable() ? false : 'nats-server is not on PATH';
-const procs: ProcServer[] = [];
-const clients: NatsConnection[] = [];
-after(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-  await Promise.all(procs.map((p) => p.stop()));
-});
-const LIM = { subs: -1, payload: -1, data: -1 };
+const skip = skipWithoutNatsServer();
+const { procs, clients } = stopAfterFile();
 
 test('reload with a changed resolver_preload applies the new account JWT to connected clients', { skip, timeout: 120_000 }, async () => {
   const sysKp = createAccount();

@@ -8,23 +8,17 @@
  * `User Authentication Revoked` — and on MEMORY an update of a loaded account is applied live
  * while an unknown account's is skipped.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StringCodec, type NatsConnection } from 'nats';
+import { StringCodec } from 'nats';
 import { createAccount, createUser } from '@nats-io/nkeys';
-import { natsServerAvailable, waitFor, type ProcServer } from '../helpers/servers.js';
+import { waitFor } from '../helpers/servers.js';
 import { makeAccount, makeOperator, makeUser, nowSec, UNLIMITED } from '../../packages/broker/src/jwt/fixtures.test.js';
-import { KINDS, closedReason, connectOutcome, natsConnect, startBoth } from './server-helpers.js';
+import { KINDS, closedReason, connectOutcome, natsConnect, startBoth, skipWithoutNatsServer, stopAfterFile, USER_LIMITS as LIM } from './server-helpers.js';
 
-const skip = natsServerAvailable() ? false : 'nats-server is not on PATH';
-const procs: ProcServer[] = [];
-const clients: NatsConnection[] = [];
-after(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-  await Promise.all(procs.map((p) => p.stop()));
-});
+const skip = skipWithoutNatsServer();
+const { procs, clients } = stopAfterFile();
 const sc = StringCodec();
-const LIM = { subs: -1, payload: -1, data: -1 };
 
 interface UpdateReply {
   data?: { account?: string; code: number; message: string };

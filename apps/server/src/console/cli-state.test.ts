@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
-import { startProcess, waitFor, type ProcServer } from '../../../../test/helpers/servers.js';
+import { startProcess, waitFor, waitForOutput, type ProcServer } from '../../../../test/helpers/servers.js';
 
 async function monitorURL(p: ProcServer): Promise<string> {
   let url = '';
@@ -42,7 +42,7 @@ test('-m without --data_dir: several servers in one directory serve monitoring o
       assert.equal((await fetch(`${base}/healthz`)).status, 200);
       assert.equal((await fetch(`${base}/metrics`)).status, 200);
       assert.equal((await login(base)).status, 404, 'no admin API without a data dir');
-      assert.match(p.output(), /Admin console off \(monitoring endpoints only\); start with --data_dir/);
+      await waitForOutput(p, /Admin console off \(monitoring endpoints only\); start with --data_dir/);
     }
     assert.deepEqual(readdirSync(cwd), [], 'nothing written in the working directory');
   } finally {
@@ -60,7 +60,7 @@ test('--data_dir: servers started at once on one fresh data dir all come up with
       const base = await monitorURL(p);
       const r = await login(base);
       assert.equal(r.status, 200, await r.text());
-      assert.match(p.output(), /Admin console on http:\/\/\S+ \(state in /);
+      await waitForOutput(p, /Admin console on http:\/\/\S+ \(state in /);
       assert.doesNotMatch(p.output(), /cannot start|UNIQUE constraint/);
     }
     const created = servers.filter((p) => /created user "admin"/.test(p.output()));
@@ -88,7 +88,7 @@ test('a corrupt console.db: the broker starts and serves clients, the console sa
     const body = (await r.json()) as { code: string; message: string };
     assert.equal(body.code, 'CONSOLE_UNAVAILABLE');
     assert.match(body.message, /corrupt or unreadable/);
-    assert.match(p.output(), /\[ERR\] Console: the admin console is off.*corrupt or unreadable/);
+    await waitForOutput(p, /\[ERR\] Console: the admin console is off.*corrupt or unreadable/);
     assert.match(readFileSync(join(data, 'console.db'), 'utf8'), /not a database/);
     assert.ok(existsSync(join(data, 'console.db')));
   } finally {

@@ -70,7 +70,8 @@ async function startCli(conf: string, env: NodeJS.ProcessEnv = {}) {
   }, 10_000, 'monitor URL');
   let exitCode: number | null = null;
   let exited = false;
-  p.proc.on('exit', (code) => {
+  // 'close' comes after the last of the output has been read from the pipes.
+  p.proc.on('close', (code) => {
     exited = true;
     exitCode = code;
   });
