@@ -63,6 +63,25 @@ export const operatorKeyRoutes: FastifyPluginAsyncZod<{ kit: OperatorRouteKit }>
     return 'The running server still has the previous operator JWT (operators are read at start, as in nats-server): put this one in its config (operator: …) and restart it to trust the change.';
   };
 
+  /**
+   * Stores a re-signed operator JWT with the accounts re-signed for it (one transaction), pushes
+   * those accounts when asked, and answers with the operator and each account's push result.
+   */
+  const saveResigned = async (req: FastifyRequest, op: EntityRow, jwt: string, resignedJwts: Array<{ row: EntityRow; jwt: string }>, doPush: boolean) => {
+    ctx.db.transaction(() => {
+      keys.save({ publicKey: op.public_key, kind: 'operator', name: op.name, jwt });
+      for (const r of resignedJwts) keys.save({ publicKey: r.row.public_key, kind: 'account', parent: r.row.parent ?? undefined, name: r.row.name, jwt: r.jwt });
+    })();
+    const resigned = [];
+    for (const r of resignedJwts) {
+      const row = keys.requireAccount(r.row.public_key);
+      const p = doPush ? await push(req, row) : ({ ok: false, via: 'none', message: 'not pushed' } as const);
+      resigned.push({ name: row.name, publicKey: row.public_key, push: p });
+    }
+    const row = keys.requireOperator();
+    return { operator: opView(row), seeds: [], resigned, notice: restartNotice(row) };
+  };
+
   app.post(
     '/operator/signing-keys',
     { config: admin('adding operator signing keys'), schema: { tags, summary: 'Add an operator signing key (the operator JWT is re-signed by the operator\'s own key; its seed shown once)', body: AddOperatorSigningKeyRequestSchema, response: { 201: OperatorSigningKeyResponseSchema, 400: err, 403: err, 404: err, 422: err } } },
@@ -126,18 +145,7 @@ export const operatorKeyRoutes: FastifyPluginAsyncZod<{ kit: OperatorRouteKit }>
           if (sealedSeed) keys.vault.put(key, op.public_key, sealedSeed);
           throw e;
         }
-        ctx.db.transaction(() => {
-          keys.save({ publicKey: op.public_key, kind: 'operator', name: op.name, jwt });
-          for (const r of resignedJwts) keys.save({ publicKey: r.row.public_key, kind: 'account', parent: r.row.parent ?? undefined, name: r.row.name, jwt: r.jwt });
-        })();
-        const resigned = [];
-        for (const r of resignedJwts) {
-          const row = keys.requireAccount(r.row.public_key);
-          const p = body.push ? await push(req, row) : ({ ok: false, via: 'none', message: 'not pushed' } as const);
-          resigned.push({ name: row.name, publicKey: row.public_key, push: p });
-        }
-        const row = keys.requireOperator();
-        return { operator: opView(row), seeds: [], resigned, notice: restartNotice(row) };
+        return saveResigned(req, op, jwt, resignedJwts, body.push);
       }, (r) => ({ detail: `re-signed ${r.resigned.length} account(s)` }));
     },
   );
@@ -168,18 +176,7 @@ export const operatorKeyRoutes: FastifyPluginAsyncZod<{ kit: OperatorRouteKit }>
           }
           for (const a of affected) resignedJwts.push({ row: a, jwt: await keys.resignAccount(a, signer) });
         }
-        ctx.db.transaction(() => {
-          keys.save({ publicKey: op.public_key, kind: 'operator', name: op.name, jwt });
-          for (const r of resignedJwts) keys.save({ publicKey: r.row.public_key, kind: 'account', parent: r.row.parent ?? undefined, name: r.row.name, jwt: r.jwt });
-        })();
-        const resigned = [];
-        for (const r of resignedJwts) {
-          const row = keys.requireAccount(r.row.public_key);
-          const p = body.push ? await push(req, row) : ({ ok: false, via: 'none', message: 'not pushed' } as const);
-          resigned.push({ name: row.name, publicKey: row.public_key, push: p });
-        }
-        const row = keys.requireOperator();
-        return { operator: opView(row), seeds: [], resigned, notice: restartNotice(row) };
+        return saveResigned(req, op, jwt, resignedJwts, body.push);
       }, (r) => ({ detail: `strict ${body.strict}; re-signed ${r.resigned.length} account(s)` }));
     },
   );
