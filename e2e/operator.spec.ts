@@ -4,7 +4,8 @@
  * account and a user are made in the forms, the user's .creds file is downloaded, a real `nats`
  * client connects with it, and one confirmed click revokes the user: the client is cut. Then the
  * pieces that spare the operator nsc: an activation token for a private export issued in the
- * exporter's panel and pasted into the importer's import (a real client receives across it), a
+ * exporter's panel and pasted into the importer's import (a real client receives across it, until
+ * the token is revoked in the exporter's panel with one confirmed click), a
  * scoped signing key whose user gets the scope's permissions, and deleting an account on a
  * resolver with allow_delete.
  */
@@ -210,6 +211,31 @@ test.describe('operator mode', () => {
       } finally {
         clearInterval(pump);
       }
+
+      // The issued token is listed by the export; one confirmed click revokes it and the import stops.
+      const issued = exp.getByTestId('activation-IMP');
+      await expect(issued).toContainText('active');
+      await issued.getByRole('button', { name: 'Revoke activation of IMP for private.>' }).click();
+      await page.getByRole('dialog', { name: 'Revoke activation tokens?' }).getByRole('button', { name: 'Revoke, sign and push' }).click();
+      await expect(issued).toContainText('revoked');
+      await expect(exp.getByTestId('export-revocation-IMP')).toContainText('issued until');
+      // A probe: a private message, then a marker IMP sends itself (queued to it after anything EXP's flushed publish delivered).
+      const got = new Set<string>();
+      const marks = new Set<string>();
+      subscriber.subscribe('private.>', { callback: (_e, m) => got.add(sc.decode(m.data)) });
+      subscriber.subscribe('mark', { callback: (_e, m) => marks.add(sc.decode(m.data)) });
+      await subscriber.flush();
+      let n = 0;
+      const delivers = async () => {
+        const id = String(++n);
+        publisher.publish('private.news', sc.encode(id));
+        await publisher.flush();
+        subscriber.publish('mark', sc.encode(id));
+        await expect.poll(() => marks.has(id)).toBe(true);
+        return got.has(id);
+      };
+      await expect.poll(delivers, { timeout: 15_000 }).toBe(false);
+      await shot(page, 'operator-activation-revoked');
 
       // A scoped signing key for IMP, role ops: its users may publish on ops.<their name>.> only.
       await imp.getByRole('button', { name: 'New signing key for IMP' }).click();

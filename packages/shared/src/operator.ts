@@ -210,6 +210,8 @@ export type IssueActivationRequest = z.input<typeof IssueActivationRequestSchema
 
 export const ActivationResponseSchema = z.object({
   token: z.string(),
+  /** The token's `jti` (its id in the console's record of issued tokens). */
+  jti: z.string(),
   kind: z.enum(['stream', 'service']),
   subject: z.string(),
   importer: z.string(),
@@ -217,6 +219,52 @@ export const ActivationResponseSchema = z.object({
   expiresAt: z.string().optional(),
 });
 export type ActivationResponse = z.output<typeof ActivationResponseSchema>;
+
+/**
+ * A revocation on a private export (nats-server semantics): activation tokens for `importer`
+ * (an account key, or `*` for every importer) issued at or before `at` no longer authorize the
+ * import; the account JWT is re-signed and pushed, and the server ends live imports.
+ */
+export const ExportRevocationRequestSchema = z.object({
+  type: z.enum(['stream', 'service']),
+  /** The export's subject, as the account exports it. */
+  subject: Subject,
+  importer: z.union([z.literal('*'), AccountKeySchema], { error: 'a public account key (A…, 56 characters) or * for every importer' }),
+  push: z.boolean().default(true),
+  ...signer,
+});
+export type ExportRevocationRequest = z.input<typeof ExportRevocationRequestSchema>;
+
+/** Removes a revocation from a private export (tokens it revoked authorize again). */
+export const RemoveExportRevocationRequestSchema = ExportRevocationRequestSchema;
+export type RemoveExportRevocationRequest = z.input<typeof RemoveExportRevocationRequestSchema>;
+
+/** An activation token the console issued (its record: never the token's signer seed). */
+export const IssuedActivationSchema = z.object({
+  jti: z.string(),
+  importer: z.string(),
+  /** The subject the token grants. */
+  subject: z.string(),
+  kind: z.enum(['stream', 'service']),
+  /** The token's `iat`, ISO time (what a revocation is compared with). */
+  issuedAt: z.string(),
+  expiresAt: z.string().optional(),
+  /** The key that signed it (the account's or a signing key). */
+  signedBy: z.string(),
+  /** The export's revocations cover it (its importer or `*`, at or after its issue time). */
+  revoked: z.boolean(),
+  expired: z.boolean(),
+});
+export type IssuedActivation = z.output<typeof IssuedActivationSchema>;
+
+/** Sets the operator's `strict_signing_key_usage` (the operator JWT is re-signed by its own key). */
+export const StrictSigningRequestSchema = z.object({
+  strict: z.boolean({ error: 'true or false' }),
+  /** Re-sign and push the accounts the operator's own key signed (with a signing key), so they keep working under strict usage. */
+  push: z.boolean().default(true),
+  ...signer,
+});
+export type StrictSigningRequest = z.input<typeof StrictSigningRequestSchema>;
 
 /** What deleting an account does on the running server. */
 export const DeleteAccountRequestSchema = z
@@ -267,6 +315,8 @@ export const OperatorViewSchema = z.object({
   canSign: z.boolean(),
   /** The running server trusts this operator. */
   trusted: z.boolean(),
+  /** `strict_signing_key_usage`: only signing keys sign accounts, never the operator's own key. */
+  strictSigning: z.boolean(),
 });
 export type OperatorView = z.output<typeof OperatorViewSchema>;
 
@@ -291,12 +341,20 @@ export const ManagedUserSchema = z.object({
 });
 export type ManagedUser = z.output<typeof ManagedUserSchema>;
 
+/** An export as the console shows it: its revocations and the activation tokens issued for it here. */
+export const ManagedExportSchema = OperatorExportSchema.extend({
+  /** Importing account (or `*`) → revoked as of (ISO time): tokens issued at or before it no longer work. */
+  revocations: z.array(z.object({ importer: z.string(), at: z.string() })),
+  activations: z.array(IssuedActivationSchema),
+});
+export type ManagedExport = z.output<typeof ManagedExportSchema>;
+
 export const ManagedAccountSchema = z.object({
   publicKey: z.string(),
   name: z.string(),
   jwt: z.string(),
   limits: OperatorAccountLimitsSchema,
-  exports: z.array(OperatorExportSchema),
+  exports: z.array(ManagedExportSchema),
   imports: z.array(OperatorImportSchema),
   revocations: z.array(z.object({ user: z.string(), at: z.string() })),
   signingKeys: z.array(

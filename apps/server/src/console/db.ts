@@ -111,6 +111,20 @@ export const MIGRATIONS: readonly string[] = [
      sealed BLOB NOT NULL,
      created_at INTEGER NOT NULL
    );`,
+  // Activation tokens the console issued for private exports: their facts, never the token's signer.
+  `CREATE TABLE op_activations (
+     jti TEXT PRIMARY KEY,
+     exporter TEXT NOT NULL,
+     export_type TEXT NOT NULL CHECK (export_type IN ('stream', 'service')),
+     export_subject TEXT NOT NULL,
+     importer TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     signed_by TEXT NOT NULL,
+     issued_at INTEGER NOT NULL,
+     expires_at INTEGER,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX op_activations_exporter ON op_activations (exporter, export_type, export_subject);`,
 ];
 
 export interface OpenedDb {

@@ -8,7 +8,9 @@ import { encodeAccount, encodeActivation, encodeGeneric, encodeOperator, encodeU
 import { createAccount, createOperator, createUser, fromSeed, type KeyPair } from '@nats-io/nkeys';
 import { jwt as J } from '@switchboard/broker';
 import type {
+  IssuedActivation,
   ManagedAccount,
+  ManagedExport,
   ManagedUser,
   OperatorAccountLimits,
   OperatorExport,
@@ -23,6 +25,26 @@ import { scopeEntry, setUserFields, signingKeyEntries, userFormFrom, userNatsFro
 import type { SeedVault } from './seed-vault.js';
 
 export type EntityKind = 'operator' | 'account' | 'user';
+
+/** An activation token the console issued (table op_activations). */
+export interface ActivationRow {
+  jti: string;
+  exporter: string;
+  export_type: 'stream' | 'service';
+  export_subject: string;
+  importer: string;
+  subject: string;
+  signed_by: string;
+  /** The token's iat (unix seconds). */
+  issued_at: number;
+  expires_at: number | null;
+  created_at: number;
+}
+
+type Json = Record<string, unknown>;
+/** An export's `revocations` (importing account or `*` → unix seconds). */
+const exportRevocations = (e: Json): Record<string, number> =>
+  e.revocations && typeof e.revocations === 'object' ? Object.fromEntries(Object.entries(e.revocations as Json).filter((x): x is [string, number] => typeof x[1] === 'number')) : {};
 
 export interface EntityRow {
   public_key: string;
@@ -141,6 +163,7 @@ export class OperatorKeys {
       for (const u of this.userRows(publicKey)) this.vault.deleteOwnedBy(u.public_key);
       this.db.prepare("DELETE FROM op_entities WHERE kind = 'user' AND parent = ?").run(publicKey);
       this.vault.deleteOwnedBy(publicKey);
+      this.db.prepare('DELETE FROM op_activations WHERE exporter = ?').run(publicKey);
       this.db.prepare("DELETE FROM op_entities WHERE kind = 'account' AND public_key = ?").run(publicKey);
     })();
   }
@@ -149,8 +172,23 @@ export class OperatorKeys {
   forgetAll(): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM op_entities').run();
+      this.db.prepare('DELETE FROM op_activations').run();
       this.vault.deleteAll();
     })();
+  }
+
+  /** Keeps the facts of an issued activation token (not the token's signer seed; the token itself is not needed). */
+  recordActivation(r: Omit<ActivationRow, 'created_at'>): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO op_activations (jti, exporter, export_type, export_subject, importer, subject, signed_by, issued_at, expires_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(r.jti, r.exporter, r.export_type, r.export_subject, r.importer, r.subject, r.signed_by, r.issued_at, r.expires_at, Date.now());
+  }
+
+  activationRows(exporter: string): ActivationRow[] {
+    return this.db.prepare('SELECT * FROM op_activations WHERE exporter = ? ORDER BY issued_at, jti').all(exporter) as ActivationRow[];
   }
 
   // ---- signers -----------------------------------------------------------------------------
@@ -179,7 +217,25 @@ export class OperatorKeys {
       const seed = this.vault.get(k);
       if (seed) return keyPairOf(seed);
     }
+    if (strict && signing.length === 0) {
+      throw new ApiHttpError('OPERATOR_SIGNER_REQUIRED', `operator ${op.name} uses strict signing keys (only signing keys sign accounts) and has none: add an operator signing key first`);
+    }
+    if (strict) {
+      throw new ApiHttpError('OPERATOR_SIGNER_REQUIRED', `operator ${op.name} uses strict signing keys: only its signing keys sign accounts, and the console stores no seed of one; give a signing key's seed (SO…), not the operator's own`);
+    }
     throw new ApiHttpError('OPERATOR_SIGNER_REQUIRED', `the console stores no seed of operator ${op.name}: give the operator's seed (or a signing key's) to sign the account`);
+  }
+
+  /** A stored seed of one of the operator's signing keys (ones the running server trusts first), if any. */
+  signingKeySigner(trusted?: ReadonlySet<string>): KeyPair | undefined {
+    const op = this.requireOperator();
+    const order = ((rawPayload(op.jwt).nats.signing_keys as unknown[] | undefined) ?? []).filter((k): k is string => typeof k === 'string');
+    if (trusted) order.sort((a, b) => Number(trusted.has(b)) - Number(trusted.has(a)));
+    for (const k of order) {
+      const seed = this.vault.get(k);
+      if (seed) return keyPairOf(seed);
+    }
+    return undefined;
   }
 
   /** The operator's own key (only it signs the operator JWT): the seed given, else the stored one. */
@@ -198,7 +254,7 @@ export class OperatorKeys {
   canSignAsOperator(op: EntityRow): boolean {
     const nats = rawPayload(op.jwt).nats;
     const signing = ((nats.signing_keys as string[] | undefined) ?? []).filter((k) => typeof k === 'string');
-    return this.vault.stored([...signing, op.public_key]).length > 0;
+    return this.vault.stored([...signing, ...(nats.strict_signing_key_usage === true ? [] : [op.public_key])]).length > 0;
   }
 
   /** The key that signs the account's users: the given seed (identity or a plain signing key), else a stored one. */
@@ -303,7 +359,14 @@ export class OperatorKeys {
       leaf: l.leaf,
       ...(l.disallowBearer ? { disallow_bearer: true } : { disallow_bearer: undefined }),
     };
-    nats.exports = form.exports.map((e) => ({ name: e.name || e.subject, subject: e.subject, type: e.type, ...(e.tokenReq ? { token_req: true } : {}) }));
+    // An export kept from the previous JWT keeps what the form does not show (revocations, response type, …).
+    const prevExports = ((prev?.nats.exports as Json[] | undefined) ?? []).filter((e) => e && typeof e === 'object');
+    nats.exports = form.exports.map((e) => {
+      const kept = { ...(prevExports.find((p) => p.type === e.type && p.subject === e.subject) ?? {}) };
+      delete kept.token_req;
+      if (!e.tokenReq) delete kept.revocations;
+      return { ...kept, name: e.name || String(kept.name ?? '') || e.subject, subject: e.subject, type: e.type, ...(e.tokenReq ? { token_req: true } : {}) };
+    });
     nats.imports = form.imports.map((i) => ({
       name: i.subject,
       type: i.type,
@@ -335,6 +398,29 @@ export class OperatorKeys {
     const token = await encodeAccount(p.name, account.public_key, nats as Partial<Account>, { signer, ...(p.exp ? { exp: p.exp } : {}), ...(p.nbf ? { nbf: p.nbf } : {}) });
     checkedJwt(token, 'account');
     return token;
+  }
+
+  /**
+   * The account JWT re-signed with a revocation on its `type` export `subject`: `at` (unix s)
+   * sets one for `importer` (kept when a later one is there, as the jwt library's `RevokeAt`),
+   * null removes it.
+   */
+  async setExportRevocation(account: EntityRow, signer: KeyPair, exp: { type: 'stream' | 'service'; subject: string }, importer: string, at: number | null): Promise<string> {
+    const found = ((rawPayload(account.jwt).nats.exports as Json[] | undefined) ?? []).some((e) => e?.type === exp.type && e?.subject === exp.subject);
+    if (!found) throw validationFailed([{ path: 'body.subject', message: `account ${account.name} has no ${exp.type} export "${exp.subject}"` }], 'body');
+    return this.resignAccount(account, signer, (n) => {
+      n.exports = (n.exports as Json[]).map((e) => {
+        if (e?.type !== exp.type || e?.subject !== exp.subject) return e;
+        const rev = exportRevocations(e);
+        if (at === null) {
+          if (rev[importer] === undefined) throw validationFailed([{ path: 'body.importer', message: `the export "${exp.subject}" has no revocation for ${importer}` }], 'body');
+          delete rev[importer];
+        } else if (!(rev[importer] !== undefined && rev[importer]! > at)) rev[importer] = at;
+        const next: Json = { ...e, revocations: rev };
+        if (Object.keys(rev).length === 0) delete next.revocations;
+        return next;
+      });
+    });
   }
 
   /**
@@ -408,7 +494,14 @@ export class OperatorKeys {
    * An activation token for `importer` to import `subject` of a `token_req` export of `account`,
    * signed by the account or a plain signing key (then naming the account as issuer_account).
    */
-  async issueActivation(account: EntityRow, signer: KeyPair, importer: string, subject: string, kind: 'stream' | 'service', expiresInDays?: number): Promise<{ token: string; exp?: number }> {
+  async issueActivation(
+    account: EntityRow,
+    signer: KeyPair,
+    importer: string,
+    subject: string,
+    kind: 'stream' | 'service',
+    expiresInDays?: number,
+  ): Promise<{ token: string; jti: string; iat: number; exp?: number }> {
     const viaSigningKey = signer.getPublicKey() !== account.public_key;
     const exp = expiresInDays ? Math.floor(Date.now() / 1000) + expiresInDays * 86_400 : undefined;
     const token = await encodeActivation(subject, importer, viaSigningKey ? account.public_key : signer, kind, { subject }, { ...(viaSigningKey ? { signer } : {}), ...(exp ? { exp } : {}) });
@@ -416,7 +509,8 @@ export class OperatorKeys {
     const vr = new J.ValidationResults();
     J.validateActivationClaims(act, vr, true, Date.now());
     if (vr.errors().length) throw new ApiHttpError('OPERATOR_INVALID_JWT', `the server would refuse this activation: ${vr.errors().join('; ')}`);
-    return { token, ...(exp ? { exp } : {}) };
+    const p = rawPayload(token) as RawPayload & { jti?: string };
+    return { token, jti: String(p.jti ?? ''), iat: p.iat, ...(exp ? { exp } : {}) };
   }
 
   /** The `$SYS.REQ.CLAIMS.DELETE` request: a generic JWT self-signed by an operator key, `nats.accounts` listing what to delete. */
@@ -471,6 +565,7 @@ export class OperatorKeys {
       ...(sys ? { systemAccount: sys } : {}),
       canSign: this.canSignAsOperator(op),
       trusted: server !== undefined,
+      strictSigning: nats.strict_signing_key_usage === true,
     };
   }
 
@@ -501,9 +596,36 @@ export class OperatorKeys {
     const n = rawPayload(a.jwt).nats;
     const l = (n.limits as Record<string, unknown> | undefined) ?? {};
     const num = (v: unknown): number => (typeof v === 'number' ? v : -1);
-    const exports = ((n.exports as Record<string, unknown>[] | undefined) ?? []).map(
-      (e): OperatorExport => ({ type: e.type === 'service' ? 'service' : 'stream', subject: String(e.subject ?? ''), name: String(e.name ?? ''), tokenReq: e.token_req === true }),
-    );
+    const issued = this.activationRows(a.public_key);
+    const nowSec = Math.floor(Date.now() / 1000);
+    const exports = ((n.exports as Record<string, unknown>[] | undefined) ?? []).map((e): ManagedExport => {
+      const type = e.type === 'service' ? 'service' : 'stream';
+      const subject = String(e.subject ?? '');
+      const rev = exportRevocations(e);
+      const activations = issued
+        .filter((r) => r.export_type === type && r.export_subject === subject)
+        .map(
+          (r): IssuedActivation => ({
+            jti: r.jti,
+            importer: r.importer,
+            subject: r.subject,
+            kind: r.export_type,
+            issuedAt: iso(r.issued_at),
+            ...(r.expires_at !== null ? { expiresAt: iso(r.expires_at) } : {}),
+            signedBy: r.signed_by,
+            revoked: J.isRevoked(rev, r.importer, r.issued_at),
+            expired: r.expires_at !== null && r.expires_at <= nowSec,
+          }),
+        );
+      return {
+        type,
+        subject,
+        name: String(e.name ?? ''),
+        tokenReq: e.token_req === true,
+        revocations: Object.entries(rev).map(([importer, at]) => ({ importer, at: iso(at) })),
+        activations,
+      };
+    });
     const imports = ((n.imports as Record<string, unknown>[] | undefined) ?? []).map(
       (i): OperatorImport => ({
         type: i.type === 'service' ? 'service' : 'stream',

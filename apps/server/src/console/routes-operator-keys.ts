@@ -4,7 +4,7 @@
  *   DELETE /operator/signing-keys/:key                      remove one; accounts it signed are re-signed with another key and pushed
  *   POST   /operator/accounts/:account/signing-keys          add an account signing key, plain or scoped (role + template)
  *   DELETE /operator/accounts/:account/signing-keys/:key     remove one (users it signed are cut by the server)
- *   POST   /operator/accounts/:account/activations           an activation token for a private (token_req) export
+ *   PUT    /operator/strict-signing                         set strict_signing_key_usage (accounts the operator key signed are re-signed with a signing key)
  *   DELETE /operator/accounts/:account                       delete an account: on the server as its resolver allows, and here
  * Admin-only, audited; new seeds only in the response that made them.
  */
@@ -12,18 +12,17 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { createOperator, type KeyPair } from '@nats-io/nkeys';
 import {
-  ActivationResponseSchema,
   AccountSigningKeyParamsSchema,
   AddAccountSigningKeyRequestSchema,
   AddOperatorSigningKeyRequestSchema,
   ApiErrorBodySchema,
   DeleteAccountRequestSchema,
   DeleteAccountResponseSchema,
-  IssueActivationRequestSchema,
   OperatorAccountParamsSchema,
   OperatorAccountWriteResponseSchema,
   OperatorSigningKeyResponseSchema,
   SignerOnlyRequestSchema,
+  StrictSigningRequestSchema,
   SigningKeyParamsSchema,
   type ManagedAccount,
   type OperatorState,
@@ -44,6 +43,8 @@ export interface OperatorRouteKit {
   accountResult: (a: EntityRow) => Promise<ManagedAccount>;
   opSigner: (given?: string) => KeyPair;
   opView: (row: EntityRow) => OperatorView;
+  /** The operator keys the running server accepts account JWTs from. */
+  trustedKeys: () => ReadonlySet<string> | undefined;
 }
 
 const err = ApiErrorBodySchema;
@@ -52,7 +53,7 @@ const seedText = (kp: KeyPair): string => new TextDecoder().decode(kp.getSeed())
 const summary = (p?: PushResult) => (p ? `${p.ok ? 'done' : 'not done'} (${p.via}): ${p.message}` : 'not pushed');
 
 export const operatorKeyRoutes: FastifyPluginAsyncZod<{ kit: OperatorRouteKit }> = async (app, { kit }) => {
-  const { ctx, keys, push, accountResult, opSigner, opView } = kit;
+  const { ctx, keys, push, accountResult, opSigner, opView, trustedKeys } = kit;
   const tags = ['operator'];
 
   const restartNotice = (op: EntityRow): string => {
@@ -60,6 +61,25 @@ export const operatorKeyRoutes: FastifyPluginAsyncZod<{ kit: OperatorRouteKit }>
     if (!running) return 'The running server does not trust this operator; use this operator JWT in the config of the server that should.';
     if (running.jwt === op.jwt) return 'The running server already has this operator JWT.';
     return 'The running server still has the previous operator JWT (operators are read at start, as in nats-server): put this one in its config (operator: …) and restart it to trust the change.';
+  };
+
+  /**
+   * Stores a re-signed operator JWT with the accounts re-signed for it (one transaction), pushes
+   * those accounts when asked, and answers with the operator and each account's push result.
+   */
+  const saveResigned = async (req: FastifyRequest, op: EntityRow, jwt: string, resignedJwts: Array<{ row: EntityRow; jwt: string }>, doPush: boolean) => {
+    ctx.db.transaction(() => {
+      keys.save({ publicKey: op.public_key, kind: 'operator', name: op.name, jwt });
+      for (const r of resignedJwts) keys.save({ publicKey: r.row.public_key, kind: 'account', parent: r.row.parent ?? undefined, name: r.row.name, jwt: r.jwt });
+    })();
+    const resigned = [];
+    for (const r of resignedJwts) {
+      const row = keys.requireAccount(r.row.public_key);
+      const p = doPush ? await push(req, row) : ({ ok: false, via: 'none', message: 'not pushed' } as const);
+      resigned.push({ name: row.name, publicKey: row.public_key, push: p });
+    }
+    const row = keys.requireOperator();
+    return { operator: opView(row), seeds: [], resigned, notice: restartNotice(row) };
   };
 
   app.post(
@@ -97,6 +117,9 @@ export const operatorKeyRoutes: FastifyPluginAsyncZod<{ kit: OperatorRouteKit }>
         const op = keys.requireOperator();
         const signing = ((rawPayload(op.jwt).nats.signing_keys as unknown[] | undefined) ?? []).filter((k): k is string => typeof k === 'string');
         if (!signing.includes(key)) throw new ApiHttpError('NOT_FOUND', `${key} is not a signing key of operator ${op.name}`);
+        if (rawPayload(op.jwt).nats.strict_signing_key_usage === true && signing.length === 1) {
+          throw new ApiHttpError('OPERATOR_SIGNER_REQUIRED', `operator ${op.name} uses strict signing keys: ${key} is its last signing key, and only signing keys sign accounts; add another one first, or turn strict signing off`);
+        }
         const identity = keys.operatorIdentity(body.operatorSeed);
         const affected = keys.accountsSignedBy(key);
         const jwt = await keys.resignOperator(identity, (n) => {
@@ -122,19 +145,39 @@ export const operatorKeyRoutes: FastifyPluginAsyncZod<{ kit: OperatorRouteKit }>
           if (sealedSeed) keys.vault.put(key, op.public_key, sealedSeed);
           throw e;
         }
-        ctx.db.transaction(() => {
-          keys.save({ publicKey: op.public_key, kind: 'operator', name: op.name, jwt });
-          for (const r of resignedJwts) keys.save({ publicKey: r.row.public_key, kind: 'account', parent: r.row.parent ?? undefined, name: r.row.name, jwt: r.jwt });
-        })();
-        const resigned = [];
-        for (const r of resignedJwts) {
-          const row = keys.requireAccount(r.row.public_key);
-          const p = body.push ? await push(req, row) : ({ ok: false, via: 'none', message: 'not pushed' } as const);
-          resigned.push({ name: row.name, publicKey: row.public_key, push: p });
-        }
-        const row = keys.requireOperator();
-        return { operator: opView(row), seeds: [], resigned, notice: restartNotice(row) };
+        return saveResigned(req, op, jwt, resignedJwts, body.push);
       }, (r) => ({ detail: `re-signed ${r.resigned.length} account(s)` }));
+    },
+  );
+
+  app.put(
+    '/operator/strict-signing',
+    { config: admin('changing the operator'), schema: { tags, summary: "Set strict_signing_key_usage: only the operator's signing keys sign accounts (the operator JWT is re-signed by its own key; accounts its own key signed are re-signed with a signing key and pushed)", body: StrictSigningRequestSchema, response: { 200: OperatorSigningKeyResponseSchema, 400: err, 403: err, 404: err, 422: err } } },
+    async (req) => {
+      const body = req.body;
+      return audited(ctx, req, { action: 'operator.strict-signing', target: String(body.strict) }, async () => {
+        const op = keys.requireOperator();
+        const signing = ((rawPayload(op.jwt).nats.signing_keys as unknown[] | undefined) ?? []).filter((k): k is string => typeof k === 'string');
+        if (body.strict && signing.length === 0) {
+          throw new ApiHttpError('OPERATOR_SIGNER_REQUIRED', `operator ${op.name} has no signing key: with strict signing key usage only signing keys sign accounts; add one first`);
+        }
+        const identity = keys.operatorIdentity(body.operatorSeed);
+        const jwt = await keys.resignOperator(identity, (n) => {
+          if (body.strict) n.strict_signing_key_usage = true;
+          else delete n.strict_signing_key_usage;
+        });
+        // Under strict usage the server refuses accounts the operator's own key signed: re-sign them with a signing key.
+        const affected = body.strict ? keys.accountsSignedBy(op.public_key) : [];
+        const resignedJwts: Array<{ row: EntityRow; jwt: string }> = [];
+        if (affected.length) {
+          const signer = keys.signingKeySigner(trustedKeys());
+          if (!signer) {
+            throw new ApiHttpError('OPERATOR_SIGNER_REQUIRED', `the operator's own key signed ${affected.map((a) => a.name).join(', ')}, and the console stores no signing key seed to re-sign them: store one (add an operator signing key here) first`);
+          }
+          for (const a of affected) resignedJwts.push({ row: a, jwt: await keys.resignAccount(a, signer) });
+        }
+        return saveResigned(req, op, jwt, resignedJwts, body.push);
+      }, (r) => ({ detail: `strict ${body.strict}; re-signed ${r.resigned.length} account(s)` }));
     },
   );
 
@@ -183,34 +226,6 @@ export const operatorKeyRoutes: FastifyPluginAsyncZod<{ kit: OperatorRouteKit }>
     },
   );
 
-  app.post(
-    '/operator/accounts/:account/activations',
-    { config: admin('issuing activation tokens'), schema: { tags, summary: 'Issue an activation token for a private (token_req) export of the account, for one importing account', params: OperatorAccountParamsSchema, body: IssueActivationRequestSchema, response: { 201: ActivationResponseSchema, 400: err, 403: err, 404: err, 422: err } } },
-    async (req, reply) => {
-      const body = req.body;
-      const { account } = req.params;
-      const r = await audited(ctx, req, { action: 'operator.activation.issue', target: `${body.subject} of ${account} for ${body.importer}` }, async () => {
-        const row = keys.requireAccount(account);
-        if (body.importer === account) throw validationFailed([{ path: 'body.importer', message: 'an account does not import from itself' }], 'body');
-        const view = keys.accountView(row, { onServer: false, system: false });
-        const exp = view.exports.find((e) => e.subject === body.subject) ?? view.exports.find((e) => contained(body.subject, e.subject));
-        if (!exp) throw validationFailed([{ path: 'body.subject', message: `account ${row.name} exports nothing that contains "${body.subject}"` }], 'body');
-        if (!exp.tokenReq) throw validationFailed([{ path: 'body.subject', message: `the export "${exp.subject}" is public (no token required): import it without a token` }], 'body');
-        const made = await keys.issueActivation(row, keys.accountSigner(row, body.accountSeed), body.importer, body.subject, exp.type, body.expiresInDays);
-        return {
-          token: made.token,
-          kind: exp.type,
-          subject: body.subject,
-          importer: body.importer,
-          exporter: account,
-          ...(made.exp ? { expiresAt: new Date(made.exp * 1000).toISOString() } : {}),
-        };
-      }, (r) => ({ detail: `${r.kind} ${r.subject}${r.expiresAt ? ` until ${r.expiresAt}` : ''}` }));
-      reply.code(201);
-      return r;
-    },
-  );
-
   app.delete(
     '/operator/accounts/:account',
     { config: admin('deleting accounts'), schema: { tags, summary: 'Delete an account: on the server ($SYS.REQ.CLAIMS.DELETE where the resolver allows it, or every user revoked), and from the console', params: OperatorAccountParamsSchema, body: DeleteAccountRequestSchema, response: { 200: DeleteAccountResponseSchema, 400: err, 403: err, 404: err, 409: err, 422: err, 502: err } } },
@@ -246,14 +261,3 @@ export const operatorKeyRoutes: FastifyPluginAsyncZod<{ kit: OperatorRouteKit }>
     },
   );
 };
-
-/** Whether `subject` lies within `container` (wildcards in the container). */
-function contained(subject: string, container: string): boolean {
-  const s = subject.split('.');
-  const c = container.split('.');
-  for (let i = 0; i < c.length; i++) {
-    if (c[i] === '>') return i < s.length;
-    if (i >= s.length || (c[i] !== '*' && c[i] !== s[i])) return false;
-  }
-  return s.length === c.length;
-}

@@ -11,6 +11,8 @@
  *   POST   /operator/accounts/:account/users            issue a user: its `.creds` (shown once unless stored)
  *   GET    /operator/accounts/:account/users/:user/creds  the creds again (only when the seed was stored)
  *   POST   /operator/accounts/:account/users/:user/revoke  revoke: the account JWT re-signed and pushed, the user cut
+ * Key work (signing keys, strict signing, deleting accounts): routes-operator-keys.ts; activation
+ * tokens and their revocation: routes-operator-activations.ts.
  * Writes are admin-only and audited; seeds are never logged nor put in audit entries, and only
  * the response that made them carries them (viewers cannot reach those routes; redact.ts
  * scrubs anything seed-shaped from what viewers get).
@@ -43,6 +45,7 @@ import { ApiHttpError } from './errors.js';
 import { OperatorKeys, checkedJwt, operatorConfigText, rawPayload, type EntityRow } from './operator-keys.js';
 import { pushAccountJwt, resolverInfo, serverAccounts, serverOperator } from './operator-push.js';
 import { operatorKeyRoutes } from './routes-operator-keys.js';
+import { operatorActivationRoutes } from './routes-operator-activations.js';
 import { checkImportTokens } from './operator-activation.js';
 import { SeedVault } from './seed-vault.js';
 
@@ -95,7 +98,9 @@ export const operatorRoutes: FastifyPluginAsyncZod<{ ctx: ConsoleContext }> = as
     return r;
   };
 
-  await app.register(operatorKeyRoutes, { kit: { ctx, keys, state, push, accountResult, opSigner, opView } });
+  const kit = { ctx, keys, state, push, accountResult, opSigner, opView, trustedKeys };
+  await app.register(operatorKeyRoutes, { kit });
+  await app.register(operatorActivationRoutes, { kit });
 
   app.get('/operator', { schema: { tags, summary: 'Operator mode: the running server and what the console manages', response: { 200: OperatorStateSchema } } }, async () => state());
 

@@ -8,6 +8,7 @@ import { downloadText } from '../lib/download';
 import { formatTime } from '../lib/format';
 import { AccountDialog, IssueUserDialog, RevokeDialog } from './dialogs';
 import { ActivationDialog, DeleteAccountDialog, SigningKeyDialog } from './dialogs-keys';
+import { ExportActivations } from './ExportActivations';
 import { permSummary } from './permissions';
 import { fetchCreds, shortKey, usePushAccount, useRemoveAccountSigningKey } from './useOperator';
 
@@ -78,6 +79,7 @@ export function AccountPanel({ account: a, state }: { account: ManagedAccount; s
                   </WriteButton>
                 </>
               )}
+              <ExportActivations account={a} exp={e} state={state} onNotice={setNotice} />
             </li>
           ))}
           {a.imports.map((i) => (

@@ -7,7 +7,7 @@ import { WriteButton, WriteFieldset } from '../components/WriteButton';
 import { SeedInput } from './dialogs';
 import { Field, SignFormFooter, PermissionFields } from './forms';
 import { emptyPermText, parsePermText } from './permissions';
-import { shortKey, useAddAccountSigningKey, useAddOperatorSigningKey, useDeleteAccount, useIssueActivation, useRemoveOperatorSigningKey } from './useOperator';
+import { shortKey, useAddAccountSigningKey, useAddOperatorSigningKey, useDeleteAccount, useIssueActivation, useRemoveOperatorSigningKey, useSetStrictSigning } from './useOperator';
 
 /** Issue an activation token for a private export: for one importing account, optionally expiring. */
 export function ActivationDialog({ account, exp, state, onClose }: { account: ManagedAccount; exp: OperatorExport; state: OperatorState; onClose: () => void }) {
@@ -224,6 +224,7 @@ export function OperatorSigningKeys({ state }: { state: OperatorState }) {
   const op = state.operator!;
   const add = useAddOperatorSigningKey();
   const remove = useRemoveOperatorSigningKey();
+  const strict = useSetStrictSigning();
   const identityStored = op.signers.some((s) => s.identity && s.seedStored);
   const [seed, setSeed] = useState('');
   const [result, setResult] = useState<OperatorSigningKeyResponse | null>(null);
@@ -270,6 +271,20 @@ export function OperatorSigningKeys({ state }: { state: OperatorState }) {
           {add.isPending ? 'Signing…' : 'Add operator signing key'}
         </WriteButton>
       </div>
+      <div className="row" style={{ marginTop: 6 }} data-testid="strict-signing">
+        <span>
+          Strict signing key usage:{' '}
+          {op.strictSigning ? <span className="badge ok">on: only signing keys sign accounts</span> : <span className="badge">off: the operator key signs accounts too</span>}
+        </span>
+        <WriteButton
+          onClick={() => strict.mutate({ strict: !op.strictSigning, ...opts() }, { onSuccess: setResult })}
+          disabled={strict.isPending}
+          aria-label={op.strictSigning ? 'Turn strict signing key usage off' : 'Turn strict signing key usage on'}
+        >
+          {strict.isPending ? 'Signing…' : op.strictSigning ? 'Turn off' : 'Turn on'}
+        </WriteButton>
+      </div>
+      {strict.error && <ErrorBox action="change strict signing key usage" error={strict.error} />}
       {add.error && <ErrorBox action="add the signing key" error={add.error} />}
       {remove.error && <ErrorBox action="remove the signing key" error={remove.error} />}
       {result && (

@@ -18,6 +18,8 @@ import {
   type AddAccountSigningKeyRequest,
   type CreateOperatorRequest,
   type DeleteAccountRequest,
+  type ExportRevocationRequest,
+  type StrictSigningRequest,
   type IssueActivationRequest,
   type CreateOperatorAccountRequest,
   type ImportOperatorAccountRequest,
@@ -75,6 +77,11 @@ export const useRemoveOperatorSigningKey = () =>
   useWrite((v: { key: string; operatorSeed?: string }) =>
     post(`/api/operator/signing-keys/${encodeURIComponent(v.key)}`, v.operatorSeed ? { operatorSeed: v.operatorSeed } : {}, OperatorSigningKeyResponseSchema, 'DELETE'),
   );
+export const useRevokeActivations = () =>
+  useWrite((v: { account: string; body: ExportRevocationRequest }) => post(`${acc(v.account)}/export-revocations`, v.body, OperatorAccountWriteResponseSchema));
+export const useRemoveExportRevocation = () =>
+  useWrite((v: { account: string; body: ExportRevocationRequest }) => post(`${acc(v.account)}/export-revocations`, v.body, OperatorAccountWriteResponseSchema, 'DELETE'));
+export const useSetStrictSigning = () => useWrite((v: StrictSigningRequest) => post('/api/operator/strict-signing', v, OperatorSigningKeyResponseSchema, 'PUT'));
 export const fetchCreds = (account: string, user: string) => getJson(`${acc(account)}/users/${encodeURIComponent(user)}/creds`, z.object({ creds: z.string(), fileName: z.string() }));
 
 // ---------------------------------------------------------------------------------------------
