@@ -348,6 +348,10 @@ export class OperatorModule implements BrokerModule, Authenticator {
     return this.accounts.get(key) !== undefined;
   }
 
+  ownsReply(reply: string): boolean {
+    return this.sync?.ownsReply(reply) ?? false;
+  }
+
   /**
    * A new JWT for a loaded account (pushed on `$SYS`): verified, then applied live as
    * nats-server's `updateAccountClaimsWithRefresh` — exports, imports and limits change, clients

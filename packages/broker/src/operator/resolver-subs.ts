@@ -31,9 +31,12 @@ export interface ResolverHost {
   readonly mode: import('../jwt/options.js').OperatorMode;
   isLoaded(account: string): boolean;
   applyUpdate(account: string, jwt: string): string | undefined;
+  /** Whether `reply` is this server's own resolver inbox (a lookup or pack request it sent itself). */
+  ownsReply(reply: string): boolean;
 }
 
-type Handler = (subject: string, reply: string, payload: string, raw: Buffer) => void;
+/** Returns false when the message is not taken (a queue group then offers it to another member). */
+type Handler = (subject: string, reply: string, payload: string, raw: Buffer) => boolean | void;
 
 export function installResolverSubscriptions(server: ServerView, host: ResolverHost, sys: AccountRef): Subscription[] {
   const subs: Subscription[] = [];
@@ -58,7 +61,7 @@ export function installResolverSubscriptions(server: ServerView, host: ResolverH
         handler: (_s, _from, subj, rep, hdr, buf, start, end) => {
           const raw = buf.subarray(hdr > 0 ? start + hdr : start, end);
           try {
-            handler(subj, rep, raw.toString('utf8'), raw);
+            if (handler(subj, rep, raw.toString('utf8'), raw) === false) return false;
           } catch (e) {
             server.logger.error(`Resolver handler for "${subj}" failed: ${(e as Error).message}`);
           }
@@ -102,7 +105,11 @@ export function installResolverSubscriptions(server: ServerView, host: ResolverH
     reply(rep, dirDelete({ store, operator, ...(host.mode.systemAccount ? { systemAccount: host.mode.systemAccount } : {}) }, payload)),
   );
   if (resolver.kind === 'full') {
+    // A server's own lookup and pack requests do not come back to its own handlers: nats-server's
+    // system client has no echo. For the pack responder queue this matters: another member (over
+    // a route, else in another cluster across a gateway) answers instead of ourselves.
     on(RESOLVER_SUBJECTS.lookup, (subject, rep) => {
+      if (host.ownsReply(rep)) return false;
       const r = dirLookup(store, subject, rep !== '');
       if (r.log) server.logger[r.log.level](r.log.message);
       if (rep && r.reply !== undefined) publish(rep, r.reply);
@@ -110,6 +117,7 @@ export function installResolverSubscriptions(server: ServerView, host: ResolverH
     on(
       RESOLVER_SUBJECTS.pack,
       (_s, rep, _payload, raw) => {
+        if (host.ownsReply(rep)) return false;
         const r = dirPack(store, new Uint8Array(raw), rep !== '');
         if (r.log) server.logger[r.log.level](r.log.message);
         if (rep && r.reply) for (const m of r.reply) publish(rep, m);

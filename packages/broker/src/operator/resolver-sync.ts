@@ -87,6 +87,11 @@ export class ResolverSync {
     this.pending.delete(token);
   }
 
+  /** Whether `reply` is one of this resolver's reply subjects (a request this server sent). */
+  ownsReply(reply: string): boolean {
+    return reply.length > this.inboxPrefix.length && reply.startsWith(this.inboxPrefix) && reply.charCodeAt(this.inboxPrefix.length) === 46;
+  }
+
   /** Asks the cluster for `account`'s JWT (the `RemoteLookup` of a `DirResolver`); the caller stores it. */
   lookup(account: string, timeoutMs: number): Promise<string> {
     if (this.closed) return Promise.reject(new Error('eventing shut down'));
