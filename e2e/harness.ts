@@ -5,10 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/cluster/ports';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const CLI = join(root, 'apps/server/dist/cli.js');
@@ -16,18 +16,9 @@ export const CLI = join(root, 'apps/server/dist/cli.js');
 export const ADMIN_PASSWORD = 'admin-secret-e2e';
 export const VIEWER_PASSWORD = 'viewer-secret-e2e';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+/** Ports a server must know before it starts come from below the ephemeral range (see test/cluster/ports.ts). */
+export { freePort };
+
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;

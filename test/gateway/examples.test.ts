@@ -7,26 +7,15 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, StringCodec, type NatsConnection } from 'nats';
 import { ROOT, natsServerAvailable, waitFor } from '../helpers/servers.js';
 import { startCommand, type Started } from '../package/procs.js';
+import { freePort } from '../cluster/ports.js';
 
 const SWITCHBOARD = join(ROOT, 'apps/server/bin/switchboard.js');
 const sc = StringCodec();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function copyWithPorts(dir: string, name: string, ports: Record<string, number>, example = 'gateways'): string {
   let text = readFileSync(join(ROOT, 'examples', example, name), 'utf8');

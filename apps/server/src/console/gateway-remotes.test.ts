@@ -4,19 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer as createTcpServer } from 'node:net';
 import { rmSync } from 'node:fs';
 import { login, startConsole } from '../../../../test/helpers/console.js';
 import { waitFor } from '../../../../test/helpers/servers.js';
+import { freePort } from '../../../../test/cluster/ports.js';
 
-/** A port nothing listens on (bound, then closed). */
-async function deadPort(): Promise<number> {
-  const s = createTcpServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+/** A port nothing listens on: free now, below the ephemeral range, so no other test's listen(0) takes it. */
+const deadPort = freePort;
 
 test('a remote cluster that does not answer shows as retrying with its last error; anonymous requests are refused', async () => {
   const port = await deadPort();
