@@ -12,7 +12,7 @@
 import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { encodeAccount, encodeActivation, encodeOperator, encodeUser, type Account, type Operator, type User } from '@nats-io/jwt';
-import { isCidr, isTimeZone } from '@switchboard/shared';
+import { isCidr, isTimeZone, subjectIsSubsetOf } from '@switchboard/shared';
 import { createAccount, createOperator, createUser, fromPublic, fromSeed, type KeyPair } from '@nats-io/nkeys';
 import { jwt as J } from '@switchboard/broker';
 
@@ -361,7 +361,7 @@ async function createActivationCmd(f: Flags, out: string[]): Promise<void> {
   const subject = need(f, 'subject');
   let kind = one(f, 'kind');
   if (accountJwt) {
-    const exp = accountJwt.nats.exports.find((e) => e && (e.subject === subject || subjectWithin(subject, e.subject)));
+    const exp = accountJwt.nats.exports.find((e) => e && subjectIsSubsetOf(subject, e.subject));
     if (!exp) throw new JwtCliError(`account ${accountJwt.name} exports nothing containing "${subject}"`);
     if (!exp.tokenReq) throw new JwtCliError(`the export "${exp.subject}" is public: importers need no activation token`);
     kind ??= exp.type;
@@ -372,17 +372,6 @@ async function createActivationCmd(f: Flags, out: string[]): Promise<void> {
   J.decodeActivationJwt(token);
   writeOut(need(f, 'out'), token, false, flag(f, 'force'));
   out.push(`activation: ${kind} ${subject} of ${account} for ${target}`, `  token: ${one(f, 'out')}`);
-}
-
-/** Whether `subject` lies within `container` (wildcards in the container). */
-function subjectWithin(subject: string, container: string): boolean {
-  const s = subject.split('.');
-  const c = container.split('.');
-  for (let i = 0; i < c.length; i++) {
-    if (c[i] === '>') return i < s.length;
-    if (i >= s.length || (c[i] !== '*' && c[i] !== s[i])) return false;
-  }
-  return s.length === c.length;
 }
 
 function goDurationNs(v: string): number {

@@ -415,7 +415,7 @@ export class OperatorKeys {
         if (at === null) {
           if (rev[importer] === undefined) throw validationFailed([{ path: 'body.importer', message: `the export "${exp.subject}" has no revocation for ${importer}` }], 'body');
           delete rev[importer];
-        } else if (!(rev[importer] !== undefined && rev[importer]! > at)) rev[importer] = at;
+        } else rev[importer] = Math.max(rev[importer] ?? 0, at);
         const next: Json = { ...e, revocations: rev };
         if (Object.keys(rev).length === 0) delete next.revocations;
         return next;
@@ -461,11 +461,7 @@ export class OperatorKeys {
   /** The account JWT re-signed by `signer` with `change` applied to its `nats` (everything else kept). */
   async resignAccount(account: EntityRow, signer: KeyPair, change: (nats: Record<string, unknown>) => void = () => {}): Promise<string> {
     const p = rawPayload(account.jwt);
-    const nats = structuredClone(p.nats);
-    delete nats.type;
-    delete nats.version;
-    change(nats);
-    if (Array.isArray(nats.signing_keys) && nats.signing_keys.length === 0) delete nats.signing_keys;
+    const nats = editedNats(p.nats, change);
     const token = await encodeAccount(p.name, account.public_key, nats as Partial<Account>, { signer, ...(p.exp ? { exp: p.exp } : {}), ...(p.nbf ? { nbf: p.nbf } : {}) });
     const c = checkedJwt(token, 'account');
     const errors = J.validateAccountClaims(c as J.AccountClaims).errors();
@@ -522,11 +518,7 @@ export class OperatorKeys {
   async resignOperator(identity: KeyPair, change: (nats: Record<string, unknown>) => void): Promise<string> {
     const op = this.requireOperator();
     const p = rawPayload(op.jwt);
-    const nats = structuredClone(p.nats);
-    delete nats.type;
-    delete nats.version;
-    change(nats);
-    if (Array.isArray(nats.signing_keys) && nats.signing_keys.length === 0) delete nats.signing_keys;
+    const nats = editedNats(p.nats, change);
     const token = await encodeOperator(p.name, identity, nats as Partial<Operator>, { ...(p.exp ? { exp: p.exp } : {}), ...(p.nbf ? { nbf: p.nbf } : {}) });
     checkedJwt(token, 'operator');
     return token;
@@ -699,4 +691,17 @@ export function operatorConfigText(o: { name: string; operator: string; operator
   }
   lines.push('resolver_preload: {', '  # SYS', `  ${o.sys}: "${o.sysJwt}"`, '}', '');
   return lines.join('\n');
+}
+
+/**
+ * A JWT's `nats` claims to re-sign: a copy without the fields the encoder sets (`type`, `version`),
+ * with `change` applied, and no empty `signing_keys` list.
+ */
+function editedNats(claims: Record<string, unknown>, change: (nats: Record<string, unknown>) => void): Record<string, unknown> {
+  const nats = structuredClone(claims);
+  delete nats.type;
+  delete nats.version;
+  change(nats);
+  if (Array.isArray(nats.signing_keys) && nats.signing_keys.length === 0) delete nats.signing_keys;
+  return nats;
 }

@@ -19,6 +19,7 @@ import {
   OperatorAccountParamsSchema,
   OperatorAccountWriteResponseSchema,
   RemoveExportRevocationRequestSchema,
+  subjectIsSubsetOf,
   type PushResult,
 } from '@switchboard/shared';
 import { audited } from './context.js';
@@ -49,7 +50,7 @@ export const operatorActivationRoutes: FastifyPluginAsyncZod<{ kit: OperatorRout
         const row = keys.requireAccount(account);
         if (body.importer === account) throw validationFailed([{ path: 'body.importer', message: 'an account does not import from itself' }], 'body');
         const view = keys.accountView(row, { onServer: false, system: false });
-        const exp = view.exports.find((e) => e.subject === body.subject) ?? view.exports.find((e) => contained(body.subject, e.subject));
+        const exp = view.exports.find((e) => e.subject === body.subject) ?? view.exports.find((e) => subjectIsSubsetOf(body.subject, e.subject));
         if (!exp) throw validationFailed([{ path: 'body.subject', message: `account ${row.name} exports nothing that contains "${body.subject}"` }], 'body');
         if (!exp.tokenReq) throw validationFailed([{ path: 'body.subject', message: `the export "${exp.subject}" is public (no token required): import it without a token` }], 'body');
         // A token is born revoked while the export revokes its importer as of now or later (iat ≤ revocation).
@@ -139,14 +140,3 @@ export const operatorActivationRoutes: FastifyPluginAsyncZod<{ kit: OperatorRout
     },
   );
 };
-
-/** Whether `subject` lies within `container` (wildcards in the container). */
-function contained(subject: string, container: string): boolean {
-  const s = subject.split('.');
-  const c = container.split('.');
-  for (let i = 0; i < c.length; i++) {
-    if (c[i] === '>') return i < s.length;
-    if (i >= s.length || (c[i] !== '*' && c[i] !== s[i])) return false;
-  }
-  return s.length === c.length;
-}
